@@ -1,0 +1,1 @@
+//! Side-by-side benchmarks; each binary in `src/bin` prints ratios against a named peer.
