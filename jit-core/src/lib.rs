@@ -17,3 +17,5 @@ extern crate alloc;
 extern crate std;
 
 pub mod memory;
+pub mod ir;
+pub mod x86;

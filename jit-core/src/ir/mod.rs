@@ -1,0 +1,1 @@
+//! The trace IR: typed operations with guards, a builder, a verifier and a reference interpreter.
