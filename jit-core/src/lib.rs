@@ -16,6 +16,6 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod memory;
 pub mod ir;
+pub mod memory;
 pub mod x86;

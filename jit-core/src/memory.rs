@@ -50,7 +50,9 @@ impl fmt::Display for MemoryError {
             MemoryError::BadRange => f.write_str("range outside region or misaligned"),
             MemoryError::ProtectFailed(e) => write!(f, "changing protection failed (os error {e})"),
             MemoryError::ReleaseFailed(e) => write!(f, "releasing memory failed (os error {e})"),
-            MemoryError::WrongState => f.write_str("region is in the wrong state for this operation"),
+            MemoryError::WrongState => {
+                f.write_str("region is in the wrong state for this operation")
+            }
         }
     }
 }
@@ -86,7 +88,13 @@ pub trait ExecutableMemory {
     fn reserve(&mut self, len: usize, placement: Placement) -> Result<Region, MemoryError>;
     /// Change the protection of `len` bytes at `offset` in `region`
     /// (both page aligned, inside the region).
-    fn protect(&mut self, region: &Region, offset: usize, len: usize, prot: Protection) -> Result<(), MemoryError>;
+    fn protect(
+        &mut self,
+        region: &Region,
+        offset: usize,
+        len: usize,
+        prot: Protection,
+    ) -> Result<(), MemoryError>;
     /// Make freshly written instructions visible to instruction fetch.
     /// x86 keeps caches coherent; Windows still asks for the call.
     fn flush_icache(&mut self, _region: &Region, _offset: usize, _len: usize) {}
