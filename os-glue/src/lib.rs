@@ -17,6 +17,8 @@
 extern crate std;
 
 pub mod bare;
+#[cfg(all(target_os = "linux", target_arch = "x86_64", feature = "std"))]
+pub mod gate32;
 #[cfg(all(unix, feature = "std"))]
 pub mod perf_map;
 #[cfg(all(unix, feature = "std"))]

@@ -64,3 +64,29 @@ pub mod maps {
         );
     }
 }
+
+/// Placing hand-made or generated 32-bit code where the compat-mode gate can run it.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod low {
+    use jit_core::memory::{CodeBlock, Placement};
+    use os_glue::unix::UnixMemory;
+
+    /// Sealed code below 4 GiB, with its 32-bit entry address (its first byte).
+    #[derive(Debug)]
+    pub struct LowCode {
+        /// The block (keeps the code alive).
+        pub block: CodeBlock<UnixMemory>,
+        /// 32-bit address of the first byte.
+        pub entry: u32,
+    }
+
+    /// Copy `bytes` into a fresh block below 4 GiB and seal it.
+    pub fn low_code(bytes: &[u8]) -> LowCode {
+        let mut block = CodeBlock::new(UnixMemory::new(), bytes.len(), Placement::Below4GiB)
+            .expect("memory below 4 GiB");
+        block.append(bytes).expect("code fits its block");
+        block.seal().expect("sealing works");
+        let entry = u32::try_from(block.addr()).expect("block below 4 GiB");
+        LowCode { block, entry }
+    }
+}
