@@ -512,8 +512,8 @@ fn emit_trampoline(asm: &mut Asm, saved_rsp: u64) {
     asm.emit(&[0x48, 0x89, 0x20]); // mov [rax], rsp
     asm.emit(&[0xB8]); // mov eax, imm32 (flat user data selector)
     asm.u32(USER_DS);
-    asm.emit(&[0x8E, 0xD8]); // mov ds, eax
-    asm.emit(&[0x8E, 0xC0]); // mov es, eax
+    asm.emit(&[0x8E, 0xD8]); // mov ds, ax
+    asm.emit(&[0x8E, 0xC0]); // mov es, ax
     asm.emit(&[0x89, 0xF8]); // mov eax, edi      ; entry, for the stub's `call eax`
     asm.emit(&[0x48, 0x89, 0xD4]); // mov rsp, rdx ; far-call frame, below 4 GiB
     asm.emit(&[0x89, 0xF2]); // mov edx, esi      ; argument ESP, for the stub
@@ -523,9 +523,9 @@ fn emit_trampoline(asm: &mut Asm, saved_rsp: u64) {
     asm.u64(saved_rsp);
     asm.emit(&[0x48, 0x8B, 0x21]); // mov rsp, [rcx]
     asm.emit(&[0x59]); // pop rcx
-    asm.emit(&[0x8E, 0xC1]); // mov es, ecx
+    asm.emit(&[0x8E, 0xC1]); // mov es, cx
     asm.emit(&[0x59]); // pop rcx
-    asm.emit(&[0x8E, 0xD9]); // mov ds, ecx
+    asm.emit(&[0x8E, 0xD9]); // mov ds, cx
     asm.emit(&[0x89, 0xC0]); // mov eax, eax      ; zero-extend EAX
     asm.emit(&[0x48, 0xC1, 0xE2, 0x20]); // shl rdx, 32
     asm.emit(&[0x48, 0x09, 0xD0]); // or rax, rdx  ; rax = EDX:EAX
@@ -604,4 +604,152 @@ fn emit_reverse_stub(asm: &mut Asm, target: u64, arity: usize) -> u32 {
     asm.emit(&[0x5D]); // pop rbp
     asm.emit(&[0xCB]); // retf (32-bit operand, no REX.W: pops EIP, CS = 0x23)
     thunk
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
+    use std::string::String;
+
+    /// Decode `bytes` at `base` with an independent decoder, one line per
+    /// instruction, `int3` padding dropped.
+    fn listing(bitness: u32, base: u64, bytes: &[u8]) -> Vec<String> {
+        let mut decoder = Decoder::with_ip(bitness, bytes, base, DecoderOptions::NONE);
+        let mut formatter = IntelFormatter::new();
+        formatter
+            .options_mut()
+            .set_space_after_operand_separator(true);
+        let mut lines = Vec::new();
+        for instruction in &mut decoder {
+            assert!(
+                !instruction.is_invalid(),
+                "invalid bytes at {:#x}",
+                instruction.ip()
+            );
+            let mut line = String::new();
+            formatter.format(&instruction, &mut line);
+            if line != "int3" {
+                lines.push(line);
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn the_trampoline_decodes_as_documented() {
+        let mut asm = Asm::new(0x1000_0000);
+        emit_trampoline(&mut asm, 0x2003_fff0);
+        let expected = [
+            "push rbp",
+            "push rbx",
+            "push r12",
+            "push r13",
+            "push r14",
+            "push r15",
+            "mov eax, ds",
+            "push rax",
+            "mov eax, es",
+            "push rax",
+            "mov rax, 2003FFF0h",
+            "mov [rax], rsp",
+            "mov eax, 2Bh",
+            "mov ds, ax",
+            "mov es, ax",
+            "mov eax, edi",
+            "mov rsp, rdx",
+            "mov edx, esi",
+            "call far fword ptr [rcx]",
+            "mov rcx, 2003FFF0h",
+            "mov rsp, [rcx]",
+            "pop rcx",
+            "mov es, cx",
+            "pop rcx",
+            "mov ds, cx",
+            "mov eax, eax",
+            "shl rdx, 20h",
+            "or rax, rdx",
+            "pop r15",
+            "pop r14",
+            "pop r13",
+            "pop r12",
+            "pop rbx",
+            "pop rbp",
+            "ret",
+        ];
+        assert_eq!(listing(64, asm.base, &asm.bytes), expected);
+    }
+
+    #[test]
+    fn the_entry_stubs_decode_as_documented_in_32_bit_mode() {
+        let mut asm = Asm::new(0x1000_0000);
+        emit_entry_stub(&mut asm, false);
+        assert_eq!(
+            listing(32, asm.base, &asm.bytes),
+            [
+                "mov esi, esp",
+                "mov esp, edx",
+                "call eax",
+                "mov esp, esi",
+                "ret far"
+            ]
+        );
+        let mut asm = Asm::new(0x1000_0000);
+        emit_entry_stub(&mut asm, true);
+        assert_eq!(
+            listing(32, asm.base, &asm.bytes),
+            [
+                "mov esi, esp",
+                "mov esp, edx",
+                "call eax",
+                "sub esp, 8",
+                "fstp qword ptr [esp], st",
+                "pop eax",
+                "pop edx",
+                "mov esp, esi",
+                "ret far",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reverse_stub_decodes_as_documented_in_both_modes() {
+        let base = 0x1000_0100;
+        let mut asm = Asm::new(base);
+        let thunk = emit_reverse_stub(&mut asm, 0x5555_1234_5678, 6);
+        assert_eq!(thunk as u64, base);
+        // The 32-bit thunk and the far pointer it reads.
+        assert_eq!(
+            listing(32, base, &asm.bytes[..7]),
+            ["call far fword ptr [10000108h]", "ret"]
+        );
+        assert_eq!(&asm.bytes[8..14], &[0x10, 0x01, 0x00, 0x10, 0x33, 0x00]);
+        // The 64-bit stub it points to.
+        assert_eq!(
+            listing(64, base + 16, &asm.bytes[16..]),
+            [
+                "mov esp, esp",
+                "push rbp",
+                "push rsi",
+                "push rdi",
+                "mov rbp, rsp",
+                "and rsp, 0FFFFFFFFFFFFFFF0h",
+                "mov edi, [rbp+24h]",
+                "mov esi, [rbp+28h]",
+                "mov edx, [rbp+2Ch]",
+                "mov ecx, [rbp+30h]",
+                "mov r8d, [rbp+34h]",
+                "mov r9d, [rbp+38h]",
+                "mov rax, 555512345678h",
+                "call rax",
+                "mov rdx, rax",
+                "shr rdx, 20h",
+                "mov rsp, rbp",
+                "pop rdi",
+                "pop rsi",
+                "pop rbp",
+                "ret far",
+            ]
+        );
+    }
 }
