@@ -2,7 +2,13 @@
 //!
 //! The compiler never calls the OS itself. A platform crate (`os-glue`)
 //! implements [`ExecutableMemory`]; [`CodeBlock`] on top of it enforces W^X:
-//! a region is either writable or executable, never both at once.
+//! a page of a block is either writable or executable, never both at once.
+//!
+//! Life of a block: [`CodeBlock::new`] reserves writable memory, the compiler
+//! [`CodeBlock::append`]s or [`CodeBlock::write`]s bytes, [`CodeBlock::seal`]
+//! makes the whole block executable, and [`CodeBlock::patch`] later rewrites a
+//! few bytes (a guard jump, a loop redirect) by reopening only the pages those
+//! bytes touch, writing, and resealing them.
 
 use core::fmt;
 use core::ptr::NonNull;
@@ -61,9 +67,13 @@ impl fmt::Display for MemoryError {
 impl std::error::Error for MemoryError {}
 
 /// A page-aligned range handed out by an [`ExecutableMemory`] provider.
+///
+/// A `Region` is a handle, not a borrow: it is deliberately not `Clone`, so
+/// that the one value returned by [`ExecutableMemory::reserve`] is the one
+/// given back to [`ExecutableMemory::release`].
 #[derive(Debug, PartialEq, Eq)]
 pub struct Region {
-    /// First byte; page aligned.
+    /// First byte; aligned to the provider's page size.
     pub ptr: NonNull<u8>,
     /// Length in bytes; a multiple of the provider's page size.
     pub len: usize,
@@ -74,6 +84,34 @@ impl Region {
     pub fn addr(&self) -> usize {
         self.ptr.as_ptr() as usize
     }
+
+    /// One past the last byte, as an address (saturating; a region never
+    /// reaches the top of the address space in practice).
+    pub fn end(&self) -> usize {
+        self.addr().saturating_add(self.len)
+    }
+
+    /// Whether the whole region lies below 4 GiB, i.e. is addressable by x86-32 code.
+    pub fn is_below_4gib(&self) -> bool {
+        (self.end() as u64) <= (1u64 << 32)
+    }
+
+    /// Check that `len` bytes at `offset` lie inside the region and that both
+    /// are multiples of `page_size` (a power of two). Providers call this
+    /// before changing protection, so every provider rejects the same ranges.
+    pub fn check_pages(
+        &self,
+        offset: usize,
+        len: usize,
+        page_size: usize,
+    ) -> Result<(), MemoryError> {
+        let mask = page_size.wrapping_sub(1);
+        let end = offset.checked_add(len).ok_or(MemoryError::BadRange)?;
+        if end > self.len || offset & mask != 0 || len & mask != 0 {
+            return Err(MemoryError::BadRange);
+        }
+        Ok(())
+    }
 }
 
 /// A provider of memory that can hold and run machine code.
@@ -81,23 +119,502 @@ impl Region {
 /// Implementations: `os-glue`'s Unix (mmap/mprotect), Windows
 /// (VirtualAlloc/VirtualProtect) and bare-metal (static region) providers.
 /// A fresh reservation is [`Protection::ReadWrite`].
-pub trait ExecutableMemory {
+///
+/// # Safety
+///
+/// Implementors promise that:
+/// - [`page_size`](Self::page_size) is a non-zero power of two and never changes;
+/// - a region returned by [`reserve`](Self::reserve) is aligned to the page
+///   size, its length is a non-zero multiple of it, it is readable and
+///   writable for its whole length, and it overlaps no other live region and
+///   no memory the program uses otherwise, until it is released;
+/// - after a successful [`protect`](Self::protect) the range is at least
+///   readable, and writable if [`Protection::ReadWrite`] was asked for; a
+///   provider may leave memory more permissive (bare metal changes nothing),
+///   but must never make it unreadable.
+pub unsafe trait ExecutableMemory {
     /// Granularity of protection changes, in bytes (a power of two).
     fn page_size(&self) -> usize;
+
     /// Reserve at least `len` bytes (rounded up to pages), readable and writable.
+    /// `len == 0` is refused with [`MemoryError::BadRange`].
     fn reserve(&mut self, len: usize, placement: Placement) -> Result<Region, MemoryError>;
+
     /// Change the protection of `len` bytes at `offset` in `region`
     /// (both page aligned, inside the region).
-    fn protect(
+    ///
+    /// # Safety
+    ///
+    /// `region` must have been returned by this provider's `reserve` and not
+    /// released. Making a range non-writable invalidates writes through any
+    /// pointer into it until it is made writable again; the caller owns that.
+    unsafe fn protect(
         &mut self,
         region: &Region,
         offset: usize,
         len: usize,
         prot: Protection,
     ) -> Result<(), MemoryError>;
+
     /// Make freshly written instructions visible to instruction fetch.
     /// x86 keeps caches coherent; Windows still asks for the call.
     fn flush_icache(&mut self, _region: &Region, _offset: usize, _len: usize) {}
+
     /// Give the region back. No code in it may run afterwards.
-    fn release(&mut self, region: Region) -> Result<(), MemoryError>;
+    ///
+    /// # Safety
+    ///
+    /// `region` must have been returned by this provider's `reserve`, and no
+    /// pointer into it may be used afterwards.
+    unsafe fn release(&mut self, region: Region) -> Result<(), MemoryError>;
+}
+
+// SAFETY: every promise is forwarded unchanged to the underlying provider.
+unsafe impl<T: ExecutableMemory + ?Sized> ExecutableMemory for &mut T {
+    fn page_size(&self) -> usize {
+        (**self).page_size()
+    }
+
+    fn reserve(&mut self, len: usize, placement: Placement) -> Result<Region, MemoryError> {
+        (**self).reserve(len, placement)
+    }
+
+    unsafe fn protect(
+        &mut self,
+        region: &Region,
+        offset: usize,
+        len: usize,
+        prot: Protection,
+    ) -> Result<(), MemoryError> {
+        // SAFETY: the caller upholds `protect`'s contract for the same provider.
+        unsafe { (**self).protect(region, offset, len, prot) }
+    }
+
+    fn flush_icache(&mut self, region: &Region, offset: usize, len: usize) {
+        (**self).flush_icache(region, offset, len)
+    }
+
+    unsafe fn release(&mut self, region: Region) -> Result<(), MemoryError> {
+        // SAFETY: the caller upholds `release`'s contract for the same provider.
+        unsafe { (**self).release(region) }
+    }
+}
+
+/// Where a [`CodeBlock`] is in its W^X life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeState {
+    /// The whole block is readable and writable, not executable.
+    Writable,
+    /// The whole block is readable and executable, not writable.
+    Sealed,
+    /// A protection change failed half-way; pages may be in mixed states
+    /// (each still either writable or executable). Only reading the bytes and
+    /// releasing the block are allowed.
+    Poisoned,
+}
+
+/// A block of machine code under W^X, on top of any [`ExecutableMemory`].
+///
+/// The block owns its region and its provider value `M` (pass `&mut P` to
+/// share one stateful provider between blocks); dropping the block releases
+/// the region. Offsets are bytes from the start of the block.
+///
+/// Patching a sealed block makes the touched pages non-executable for a
+/// moment: the caller must make sure no thread runs code on those pages while
+/// [`CodeBlock::patch`] is in progress.
+#[derive(Debug)]
+pub struct CodeBlock<M: ExecutableMemory> {
+    mem: M,
+    region: Region,
+    /// Bytes written so far: the high-water mark of all writes.
+    len: usize,
+    state: CodeState,
+    released: bool,
+}
+
+impl<M: ExecutableMemory> CodeBlock<M> {
+    /// Reserve a writable block of at least `capacity` bytes (rounded up to pages).
+    pub fn new(mut mem: M, capacity: usize, placement: Placement) -> Result<Self, MemoryError> {
+        let region = mem.reserve(capacity, placement)?;
+        Ok(Self {
+            mem,
+            region,
+            len: 0,
+            state: CodeState::Writable,
+            released: false,
+        })
+    }
+
+    /// Usable size in bytes (the reservation, rounded up to pages).
+    pub fn capacity(&self) -> usize {
+        self.region.len
+    }
+
+    /// Bytes written so far (the end of the furthest write).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing has been written yet.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The current W^X state.
+    pub fn state(&self) -> CodeState {
+        self.state
+    }
+
+    /// Address of the first byte of the block.
+    pub fn addr(&self) -> usize {
+        self.region.addr()
+    }
+
+    /// The underlying region (for placement checks and diagnostics).
+    pub fn region(&self) -> &Region {
+        &self.region
+    }
+
+    /// The page size of the provider, i.e. the granularity of protection changes.
+    pub fn page_size(&self) -> usize {
+        self.mem.page_size()
+    }
+
+    /// The bytes written so far, `[0, len)`. Readable in every state.
+    pub fn code(&self) -> &[u8] {
+        // SAFETY: the provider promises the region is readable for its whole
+        // length in every protection state; `len <= region.len`; writes need
+        // `&mut self`, so nothing mutates the bytes while this borrow lives.
+        unsafe { core::slice::from_raw_parts(self.region.ptr.as_ptr(), self.len) }
+    }
+
+    /// Append `bytes` at the end of the written part; returns their offset.
+    /// Only while [`CodeState::Writable`].
+    pub fn append(&mut self, bytes: &[u8]) -> Result<usize, MemoryError> {
+        let offset = self.len;
+        self.write(offset, bytes)?;
+        Ok(offset)
+    }
+
+    /// Write `bytes` at `offset` (anywhere inside the capacity).
+    /// Only while [`CodeState::Writable`].
+    pub fn write(&mut self, offset: usize, bytes: &[u8]) -> Result<(), MemoryError> {
+        if self.state != CodeState::Writable {
+            return Err(MemoryError::WrongState);
+        }
+        let end = self.checked_end(offset, bytes.len())?;
+        self.copy_in(offset, bytes);
+        self.len = self.len.max(end);
+        Ok(())
+    }
+
+    /// Make the whole block executable and not writable, and flush the
+    /// instruction cache. Only from [`CodeState::Writable`].
+    pub fn seal(&mut self) -> Result<(), MemoryError> {
+        if self.state != CodeState::Writable {
+            return Err(MemoryError::WrongState);
+        }
+        self.set_protection(0, self.region.len, Protection::ReadExecute)?;
+        self.state = CodeState::Sealed;
+        self.mem.flush_icache(&self.region, 0, self.len);
+        Ok(())
+    }
+
+    /// Make the whole block writable and not executable again (e.g. to append
+    /// a bridge). Only from [`CodeState::Sealed`]; no code in the block may be
+    /// running.
+    pub fn unseal(&mut self) -> Result<(), MemoryError> {
+        if self.state != CodeState::Sealed {
+            return Err(MemoryError::WrongState);
+        }
+        self.set_protection(0, self.region.len, Protection::ReadWrite)?;
+        self.state = CodeState::Writable;
+        Ok(())
+    }
+
+    /// Overwrite `bytes` at `offset` in a sealed block: the pages the bytes
+    /// touch become writable (and not executable), are written, and are
+    /// sealed again. The write may extend past the written part, up to the
+    /// capacity (to add code to a sealed block).
+    pub fn patch(&mut self, offset: usize, bytes: &[u8]) -> Result<(), MemoryError> {
+        self.patch_with(offset, bytes.len(), |dst| dst.copy_from_slice(bytes))
+    }
+
+    /// Like [`CodeBlock::patch`], but hands the `len` bytes at `offset` to `f`
+    /// while their pages are writable (read-modify-write of a rel32, or a
+    /// test observing the W^X state mid-patch). Returns what `f` returns.
+    pub fn patch_with<R>(
+        &mut self,
+        offset: usize,
+        len: usize,
+        f: impl FnOnce(&mut [u8]) -> R,
+    ) -> Result<R, MemoryError> {
+        if self.state != CodeState::Sealed {
+            return Err(MemoryError::WrongState);
+        }
+        let end = self.checked_end(offset, len)?;
+        let page = self.mem.page_size();
+        let first = offset & !(page - 1);
+        // `region.len` is a multiple of the page size, so rounding `end` up stays inside.
+        let last = end.div_ceil(page) * page;
+        let pages = last - first;
+        if pages != 0 {
+            self.set_protection(first, pages, Protection::ReadWrite)?;
+        }
+        // Poisoned until resealed: if `f` panics, the block stays unusable
+        // (its touched pages writable, not executable), never silently "sealed".
+        self.state = CodeState::Poisoned;
+        // SAFETY: `[offset, end)` lies inside the region (checked above) and its
+        // pages are writable now; `&mut self` guarantees no other reference to
+        // the bytes exists while `f` runs.
+        let dst =
+            unsafe { core::slice::from_raw_parts_mut(self.region.ptr.as_ptr().add(offset), len) };
+        let result = f(dst);
+        if pages != 0 {
+            self.set_protection(first, pages, Protection::ReadExecute)?;
+        }
+        self.state = CodeState::Sealed;
+        self.len = self.len.max(end);
+        self.mem.flush_icache(&self.region, offset, len);
+        Ok(result)
+    }
+
+    /// Address of the instruction at `offset`, to be called or jumped to.
+    /// Only in a sealed block and inside the written part. Calling it is
+    /// `unsafe` for the caller: the bytes must be valid code for the caller's
+    /// mode and ABI.
+    pub fn entry(&self, offset: usize) -> Result<*const u8, MemoryError> {
+        if self.state != CodeState::Sealed {
+            return Err(MemoryError::WrongState);
+        }
+        if offset >= self.len {
+            return Err(MemoryError::BadRange);
+        }
+        Ok(self.region.ptr.as_ptr().wrapping_add(offset).cast_const())
+    }
+
+    /// Release the block now and report whether the provider succeeded
+    /// (dropping the block releases it too, ignoring errors).
+    pub fn release(mut self) -> Result<(), MemoryError> {
+        self.release_inner()
+    }
+
+    fn release_inner(&mut self) -> Result<(), MemoryError> {
+        if self.released {
+            return Ok(());
+        }
+        self.released = true;
+        let region = Region {
+            ptr: self.region.ptr,
+            len: self.region.len,
+        };
+        // SAFETY: the region came from `self.mem.reserve` and is released exactly
+        // once (guarded by `released`); the block, which owns every pointer
+        // into it, is being consumed or dropped.
+        unsafe { self.mem.release(region) }
+    }
+
+    fn checked_end(&self, offset: usize, len: usize) -> Result<usize, MemoryError> {
+        match offset.checked_add(len) {
+            Some(end) if end <= self.region.len => Ok(end),
+            _ => Err(MemoryError::BadRange),
+        }
+    }
+
+    fn copy_in(&mut self, offset: usize, bytes: &[u8]) {
+        // SAFETY: callers checked `offset + bytes.len() <= region.len` and that
+        // the block is writable; `bytes` cannot alias the region because
+        // `&mut self` excludes any outstanding borrow of the block's bytes.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                self.region.ptr.as_ptr().add(offset),
+                bytes.len(),
+            );
+        }
+    }
+
+    fn set_protection(
+        &mut self,
+        offset: usize,
+        len: usize,
+        prot: Protection,
+    ) -> Result<(), MemoryError> {
+        // SAFETY: the region came from `self.mem.reserve` and is not released
+        // (release consumes or drops the block).
+        let result = unsafe { self.mem.protect(&self.region, offset, len, prot) };
+        if result.is_err() {
+            self.state = CodeState::Poisoned;
+        }
+        result
+    }
+}
+
+impl<M: ExecutableMemory> Drop for CodeBlock<M> {
+    fn drop(&mut self) {
+        // Errors cannot be reported from `drop`; `CodeBlock::release` reports them.
+        let _ = self.release_inner();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    const PAGE: usize = 16;
+
+    /// A provider over heap memory that records every protection change per
+    /// page and can be told to fail the next one.
+    struct FakeMemory {
+        buf: Vec<u8>,
+        pages: Vec<Protection>,
+        protect_calls: Vec<(usize, usize, Protection)>,
+        fail_next_protect: bool,
+        released: bool,
+    }
+
+    impl FakeMemory {
+        fn new(pages: usize) -> Self {
+            Self {
+                buf: vec![0; pages * PAGE],
+                pages: vec![Protection::ReadWrite; pages],
+                protect_calls: Vec::new(),
+                fail_next_protect: false,
+                released: false,
+            }
+        }
+    }
+
+    // SAFETY: the single region is the whole heap buffer, which this provider
+    // owns and never hands out twice (reserve is called once per test); it is
+    // always readable and writable.
+    unsafe impl ExecutableMemory for FakeMemory {
+        fn page_size(&self) -> usize {
+            PAGE
+        }
+
+        fn reserve(&mut self, len: usize, _placement: Placement) -> Result<Region, MemoryError> {
+            if len == 0 || len > self.buf.len() {
+                return Err(MemoryError::OutOfMemory);
+            }
+            let ptr = NonNull::new(self.buf.as_mut_ptr()).ok_or(MemoryError::OutOfMemory)?;
+            Ok(Region {
+                ptr,
+                len: self.buf.len(),
+            })
+        }
+
+        unsafe fn protect(
+            &mut self,
+            region: &Region,
+            offset: usize,
+            len: usize,
+            prot: Protection,
+        ) -> Result<(), MemoryError> {
+            region.check_pages(offset, len, PAGE)?;
+            if core::mem::take(&mut self.fail_next_protect) {
+                return Err(MemoryError::ProtectFailed(13));
+            }
+            self.protect_calls.push((offset, len, prot));
+            for page in &mut self.pages[offset / PAGE..(offset + len) / PAGE] {
+                *page = prot;
+            }
+            Ok(())
+        }
+
+        unsafe fn release(&mut self, _region: Region) -> Result<(), MemoryError> {
+            self.released = true;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn sealing_protects_every_page_and_patching_only_the_touched_ones() {
+        let mut mem = FakeMemory::new(4);
+        let mut block = CodeBlock::new(&mut mem, 4 * PAGE, Placement::Anywhere).unwrap();
+        block.write(0, &[0x90; 40]).unwrap();
+        block.seal().unwrap();
+        // Bytes 14..18 straddle pages 0 and 1.
+        block.patch(14, &[1, 2, 3, 4]).unwrap();
+        assert_eq!(&block.code()[13..19], &[0x90, 1, 2, 3, 4, 0x90]);
+        drop(block);
+        assert_eq!(
+            mem.protect_calls,
+            vec![
+                (0, 4 * PAGE, Protection::ReadExecute),
+                (0, 2 * PAGE, Protection::ReadWrite),
+                (0, 2 * PAGE, Protection::ReadExecute),
+            ]
+        );
+        assert!(mem.pages.iter().all(|&p| p == Protection::ReadExecute));
+        assert!(mem.released);
+    }
+
+    #[test]
+    fn patch_with_hands_out_exactly_the_requested_bytes() {
+        let mut mem = FakeMemory::new(2);
+        let mut block = CodeBlock::new(&mut mem, 2 * PAGE, Placement::Anywhere).unwrap();
+        block.append(&[0xE9, 0, 0, 0, 0]).unwrap();
+        block.seal().unwrap();
+        let old = block
+            .patch_with(1, 4, |rel| {
+                let old = i32::from_le_bytes([rel[0], rel[1], rel[2], rel[3]]);
+                rel.copy_from_slice(&(old + 0x100).to_le_bytes());
+                old
+            })
+            .unwrap();
+        assert_eq!(old, 0);
+        assert_eq!(block.code(), &[0xE9, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn a_failed_protection_change_poisons_the_block() {
+        let mut mem = FakeMemory::new(1);
+        mem.fail_next_protect = true;
+        let mut block = CodeBlock::new(&mut mem, PAGE, Placement::Anywhere).unwrap();
+        block.append(&[0xC3]).unwrap();
+        assert_eq!(block.seal(), Err(MemoryError::ProtectFailed(13)));
+        assert_eq!(block.state(), CodeState::Poisoned);
+        assert_eq!(block.seal(), Err(MemoryError::WrongState));
+        assert_eq!(block.entry(0), Err(MemoryError::WrongState));
+        assert_eq!(block.write(0, &[0x90]), Err(MemoryError::WrongState));
+        assert_eq!(block.code(), &[0xC3]);
+        assert_eq!(block.release(), Ok(()));
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn a_panic_during_patch_with_leaves_the_block_poisoned() {
+        let mut mem = FakeMemory::new(1);
+        let mut block = CodeBlock::new(&mut mem, PAGE, Placement::Anywhere).unwrap();
+        block.append(&[0xC3]).unwrap();
+        block.seal().unwrap();
+        let result = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| {
+            let _ = block.patch_with(0, 1, |_| panic!("patcher failed"));
+        }));
+        assert!(result.is_err());
+        assert_eq!(block.state(), CodeState::Poisoned);
+        assert_eq!(block.entry(0), Err(MemoryError::WrongState));
+    }
+
+    #[test]
+    fn region_page_checks_reject_misaligned_and_overflowing_ranges() {
+        let mut mem = FakeMemory::new(2);
+        let region = mem.reserve(2 * PAGE, Placement::Anywhere).unwrap();
+        assert_eq!(region.check_pages(PAGE, PAGE, PAGE), Ok(()));
+        assert_eq!(
+            region.check_pages(1, PAGE, PAGE),
+            Err(MemoryError::BadRange)
+        );
+        assert_eq!(
+            region.check_pages(0, 3 * PAGE, PAGE),
+            Err(MemoryError::BadRange)
+        );
+        assert_eq!(
+            region.check_pages(usize::MAX - 15, PAGE, PAGE),
+            Err(MemoryError::BadRange)
+        );
+    }
 }
