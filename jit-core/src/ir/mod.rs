@@ -1,1 +1,180 @@
-//! The trace IR: typed operations with guards, a builder, a verifier and a reference interpreter.
+//! The trace IR: typed operations with guards, a builder, a verifier and a
+//! reference interpreter.
+//!
+//! A trace is a linear SSA list of [`Op`]s for one [`WordSize`]. Values are
+//! small indices ([`Value`]) numbered in definition order; each has one
+//! [`Type`] (`Int`, `Ref`, `Float`). Variable-length operands (call
+//! arguments, label/jump/finish values, guard fail-args) live in side arrays
+//! so each op stays small. A trace starts with its inputs, may contain a
+//! preamble and loop [`Op::Label`]s, and ends with [`Op::Jump`] or
+//! [`Op::Finish`]; guards exit early with an embedder-chosen id and the
+//! values needed to resume.
+//!
+//! - [`builder::TraceBuilder`] builds traces (the VM's recorder uses it).
+//! - [`RawTrace`] is the unchecked form (fuzzers and deserializers fill it);
+//!   [`Trace::from_raw`] runs the [`verify`] pass, so a [`Trace`] is always
+//!   well formed: backends and the interpreter may rely on that.
+//! - [`interp`] executes a trace: the oracle for compiled code.
+//! - [`display`]: `Display` for traces, a readable dump for logs.
+
+pub mod builder;
+pub mod display;
+pub mod float;
+pub mod interp;
+pub mod op;
+pub mod types;
+pub mod verify;
+
+use alloc::vec::Vec;
+use core::ops::Range;
+
+pub use builder::TraceBuilder;
+pub use interp::{CallHandler, CallRejected, IrError, Outcome};
+pub use op::{
+    Callee, ConvOp, FloatBinOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, IntUnOp, Op, OvfOp,
+    RefCmpOp,
+};
+pub use types::{
+    Addr, ArgRange, CallFlags, LabelId, MemDesc, RetType, SigId, Signature, Type, Val, Value,
+    WordSize,
+};
+pub use verify::{VerifyError, VerifyErrorKind};
+
+/// An unchecked trace: the ops and side arrays exactly as given. Anything
+/// may be wrong with it; [`Trace::from_raw`] checks it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawTrace {
+    /// The word size the trace is for.
+    pub word: WordSize,
+    /// The ops, in execution order.
+    pub ops: Vec<Op>,
+    /// Side array for call arguments and label/jump/finish values.
+    pub args: Vec<Value>,
+    /// Side array for guard fail-args (`None` is a hole: nothing to save).
+    pub fail_args: Vec<Option<Value>>,
+    /// Call signatures, referenced by [`SigId`].
+    pub sigs: Vec<Signature>,
+}
+
+impl RawTrace {
+    /// An empty trace for `word`.
+    pub fn new(word: WordSize) -> Self {
+        RawTrace {
+            word,
+            ops: Vec::new(),
+            args: Vec::new(),
+            fail_args: Vec::new(),
+            sigs: Vec::new(),
+        }
+    }
+}
+
+/// A verified trace, plus the value table the verifier derived (each
+/// value's type and defining op). Immutable; build a new one to change it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    raw: RawTrace,
+    /// Type of each value.
+    value_types: Vec<Type>,
+    /// Defining op of each value.
+    value_defs: Vec<u32>,
+    /// First value defined by each op (equal to the next op's when it
+    /// defines none), plus one final entry: the total number of values.
+    first_value: Vec<u32>,
+    /// Op index of each label.
+    labels: Vec<u32>,
+    /// Number of leading `Input` ops.
+    num_inputs: usize,
+}
+
+impl Trace {
+    /// Verifies `raw` and returns the checked trace, or the first error.
+    pub fn from_raw(raw: RawTrace) -> Result<Trace, VerifyError> {
+        let facts = verify::verify(&raw)?;
+        Ok(Trace {
+            raw,
+            value_types: facts.value_types,
+            value_defs: facts.value_defs,
+            first_value: facts.first_value,
+            labels: facts.labels,
+            num_inputs: facts.num_inputs,
+        })
+    }
+
+    /// Gives the unchecked form back (e.g. to edit and re-verify).
+    pub fn into_raw(self) -> RawTrace {
+        self.raw
+    }
+
+    /// The unchecked form, read-only.
+    pub fn raw(&self) -> &RawTrace {
+        &self.raw
+    }
+
+    /// The word size the trace is for.
+    pub fn word(&self) -> WordSize {
+        self.raw.word
+    }
+
+    /// The ops in execution order.
+    pub fn ops(&self) -> &[Op] {
+        &self.raw.ops
+    }
+
+    /// The values an `ArgRange` of a call/label/jump/finish names.
+    pub fn args(&self, r: ArgRange) -> &[Value] {
+        &self.raw.args[r.range()]
+    }
+
+    /// The fail-args an `ArgRange` of a guard names.
+    pub fn fail_args(&self, r: ArgRange) -> &[Option<Value>] {
+        &self.raw.fail_args[r.range()]
+    }
+
+    /// A call signature.
+    pub fn sig(&self, id: SigId) -> &Signature {
+        &self.raw.sigs[id.0 as usize]
+    }
+
+    /// Number of values the trace defines.
+    pub fn num_values(&self) -> usize {
+        self.value_types.len()
+    }
+
+    /// The type of a value.
+    pub fn value_type(&self, v: Value) -> Type {
+        self.value_types[v.index()]
+    }
+
+    /// The index of the op defining `v`.
+    pub fn value_def(&self, v: Value) -> usize {
+        self.value_defs[v.index()] as usize
+    }
+
+    /// The values op `op` defines (empty for most non-value ops; several for
+    /// a `Label`).
+    pub fn op_values(&self, op: usize) -> Range<u32> {
+        self.first_value[op]..self.first_value[op + 1]
+    }
+
+    /// The single value op `op` defines, if it defines exactly one.
+    pub fn op_result(&self, op: usize) -> Option<Value> {
+        let r = self.op_values(op);
+        (r.len() == 1).then_some(Value(r.start))
+    }
+
+    /// Types of the trace's inputs, in order (input `k` is `Value(k)`).
+    pub fn input_types(&self) -> &[Type] {
+        &self.value_types[..self.num_inputs]
+    }
+
+    /// The op index of a label.
+    pub fn label_op(&self, label: LabelId) -> usize {
+        self.labels[label.0 as usize] as usize
+    }
+
+    /// Number of labels.
+    pub fn num_labels(&self) -> usize {
+        self.labels.len()
+    }
+}
