@@ -1,0 +1,290 @@
+//! Differential tests: `demo_vm::stdlib::lstr` against the real `lua5.4`.
+//!
+//! Each test builds one Lua script holding a batch of cases, runs it in a
+//! single `lua5.4` process, and compares every output line with what the
+//! Rust implementation produces. Results travel hex-encoded, so any byte
+//! (newlines, zeros) survives. `lua5.4` must be on PATH (CI installs it).
+
+use demo_vm::stdlib::lstr::number::{self, Number};
+use quickcheck::{Arbitrary, Gen};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Lua prelude: `H(s)` hex-encodes a string; `R(ok, ...)` renders a pcall
+/// result as `ok:<hex values joined by ,>` or `err:<hex message>`.
+const PRELUDE: &str = r##"
+local function H(s) return (string.gsub(s, ".", function(c) return string.format("%02x", c:byte()) end)) end
+local function V(v)
+  if math.type(v) == "integer" then return "i" .. H(tostring(v))
+  elseif math.type(v) == "float" then return "f" .. H(string.format("%a", v))
+  elseif v == nil then return "nil" else return "s" .. H(tostring(v)) end
+end
+function R(ok, ...)
+  if not ok then
+    local m = string.gsub(tostring(...), "'string%.(%a+)'", "'%1'")
+    return "err:" .. H(m)
+  end
+  local t = {}
+  for i = 1, select("#", ...) do t[i] = V((select(i, ...))) end
+  return "ok:" .. table.concat(t, ",")
+end
+function D(x) return (string.unpack("<d", string.pack("<i8", x))) end
+"##;
+
+/// Hex-encodes bytes like the prelude's `H`.
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|c| format!("{c:02x}")).collect()
+}
+
+/// Runs `body` (after the prelude) in one `lua5.4` process; returns stdout lines.
+pub fn run_lua(body: &str) -> Vec<String> {
+    let mut child = match Command::new("lua5.4")
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => panic!(
+            "cannot run `lua5.4` ({e}): install it (e.g. `apt-get install lua5.4`); \
+             these differential tests need the reference interpreter"
+        ),
+    };
+    let script = format!("{PRELUDE}\n{body}");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(script.as_bytes())
+        .expect("write script to lua5.4");
+    let out = child.wait_with_output().expect("lua5.4 runs");
+    assert!(
+        out.status.success(),
+        "lua5.4 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("hex output")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A Lua string literal holding exactly `b`.
+pub fn lua_lit(b: &[u8]) -> String {
+    let mut s = String::from("\"");
+    for &c in b {
+        s.push_str(&format!("\\{c}"));
+    }
+    s.push('"');
+    s
+}
+
+/// Renders a float as the prelude's `V` does.
+fn v_float(x: f64) -> String {
+    let spec = demo_vm::stdlib::lstr::cfmt::Spec {
+        conv: b'a',
+        ..Default::default()
+    };
+    format!("f{}", hex(&demo_vm::stdlib::lstr::cfmt::float(x, &spec)))
+}
+
+fn v_number(n: Option<Number>) -> String {
+    match n {
+        None => "nil".into(),
+        Some(Number::Int(i)) => format!("i{}", hex(i.to_string().as_bytes())),
+        Some(Number::Float(f)) => v_float(f),
+    }
+}
+
+/// Compares Lua's lines with ours, reporting every mismatch with its case.
+fn compare(cases: &[String], lua: &[String], ours: &[String]) {
+    assert_eq!(lua.len(), ours.len(), "line count differs");
+    let bad: Vec<String> = cases
+        .iter()
+        .zip(lua.iter().zip(ours))
+        .filter(|(_, (l, o))| l != o)
+        .map(|(c, (l, o))| format!("{c}\n   lua: {l}\n  ours: {o}"))
+        .take(20)
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} mismatches:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+fn tonumber_inputs() -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = [
+        "0",
+        "-0",
+        "1",
+        "+1",
+        "-1",
+        " 10 ",
+        "\t\n10\x0b\x0c\r",
+        "1.",
+        ".5",
+        ".",
+        "1e",
+        "1e+",
+        "1e-2",
+        "1E2",
+        "1.5e+300",
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "0x",
+        "0x10",
+        "0X1f",
+        "-0x10",
+        "0x.8",
+        "0x8.",
+        "0x1p4",
+        "0x1P-1074",
+        "0x1p-1075",
+        "0x1.8p3",
+        "0x1.fffffffffffff8p0",
+        "0xffffffffffffffff",
+        "0x1ffffffffffffffff",
+        "0xffffffffffffffffffff.8p-4",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "18446744073709551616",
+        "inf",
+        "nan",
+        "-inf",
+        "infinity",
+        "0x1n",
+        "1 2",
+        "- 1",
+        "--1",
+        "1x",
+        "0x1p",
+        "0x1p+",
+        "1..2",
+        "0.1",
+        "3.14159265358979323846",
+        "2.2250738585072011e-308",
+        "4.9406564584124654e-324",
+        "2.4703282292062328e-324",
+        "0x0.0000000000001p-1022",
+        "123456789012345678901234567890",
+        "00012",
+        "0x",
+        "e5",
+        "0x.p1",
+        "1e+5 ",
+        " ",
+        "",
+        "5\0",
+        "1_000",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    v.push(b"0x1.0000000000000800000000000000001p0".to_vec());
+    v
+}
+
+#[test]
+fn tonumber_matches_lua() {
+    let inputs = tonumber_inputs();
+    let mut body = String::new();
+    let mut cases = Vec::new();
+    let mut ours = Vec::new();
+    for s in &inputs {
+        body.push_str(&format!("print(R(pcall(tonumber, {})))\n", lua_lit(s)));
+        cases.push(format!("tonumber({s:?})"));
+        ours.push(format!("ok:{}", v_number(number::str_to_number(s))));
+    }
+    for s in [
+        "ff",
+        " -zz ",
+        "102",
+        "",
+        "1.0",
+        "7fffffffffffffff",
+        "ffffffffffffffffff",
+        "Zz",
+    ] {
+        for base in [2u32, 10, 16, 36] {
+            body.push_str(&format!(
+                "print(R(pcall(tonumber, {}, {base})))\n",
+                lua_lit(s.as_bytes())
+            ));
+            cases.push(format!("tonumber({s:?}, {base})"));
+            let r = number::str_to_int_base(s.as_bytes(), base).map(Number::Int);
+            ours.push(format!("ok:{}", v_number(r)));
+        }
+    }
+    compare(&cases, &run_lua(&body), &ours);
+}
+
+/// Random doubles: raw bit patterns (every exponent), quickcheck's floats
+/// (specials and small values) and short decimals.
+fn random_floats(n: usize) -> Vec<f64> {
+    let mut g = Gen::new(1000);
+    (0..n)
+        .map(|i| match i % 3 {
+            0 => f64::from_bits(u64::arbitrary(&mut g)),
+            1 => f64::arbitrary(&mut g),
+            _ => f64::from(i32::arbitrary(&mut g)) / 1000.0,
+        })
+        .collect()
+}
+
+#[test]
+fn random_floats_print_like_lua_and_round_trip() {
+    let xs = random_floats(3000);
+    let mut body = String::from("for _, b in ipairs{");
+    for x in &xs {
+        body.push_str(&format!("{},", x.to_bits() as i64));
+    }
+    body.push_str(
+        "} do local x = D(b) print(H(string.format('%.14g|%.17g|%.3e|%.20f', x, x, x, x)) .. ' ' .. H(tostring(x))) end\n",
+    );
+    let lua = run_lua(&body);
+    let mut cases = Vec::new();
+    let mut ours = Vec::new();
+    for &x in &xs {
+        let f = |conv: u8, p: usize| {
+            let spec = demo_vm::stdlib::lstr::cfmt::Spec {
+                conv,
+                precision: Some(p),
+                ..Default::default()
+            };
+            String::from_utf8(demo_vm::stdlib::lstr::cfmt::float(x, &spec)).unwrap()
+        };
+        let joined = format!(
+            "{}|{}|{}|{}",
+            f(b'g', 14),
+            f(b'g', 17),
+            f(b'e', 3),
+            f(b'f', 20)
+        );
+        let ts = number::float_to_string(x);
+        cases.push(format!("{x:e} (bits {:#x})", x.to_bits()));
+        ours.push(format!("{} {}", hex(joined.as_bytes()), hex(ts.as_bytes())));
+        // %.17g always round-trips; tostring round-trips when it is exact.
+        if x.is_finite() {
+            let back = number::str_to_number(f(b'g', 17).as_bytes());
+            let same = match back {
+                Some(Number::Float(v)) => v.to_bits() == x.to_bits(),
+                Some(Number::Int(i)) => i as f64 == x,
+                None => false,
+            };
+            assert!(same, "%.17g of {x:e} does not read back: {back:?}");
+            let t = number::str_to_number(ts.as_bytes());
+            assert!(
+                matches!(t, Some(Number::Float(_))),
+                "tostring({x:e}) = {ts} reads back as a float"
+            );
+        }
+    }
+    compare(&cases, &lua, &ours);
+}
