@@ -288,3 +288,183 @@ fn random_floats_print_like_lua_and_round_trip() {
     }
     compare(&cases, &lua, &ours);
 }
+
+/// A `string.format` argument both as Lua source and as our [`FmtArg`].
+#[derive(Clone, Debug)]
+enum Val {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Vec<u8>),
+    /// A table whose `__tostring` returns "T".
+    Table,
+}
+
+impl Val {
+    fn lua(&self) -> String {
+        match self {
+            Val::Nil => "nil".into(),
+            Val::Bool(b) => b.to_string(),
+            Val::Int(i64::MIN) => "math.mininteger".into(),
+            Val::Int(i) => format!("({i})"),
+            Val::Float(f) => format!("D({})", f.to_bits() as i64),
+            Val::Str(s) => lua_lit(s),
+            Val::Table => "setmetatable({}, {__tostring = function() return 'T' end})".into(),
+        }
+    }
+
+    fn arg(&self) -> FmtArg<'_> {
+        match self {
+            Val::Nil => FmtArg::Nil,
+            Val::Bool(b) => FmtArg::Bool(*b),
+            Val::Int(i) => FmtArg::Int(*i),
+            Val::Float(f) => FmtArg::Float(*f),
+            Val::Str(s) => FmtArg::Str(s),
+            Val::Table => FmtArg::Other {
+                type_name: "table",
+                address: 0x1000,
+            },
+        }
+    }
+}
+
+use demo_vm::stdlib::lstr::format::{FmtArg, format as lua_format};
+
+/// Our rendering of `pcall(string.format, fmt, args...)` in the prelude's `R` form.
+fn ours_format(fmt: &[u8], vals: &[Val]) -> String {
+    let args: Vec<FmtArg<'_>> = vals.iter().map(Val::arg).collect();
+    let mut ts = |_: usize| Ok::<_, String>(b"T".to_vec());
+    match lua_format(fmt, &args, &mut ts) {
+        Ok(s) => format!("ok:s{}", hex(&s)),
+        Err(e) => format!("err:{}", hex(e.as_bytes())),
+    }
+}
+
+fn format_values() -> Vec<Val> {
+    let mut v: Vec<Val> = [0, 1, -1, 42, 65, 255, 100000, i64::MIN, i64::MAX]
+        .into_iter()
+        .map(Val::Int)
+        .collect();
+    v.extend(
+        [
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            -2.5,
+            0.125,
+            1e300,
+            1e-300,
+            123456.789,
+            1e15,
+            1e16,
+            2.0f64.powi(63),
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            5e-324,
+            9.9999996,
+            0.00001,
+            65.0,
+            1.5,
+            3.0e-5,
+        ]
+        .into_iter()
+        .map(Val::Float),
+    );
+    for s in [
+        "",
+        "abc",
+        "3",
+        " 0x10 ",
+        "1.5",
+        "a\0b",
+        "quote\"\\\n\r\x7f9\x01",
+    ] {
+        v.push(Val::Str(s.as_bytes().to_vec()));
+    }
+    v.push(Val::Str(vec![b'x'; 150]));
+    v.extend([Val::Nil, Val::Bool(true), Val::Table]);
+    v
+}
+
+#[test]
+fn string_format_matches_lua() {
+    let values = format_values();
+    let mut specs: Vec<String> = Vec::new();
+    for conv in "diucxXoeEfgGaAsqp".chars() {
+        for flags in ["", "-", "+", " ", "#", "0", "-0", "+0", "# ", "#0", "- +"] {
+            for width in ["", "1", "8", "25"] {
+                for prec in ["", ".", ".0", ".3", ".17", ".40"] {
+                    specs.push(format!("%{flags}{width}{prec}{conv}"));
+                }
+            }
+        }
+    }
+    for odd in [
+        "%",
+        "%y",
+        "%10y",
+        "%5",
+        "%100d",
+        "%.100f",
+        "%099.99f",
+        "%05s",
+        "%5q",
+        "%F",
+        "%lld",
+        "%1.2.3f",
+        "%---------------------d",
+        "%--------------------d",
+        "%5.3\0d",
+        "abc%",
+        "%%%d%%",
+        "%c%c",
+        "%i %s",
+        "[%5s][%-5s]",
+        "%.3c",
+        "%#c",
+        "%+s",
+        "%00d",
+        "%-099.99e",
+    ] {
+        specs.push(odd.to_owned());
+    }
+    let mut body = String::from("local V = {");
+    for v in &values {
+        body.push_str(&v.lua());
+        body.push(',');
+    }
+    body.push_str("}\nlocal F = {");
+    for f in &specs {
+        body.push_str(&lua_lit(f.as_bytes()));
+        body.push(',');
+    }
+    body.push_str(&format!(
+        "}}\nfor _, f in ipairs(F) do for i = 1, {} do print(R(pcall(string.format, f, V[i], V[i]))) end end\n",
+        values.len()
+    ));
+    let mut cases = Vec::new();
+    let mut ours = Vec::new();
+    for f in &specs {
+        for v in &values {
+            // %p of objects prints addresses, which differ by design.
+            let addr = matches!(v, Val::Str(_) | Val::Table);
+            cases.push(format!("string.format({f:?}, {v:?})"));
+            if f.contains('p') && addr {
+                ours.push(String::new());
+            } else {
+                ours.push(ours_format(f.as_bytes(), &[v.clone(), v.clone()]));
+            }
+        }
+    }
+    let mut lua = run_lua(&body);
+    for (l, o) in lua.iter_mut().zip(&ours) {
+        if o.is_empty() {
+            l.clear();
+        }
+    }
+    compare(&cases, &lua, &ours);
+}
