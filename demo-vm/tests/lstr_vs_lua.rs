@@ -468,3 +468,282 @@ fn string_format_matches_lua() {
     }
     compare(&cases, &lua, &ours);
 }
+
+use demo_vm::stdlib::lstr::pattern::{self, Capture, GMatch, Replacement};
+
+/// Lua side of one pattern case: find, match, gmatch (first two captures of
+/// up to 51 iterations), gsub with a string, a limited `%1`, a function that
+/// declines every second match, and a table.
+const PATTERN_LUA: &str = r##"
+function T(s, p, init)
+  local out = {}
+  local function add(...) for i = 1, select("#", ...) do out[#out+1] = V((select(i, ...))) end out[#out+1] = ";" end
+  add(pcall(string.find, s, p, init))
+  add(pcall(string.match, s, p, init))
+  local ok, r = pcall(function()
+    local r, n = {}, 0
+    for a, b in string.gmatch(s, p, init) do
+      n = n + 1 r[#r+1] = V(a) r[#r+1] = V(b)
+      if n > 50 then break end
+    end
+    return table.concat(r, " ")
+  end)
+  -- the iterator's errors carry the calling line, which the VM adds itself
+  if not ok then r = string.gsub(r, "^stdin:%d+: ", "") end
+  add(ok, r)
+  add(pcall(string.gsub, s, p, "<%0>"))
+  add(pcall(string.gsub, s, p, "%1", 3))
+  local k = 0
+  add(pcall(string.gsub, s, p, function(...)
+    k = k + 1
+    if k % 2 == 0 then return nil end
+    local t = {}
+    for i = 1, select("#", ...) do t[i] = tostring((select(i, ...))) end
+    return table.concat(t, "|")
+  end))
+  add(pcall(string.gsub, s, p, {a = "<A>", b = false, [2] = "two"}))
+  return table.concat(out)
+end
+"##;
+
+fn v_str(b: &[u8]) -> String {
+    format!("s{}", hex(b))
+}
+
+fn v_int(i: i64) -> String {
+    format!("i{}", hex(i.to_string().as_bytes()))
+}
+
+fn v_cap(s: &[u8], c: &Capture) -> String {
+    match c {
+        Capture::Str(r) => v_str(&s[r.clone()]),
+        Capture::Position(p) => v_int(*p as i64),
+    }
+}
+
+fn cap_text(s: &[u8], c: &Capture) -> Vec<u8> {
+    match c {
+        Capture::Str(r) => s[r.clone()].to_vec(),
+        Capture::Position(p) => p.to_string().into_bytes(),
+    }
+}
+
+/// Renders a pcall outcome: `true` + values, or `false` + message.
+fn pcall_line<T>(r: Result<T, String>, ok: impl FnOnce(T) -> Vec<String>) -> String {
+    let mut parts = match r {
+        Ok(v) => {
+            let mut p = vec![v_str(b"true")];
+            p.extend(ok(v));
+            p
+        }
+        Err(e) => vec![v_str(b"false"), v_str(e.as_bytes())],
+    };
+    parts.push(";".into());
+    parts.concat()
+}
+
+fn gsub_line(r: Result<(std::borrow::Cow<'_, [u8]>, i64), String>) -> String {
+    pcall_line(r, |(v, n)| vec![v_str(&v), v_int(n)])
+}
+
+/// Our side of [`PATTERN_LUA`]'s `T`.
+fn ours_pattern(s: &[u8], p: &[u8], init: i64) -> String {
+    let mut out = String::new();
+    out += &pcall_line(pattern::find(s, p, init, false), |r| match r {
+        None => vec!["nil".into()],
+        Some((a, e, caps)) => {
+            let mut v = vec![v_int(a as i64), v_int(e as i64)];
+            v.extend(caps.iter().map(|c| v_cap(s, c)));
+            v
+        }
+    });
+    out += &pcall_line(pattern::match_(s, p, init), |r| match r {
+        None => vec!["nil".into()],
+        Some(caps) => caps.iter().map(|c| v_cap(s, c)).collect(),
+    });
+    let gm = (|| {
+        let mut g = GMatch::new(s.len(), init);
+        let mut r = Vec::new();
+        let mut n = 0;
+        while let Some(caps) = g.next_match(s, p)? {
+            n += 1;
+            r.push(v_cap(s, &caps[0]));
+            r.push(caps.get(1).map_or("nil".into(), |c| v_cap(s, c)));
+            if n > 50 {
+                break;
+            }
+        }
+        Ok(r.join(" "))
+    })();
+    out += &pcall_line(gm, |r| vec![v_str(r.as_bytes())]);
+    out += &gsub_line(pattern::gsub(s, p, Replacement::Str(b"<%0>"), None));
+    out += &gsub_line(pattern::gsub(s, p, Replacement::Str(b"%1"), Some(3)));
+    let mut k = 0;
+    let mut func = |caps: &[Capture]| -> Result<Option<Vec<u8>>, String> {
+        k += 1;
+        if k % 2 == 0 {
+            return Ok(None);
+        }
+        let parts: Vec<Vec<u8>> = caps.iter().map(|c| cap_text(s, c)).collect();
+        Ok(Some(parts.join(&b'|')))
+    };
+    out += &gsub_line(pattern::gsub(s, p, Replacement::Function(&mut func), None));
+    let mut table = |caps: &[Capture]| -> Result<Option<Vec<u8>>, String> {
+        Ok(match &caps[0] {
+            Capture::Str(r) if &s[r.clone()] == b"a" => Some(b"<A>".to_vec()),
+            Capture::Position(2) => Some(b"two".to_vec()),
+            _ => None,
+        })
+    };
+    out += &gsub_line(pattern::gsub(s, p, Replacement::Table(&mut table), None));
+    out
+}
+
+fn check_patterns(cases: &[(Vec<u8>, Vec<u8>, i64)]) {
+    let mut body = String::from(PATTERN_LUA);
+    let mut names = Vec::new();
+    let mut ours = Vec::new();
+    for (s, p, init) in cases {
+        body.push_str(&format!(
+            "print(T({}, {}, {init}))\n",
+            lua_lit(s),
+            lua_lit(p)
+        ));
+        names.push(format!(
+            "s={:?} p={:?} init={init}",
+            String::from_utf8_lossy(s),
+            String::from_utf8_lossy(p)
+        ));
+        ours.push(ours_pattern(s, p, *init));
+    }
+    compare(&names, &run_lua(&body), &ours);
+}
+
+#[test]
+fn handwritten_patterns_match_lua() {
+    let pairs: &[(&str, &str)] = &[
+        ("hello world", "%a+"),
+        ("hello world", "(o)(.)"),
+        ("key = value", "(%w+)%s*=%s*(%w+)"),
+        ("THE (quick) fox", "%f[%a]%a+"),
+        ("f(a(b)c)d", "%b()"),
+        ("abcabc", "(abc)%1"),
+        ("abc", "()b()"),
+        ("abc", "()"),
+        ("abc", ""),
+        ("abc", "b*"),
+        ("a]b", "[]]"),
+        ("a-b", "[a-]"),
+        ("a^b", "[%^b]+"),
+        ("x^y", "^x"),
+        ("x^y", "%^y"),
+        ("abc", "c$"),
+        ("ab$c", "b$c"),
+        ("abc", "%"),
+        ("abc", "[a"),
+        ("abc", "[^"),
+        ("abc", "%fa"),
+        ("abc", "%f"),
+        ("abc", "(a)%2"),
+        ("abc", "%0"),
+        ("abc", "(a"),
+        ("abc", "a)"),
+        ("abc", ".)"),
+        ("abc", "%b"),
+        ("abc", "%ba"),
+        ("aaa", "a-b"),
+        ("aaab", "a-b"),
+        ("aaab", "a*?"),
+        ("  trim  ", "^%s*(.-)%s*$"),
+        ("0x1F zz", "%x+"),
+        ("\0a\0", "%z"),
+        ("\0a\0", "[%z]"),
+        ("\0a\0", "\0"),
+        ("\0a\0", "%c"),
+        ("abc\u{e9}", "[\u{80}-\u{ff}]+"),
+        ("Hello, World!", "%p"),
+        ("Hello, World!", "[%P]+"),
+        ("Hello, World!", "%u%l*"),
+        ("a.b.c", "%."),
+        ("a.b.c", "."),
+        ("one two  three", "(%S+)"),
+        ("[[x]]", "%[(%b[])%]"),
+        ("THE END", "%f[%z]"),
+        ("THE END", "%f[%w]%w+%f[%W]"),
+        ("abc", "a?b?c?d?"),
+        ("aaa", "((a)(a))"),
+        ("aaa", "(()a)"),
+        ("hello", "(h)(e)(l)(l)(o)"),
+        ("hello", "(l)%1"),
+        ("hello", "(l)()%1"),
+        ("(()", "%b()"),
+        ("abc", "[a-c-e]+"),
+        ("a-e", "[c-]+"),
+        ("abc", "[%a-z]"),
+        ("abc", "[]"),
+        ("abc", "[^]"),
+        ("]", "[^]]"),
+        ("a", "%w-"),
+    ];
+    let mut cases = Vec::new();
+    for (s, p) in pairs {
+        for init in [1, 2, -1, -100, 0, 100] {
+            cases.push((s.as_bytes().to_vec(), p.as_bytes().to_vec(), init));
+        }
+    }
+    cases.push((b"a".repeat(300), b"a?".repeat(300), 1));
+    cases.push((b"a".repeat(300), b"a?".repeat(150), 1));
+    cases.push((b"a".repeat(250), b"(a)".repeat(40), 1));
+    cases.push((b"a".repeat(100), b"a-".repeat(199), 1));
+    cases.push((b"a".repeat(100), b"a-".repeat(200), 1));
+    check_patterns(&cases);
+}
+
+/// Random patterns built from pattern tokens, on random short subjects.
+fn random_pattern_cases(n: usize, g: &mut Gen) -> Vec<(Vec<u8>, Vec<u8>, i64)> {
+    const TOKENS: &[&str] = &[
+        "a", "b", "c", ".", "%a", "%d", "%s", "%w", "%W", "%", "[", "]", "^", "$", "(", ")", "()",
+        "*", "+", "-", "?", "%b()", "%bab", "%f[%w]", "%f[^a]", "%1", "%2", "[a-c]", "[^b]",
+        "[%d.]", "%%", "%.", "%(", "x", " ", "\0",
+    ];
+    const SUBJECT: &[u8] = b"abc()x 1.a%^$[]\0";
+    (0..n)
+        .map(|_| {
+            let plen = usize::arbitrary(g) % 7;
+            let p: Vec<u8> = (0..plen)
+                .flat_map(|_| g.choose(TOKENS).unwrap().bytes())
+                .collect();
+            let slen = usize::arbitrary(g) % 12;
+            let s: Vec<u8> = (0..slen).map(|_| *g.choose(SUBJECT).unwrap()).collect();
+            let init = i64::from(i8::arbitrary(g) % 14);
+            (s, p, init)
+        })
+        .collect()
+}
+
+#[test]
+fn random_patterns_match_lua() {
+    let mut g = Gen::new(100);
+    check_patterns(&random_pattern_cases(12000, &mut g));
+}
+
+/// Arbitrary bytes as pattern and subject: errors are fine, panics are not.
+#[test]
+fn arbitrary_patterns_never_panic() {
+    fn prop(s: Vec<u8>, p: Vec<u8>, init: i8) -> bool {
+        let init = i64::from(init);
+        let _ = pattern::find(&s, &p, init, false);
+        let _ = pattern::match_(&s, &p, init);
+        let mut g = GMatch::new(s.len(), init);
+        for _ in 0..20 {
+            if !matches!(g.next_match(&s, &p), Ok(Some(_))) {
+                break;
+            }
+        }
+        let _ = pattern::gsub::<String>(&s, &p, Replacement::Str(&p), Some(5));
+        true
+    }
+    quickcheck::QuickCheck::new()
+        .tests(2000)
+        .quickcheck(prop as fn(Vec<u8>, Vec<u8>, i8) -> bool);
+}

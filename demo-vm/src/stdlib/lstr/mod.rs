@@ -8,8 +8,9 @@
 //! * [`number`] converts numbers to and from strings (`tostring`, `tonumber`).
 //! * [`cfmt`] reproduces C `printf` conversions digit for digit (glibc).
 //! * [`format`] implements `string.format`.
-//! * `pattern` implements Lua patterns: `find`, `match`, `gmatch`, `gsub`.
+//! * [`pattern`] implements Lua patterns: `find`, `match`, `gmatch`, `gsub`.
 
 pub mod cfmt;
 pub mod format;
 pub mod number;
+pub mod pattern;
