@@ -1,0 +1,3 @@
+//! Lua standard library support code.
+
+pub mod lstr;
