@@ -1,0 +1,12 @@
+-- True division and exponentiation always produce floats.
+print(1 / 2, 4 / 2, -9 / 3, 1 / 3)
+print(2 ^ 0.5 == math.sqrt(2), 2 ^ -1, 10 ^ 2, (-2) ^ 3, (-8) ^ 2)
+print(0 ^ 0, 2 ^ 63, 2 ^ 64, 2 ^ 53 + 1)
+print(1 / 0, -1 / 0, 1 / -0.0, 0 / 1)
+print(math.type(4 / 2), math.type(2 ^ 2))
+print(string.format("%.14g", 2 ^ 0.5))
+print(string.format("%.3f", 10 / 3))
+print(7 / 7 == 1, 7 / 7 == 1.0)
+print(1e300 * 1e10, -1e300 * 1e10)
+print(3 / 0 > math.maxinteger, -3 / 0 < math.mininteger)
+print(2 ^ 1023 * 2 == math.huge)

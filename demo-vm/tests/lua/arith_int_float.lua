@@ -1,0 +1,41 @@
+-- Integer and float arithmetic: which operations keep integers, which give floats.
+local function show(label, v)
+  print(label, v, math.type(v))
+end
+show("1+2", 1 + 2)
+show("1+2.0", 1 + 2.0)
+show("3-5", 3 - 5)
+show("3.5-0.5", 3.5 - 0.5)
+show("6*7", 6 * 7)
+show("6*7.0", 6 * 7.0)
+show("7/2", 7 / 2)
+show("8/2", 8 / 2)
+show("7//2", 7 // 2)
+show("7.0//2", 7.0 // 2)
+show("7%3", 7 % 3)
+show("7.5%2", 7.5 % 2)
+show("2^10", 2 ^ 10)
+show("-(3)", -(3))
+show("-(3.0)", -(3.0))
+show("0x10", 0x10)
+show("0xA.8p0", 0xA.8p0)
+show("1e2", 1e2)
+show("100 // 1e0", 100 // 1e0)
+show("3 == 3.0", 3 == 3.0)
+local a, b = 10, 3
+show("a*b+a//b-a%b", a * b + a // b - a % b)
+show("(a+b)*(a-b)", (a + b) * (a - b))
+show("a/b*b", a / b * b)
+show("precedence -2^2", -2 ^ 2)
+show("precedence 2^3^2", 2 ^ 3 ^ 2)
+show("1 + 2 * 3 - 4 / 2", 1 + 2 * 3 - 4 / 2)
+local sum = 0
+for i = 1, 100 do sum = sum + i end
+show("sum 1..100", sum)
+local fsum = 0
+for i = 1, 10 do fsum = fsum + 0.1 end
+show("sum of ten 0.1", fsum)
+print(fsum == 1.0, string.format("%.17g", fsum))
+show("int max + 0.0", math.maxinteger + 0.0)
+show("1e308*10", 1e308 * 10)
+show("-1e308*10", -1e308 * 10)

@@ -1,0 +1,11 @@
+-- assert returns its arguments on success and raises its message on failure.
+print(assert(1, "unused"), assert("v"), select("#", assert(true, 2, 3)))
+print(pcall(assert, false))
+print(pcall(assert, nil, "custom message"))
+print(pcall(assert, false, 42))
+local ok, e = pcall(assert, false, {tag = "tbl"})
+print(ok, type(e), e.tag)
+print(pcall(assert))
+print(pcall(function() assert(1 == 2, "math broke") end))
+print(pcall(function() local x = assert(tonumber("12")); return x + 1 end))
+print(pcall(function() return assert(tonumber("zz"), "not a number: zz") end))

@@ -1,0 +1,16 @@
+-- string.find: plain and pattern search, init positions, captures in results.
+local s = "hello world, hello lua"
+print(s:find("hello"), s:find("hello", 2), s:find("lua"), s:find("xyz"))
+print(s:find("o", -3), s:find("o", -100), s:find("", 5), s:find("", 100), s:find("", #s + 1))
+print(s:find("l+"), s:find("w%a+"), s:find("(h)(e)"), s:find("%s"))
+print(s:find(".", 1, true), ("a.b"):find(".", 1, true), ("a+b"):find("+", 1, true))
+print(("a+b"):find("a+b"), ("a+b"):find("a%+b"), ("[x]"):find("[", 1, true))
+print(("abc"):find("b", 0), ("abc"):find("c", -1), ("abc"):find("^b"), ("abc"):find("^a"))
+print(("key = value"):find("(%w+)%s*=%s*(%w+)"))
+print(("  trim  "):find("^%s*(.-)%s*$"))
+print(("2024-01-15"):find("(%d+)-(%d+)-(%d+)"))
+print(("abc"):find("()b()"))
+print(("aaa"):find("a-"), ("aaa"):find("a*"), ("aaa"):find("a-$"))
+print(pcall(string.find, "abc", "[a"))
+print(pcall(string.find, "abc", "%"))
+print(pcall(string.find, "abc", "(()"))

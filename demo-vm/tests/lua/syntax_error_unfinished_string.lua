@@ -1,0 +1,3 @@
+print("fine")
+local s = "unterminated
+print(s)
