@@ -110,7 +110,7 @@ impl fmt::Display for GateError {
 impl std::error::Error for GateError {}
 
 /// Writable, non-executable memory below 4 GiB, for data that 32-bit code
-/// reads or writes (buffers, deopt areas, the gate's own stack).
+/// reads or writes (buffers, deopt areas, globals of test programs).
 ///
 /// 32-bit code may write it behind Rust's back while it runs; Rust code must
 /// only look at the bytes between calls.
@@ -187,6 +187,61 @@ impl Drop for LowBuffer {
     }
 }
 
+/// The gate's 32-bit stack: read-write memory below 4 GiB whose lowest page
+/// is an inaccessible guard, so a runaway 32-bit recursion faults instead of
+/// overwriting whatever mapping lies below. The gate's own data (saved RSP,
+/// far-call frame) sits in the top [`GATE_DATA`] bytes.
+#[derive(Debug)]
+struct Stack32 {
+    mem: UnixMemory,
+    region: Region,
+    guard: usize,
+}
+
+impl Stack32 {
+    fn new(size: usize) -> Result<Self, GateError> {
+        let mut mem = UnixMemory::new();
+        let guard = mem.page_size();
+        let len = size
+            .checked_add(GATE_DATA + guard)
+            .ok_or(MemoryError::OutOfMemory)?;
+        let region = mem.reserve(len, Placement::Below4GiB)?;
+        // Owned from here on, so an early return releases the mapping.
+        let stack = Self { mem, region, guard };
+        if !stack.region.is_below_4gib() {
+            return Err(GateError::NotBelow4GiB {
+                addr: stack.region.addr(),
+                len: stack.region.len,
+            });
+        }
+        // SAFETY: the first page of a mapping this stack owns; nothing refers to it.
+        let rc =
+            unsafe { libc::mprotect(stack.region.ptr.as_ptr().cast(), guard, libc::PROT_NONE) };
+        if rc != 0 {
+            let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+            return Err(GateError::Memory(MemoryError::ProtectFailed(errno)));
+        }
+        Ok(stack)
+    }
+
+    /// The lowest address 32-bit code may use (just above the guard page).
+    fn bottom(&self) -> usize {
+        self.region.addr() + self.guard
+    }
+}
+
+impl Drop for Stack32 {
+    fn drop(&mut self) {
+        let region = Region {
+            ptr: self.region.ptr,
+            len: self.region.len,
+        };
+        // SAFETY: the region came from `self.mem.reserve` and is released once,
+        // here; munmap does not care that the guard page is inaccessible.
+        let _ = unsafe { self.mem.release(region) };
+    }
+}
+
 /// A 64-bit `extern "C"` function that 32-bit code may call through the
 /// reverse gate: up to [`MAX_REVERSE_ARGS`] `u32` arguments, returning `u64`
 /// (given to 32-bit code in EDX:EAX) or `u32` (EAX; EDX is then unspecified).
@@ -240,7 +295,7 @@ reverse_targets! {
 #[derive(Debug)]
 pub struct Gate32 {
     code: CodeBlock<UnixMemory>,
-    stack: LowBuffer,
+    stack: Stack32,
     /// Address of the m16:32 far pointer to the integer-returning entry stub.
     far_int: u32,
     /// Address of the m16:32 far pointer to the st(0)-returning entry stub.
@@ -261,11 +316,7 @@ impl Gate32 {
     /// A gate whose 32-bit stack has at least `stack_size` bytes (plus a few
     /// bytes the gate keeps at its top).
     pub fn with_stack_size(stack_size: usize) -> Result<Self, GateError> {
-        let stack = LowBuffer::new(
-            stack_size
-                .checked_add(GATE_DATA)
-                .ok_or(MemoryError::OutOfMemory)?,
-        )?;
+        let stack = Stack32::new(stack_size)?;
         let mut code = CodeBlock::new(UnixMemory::new(), CODE_SIZE, Placement::Below4GiB)?;
         if !code.region().is_below_4gib() {
             return Err(GateError::NotBelow4GiB {
@@ -273,7 +324,7 @@ impl Gate32 {
                 len: code.capacity(),
             });
         }
-        let saved_rsp = (stack.region().end() - SAVED_RSP_BELOW_TOP) as u64;
+        let saved_rsp = (stack.region.end() - SAVED_RSP_BELOW_TOP) as u64;
         let mut asm = Asm::new(code.addr() as u64);
         emit_trampoline(&mut asm, saved_rsp);
         asm.align(16);
@@ -302,7 +353,7 @@ impl Gate32 {
     /// its far pointers lie below 4 GiB, the far pointers lie inside the
     /// sealed code, and the far-call frame is 16-byte aligned.
     pub fn check_invariants(&self) -> Result<(), GateError> {
-        for region in [self.code.region(), self.stack.region()] {
+        for region in [self.code.region(), &self.stack.region] {
             if !region.is_below_4gib() {
                 return Err(GateError::NotBelow4GiB {
                     addr: region.addr(),
@@ -328,9 +379,10 @@ impl Gate32 {
         self.code.region()
     }
 
-    /// The 32-bit stack: below 4 GiB, read-write, never executable.
+    /// The 32-bit stack: below 4 GiB, read-write, never executable, its
+    /// lowest page an inaccessible guard.
     pub fn stack_region(&self) -> &Region {
-        self.stack.region()
+        &self.stack.region
     }
 
     /// Call the 32-bit cdecl function at `entry` with `args` pushed as its
@@ -363,6 +415,10 @@ impl Gate32 {
     /// Make a 32-bit address that 32-bit code can `call` (cdecl, arguments
     /// on its stack) to run the 64-bit function `f`. The result comes back
     /// in EDX:EAX; EBX, ESI, EDI and EBP are preserved.
+    ///
+    /// `f` runs on the gate's 32-bit stack (with the thread's usual TLS), so
+    /// it must fit in what the 32-bit code left of that stack; it must not
+    /// unwind (an `extern "C"` function aborts on panic anyway).
     pub fn reverse_stub<F: ReverseTarget>(&mut self, f: F) -> Result<u32, GateError> {
         const { assert!(F::ARITY <= MAX_REVERSE_ARGS) };
         let start = self.code.len().next_multiple_of(16);
@@ -379,7 +435,7 @@ impl Gate32 {
     /// Top of the far-call frame: the 64-bit stack pointer when the trampoline
     /// far-calls the entry stub (16-byte aligned, below the saved RSP).
     fn far_frame_top(&self) -> usize {
-        self.stack.region().end() - GATE_DATA
+        self.stack.region.end() - GATE_DATA
     }
 
     /// # Safety
@@ -392,7 +448,7 @@ impl Gate32 {
         args: &[u32],
     ) -> Result<u64, GateError> {
         let far_top = self.far_frame_top();
-        let room = (far_top - self.stack.region().addr()) / 2 / 4;
+        let room = (far_top - self.stack.bottom()) / 2 / 4;
         let max = MAX_ARGS.min(room);
         if args.len() > max {
             return Err(GateError::TooManyArgs {

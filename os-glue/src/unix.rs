@@ -102,6 +102,12 @@ impl UnixMemory {
         {
             return Ok(region);
         }
+        self.reserve_by_hints(len)
+    }
+
+    /// Try hint addresses from [`LOW_HINT_START`] upwards until a mapping
+    /// lands below 4 GiB (the fallback when `MAP_32BIT` is absent or full).
+    fn reserve_by_hints(&self, len: usize) -> Result<Region, MemoryError> {
         let step = LOW_HINT_STEP.max(len.next_multiple_of(LOW_HINT_STEP));
         let mut hint = LOW_HINT_START;
         while (hint as u64) + (len as u64) <= FOUR_GIB {
@@ -173,4 +179,29 @@ unsafe impl ExecutableMemory for UnixMemory {
 
 fn last_errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hint_loop_finds_memory_below_4gib() {
+        let mut mem = UnixMemory::new();
+        let region = mem.reserve_by_hints(3 * mem.page_size()).unwrap();
+        assert!(region.is_below_4gib(), "{region:?}");
+        assert!(region.addr() >= LOW_HINT_START);
+        // SAFETY: the region was just mapped by this provider and is not used.
+        unsafe { mem.release(region) }.unwrap();
+    }
+
+    #[test]
+    fn reservations_round_up_to_pages() {
+        let mut mem = UnixMemory::new();
+        let region = mem.reserve(1, Placement::Anywhere).unwrap();
+        assert_eq!(region.len, mem.page_size());
+        assert_eq!(region.addr() % mem.page_size(), 0);
+        // SAFETY: the region was just mapped by this provider and is not used.
+        unsafe { mem.release(region) }.unwrap();
+    }
 }

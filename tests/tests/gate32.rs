@@ -4,6 +4,7 @@
 #![cfg(all(target_os = "linux", target_arch = "x86_64"))]
 
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use os_glue::gate32::{Gate32, GateError, LowBuffer, MAX_ARGS};
 use tests::low::low_code;
@@ -32,10 +33,14 @@ fn the_gate_lives_below_4gib_and_respects_w_x() {
     assert!(gate.code_region().is_below_4gib());
     assert!(gate.stack_region().is_below_4gib());
     assert_eq!(perms_at(gate.code_region().addr()).as_deref(), Some("r-xp"));
+    let (stack, page) = (gate.stack_region(), 4096);
     assert_eq!(
-        perms_at(gate.stack_region().addr()).as_deref(),
-        Some("rw-p")
+        perms_at(stack.addr()).as_deref(),
+        Some("---p"),
+        "guard page"
     );
+    assert_eq!(perms_at(stack.addr() + page).as_deref(), Some("rw-p"));
+    assert_eq!(perms_at(stack.end() - 1).as_deref(), Some("rw-p"));
     assert_no_writable_executable_mapping();
 }
 
@@ -341,4 +346,82 @@ fn reverse_stubs_run_out_with_a_typed_error() {
     assert_eq!(err, GateError::CodeFull);
     assert!(made > 100, "only {made} stubs fit");
     assert_no_writable_executable_mapping();
+}
+
+/// Guard page bounds for the overflow child's SIGSEGV handler.
+static GUARD_START: AtomicUsize = AtomicUsize::new(0);
+static GUARD_END: AtomicUsize = AtomicUsize::new(0);
+/// Exit codes of the overflow child.
+const FAULT_IN_GUARD: i32 = 42;
+const FAULT_ELSEWHERE: i32 = 43;
+
+extern "C" fn on_segv(_signal: i32, info: *mut libc::siginfo_t, _context: *mut std::ffi::c_void) {
+    // SAFETY: the kernel passes a valid siginfo for an SA_SIGINFO handler.
+    let addr = unsafe { (*info).si_addr() } as usize;
+    let in_guard =
+        GUARD_START.load(Ordering::SeqCst) <= addr && addr < GUARD_END.load(Ordering::SeqCst);
+    // SAFETY: _exit is async-signal-safe.
+    unsafe {
+        libc::_exit(if in_guard {
+            FAULT_IN_GUARD
+        } else {
+            FAULT_ELSEWHERE
+        })
+    }
+}
+
+/// In the overflow child: report SIGSEGVs through `on_segv`, on an alternate
+/// stack (the faulting 32-bit stack has no room left).
+fn catch_segv_on_alternate_stack() {
+    let alt = Box::leak(vec![0u8; 256 * 1024].into_boxed_slice());
+    let stack = libc::stack_t {
+        ss_sp: alt.as_mut_ptr().cast(),
+        ss_flags: 0,
+        ss_size: alt.len(),
+    };
+    // SAFETY: `stack` describes a leaked buffer that lives for the rest of the process.
+    let rc = unsafe { libc::sigaltstack(&stack, std::ptr::null_mut()) };
+    assert_eq!(rc, 0);
+    // SAFETY: an all-zero sigaction is a valid starting value.
+    let mut action: libc::sigaction = unsafe { std::mem::zeroed() };
+    action.sa_sigaction =
+        on_segv as extern "C" fn(i32, *mut libc::siginfo_t, *mut std::ffi::c_void) as usize;
+    action.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+    // SAFETY: installs a handler that only reads its arguments and calls _exit.
+    let rc = unsafe { libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()) };
+    assert_eq!(rc, 0);
+}
+
+#[test]
+fn a_32_bit_stack_overflow_hits_the_guard_page() {
+    const CHILD: &str = "GATE32_OVERFLOW_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        // In the child: recurse forever; the guard page must stop it.
+        let gate = Gate32::with_stack_size(16 * 1024).unwrap();
+        let guard = gate.stack_region().addr();
+        GUARD_START.store(guard, Ordering::SeqCst);
+        GUARD_END.store(guard + 4096, Ordering::SeqCst);
+        let code = low_code(&[0xE8, 0xFB, 0xFF, 0xFF, 0xFF]); // L: call L
+        catch_segv_on_alternate_stack();
+        // SAFETY: deliberately overflows the 32-bit stack, in a child process
+        // that exists only to die of it.
+        let _ = unsafe { gate.call32(code.entry, &[]) };
+        std::process::exit(0); // not reached: the handler exits
+    }
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "a_32_bit_stack_overflow_hits_the_guard_page",
+            "--exact",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(
+        status.code(),
+        Some(FAULT_IN_GUARD),
+        "child ended with {status:?}"
+    );
 }
