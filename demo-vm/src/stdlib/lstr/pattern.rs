@@ -370,8 +370,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// `get_onecapture`: capture `i`, or the whole match `s..e` when the
-    /// pattern has no captures and `i == 0`. `what` names the context for
-    /// the invalid-index message.
+    /// pattern has no captures and `i == 0`.
     fn capture_value(&self, i: usize, s: usize, e: usize) -> Result<Capture, String> {
         if i >= self.level {
             if i != 0 {
