@@ -754,3 +754,40 @@ fn arbitrary_patterns_never_panic() {
         .tests(2000)
         .quickcheck(prop as fn(Vec<u8>, Vec<u8>, i8) -> bool);
 }
+
+#[test]
+fn sub_and_byte_positions_match_lua() {
+    use demo_vm::stdlib::lstr::index::{byte_range, sub_range};
+    let positions: Vec<i64> = (-7..=7).chain([i64::MIN, i64::MAX, -(1 << 40)]).collect();
+    let lit = |p: i64| {
+        if p == i64::MIN {
+            "math.mininteger".to_string()
+        } else {
+            format!("({p})")
+        }
+    };
+    let mut body = String::new();
+    let mut cases = Vec::new();
+    let mut ours = Vec::new();
+    for len in 0..5usize {
+        let s: Vec<u8> = (b'a'..).take(len).collect();
+        let ls = lua_lit(&s);
+        for &i in &positions {
+            body.push_str(&format!("print(R(pcall(string.byte, {ls}, {})))\n", lit(i)));
+            cases.push(format!("byte({len}, {i})"));
+            let r = byte_range(Some(i), None, len);
+            let vals: Vec<String> = s[r].iter().map(|&b| v_int(i64::from(b))).collect();
+            ours.push(format!("ok:{}", vals.join(",")));
+            for &j in &positions {
+                body.push_str(&format!(
+                    "print(R(pcall(string.sub, {ls}, {}, {})))\n",
+                    lit(i),
+                    lit(j)
+                ));
+                cases.push(format!("sub({len}, {i}, {j})"));
+                ours.push(format!("ok:{}", v_str(&s[sub_range(i, j, len)])));
+            }
+        }
+    }
+    compare(&cases, &run_lua(&body), &ours);
+}

@@ -8,6 +8,7 @@
 //! * [`number`] converts numbers to and from strings (`tostring`, `tonumber`).
 //! * [`cfmt`] reproduces C `printf` conversions digit for digit (glibc).
 //! * [`format`](mod@format) implements `string.format`.
+//! * [`index`] converts Lua's 1-based / negative string positions.
 //! * [`pattern`] implements Lua patterns: `find`, `match`, `gmatch`, `gsub`.
 
 //!
@@ -17,6 +18,7 @@
 //!   [`number::str_to_int_base`]; float -> integer: [`number::float_to_int_exact`].
 //! * `string.format`: convert arguments to [`format::FmtArg`] and call
 //!   [`format::format`] with a `tostring` callback for tables and other objects.
+//! * `string.sub` / `string.byte`: [`index::sub_range`] / [`index::byte_range`].
 //! * `string.find` / `string.match`: [`pattern::find`] / [`pattern::match_`];
 //!   captures come back as [`pattern::Capture`] (byte range or position).
 //! * `string.gmatch`: keep a [`pattern::GMatch`] in the iterator closure and
@@ -31,5 +33,6 @@
 
 pub mod cfmt;
 pub mod format;
+pub mod index;
 pub mod number;
 pub mod pattern;
