@@ -74,21 +74,11 @@ fn check_number(arg: usize, a: &FmtArg<'_>) -> Result<f64, String> {
     }
 }
 
-/// Converts a float to an integer when it has an exact integer value.
-pub fn float_to_int_exact(f: f64) -> Option<i64> {
-    // 2^63 is exactly representable; the range is [-2^63, 2^63).
-    if f.floor() == f && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
-        Some(f as i64)
-    } else {
-        None
-    }
-}
-
 /// `luaL_checkinteger`.
 fn check_integer(arg: usize, a: &FmtArg<'_>) -> Result<i64, String> {
     match a.to_number() {
         Some(Number::Int(i)) => Ok(i),
-        Some(Number::Float(f)) => float_to_int_exact(f)
+        Some(Number::Float(f)) => number::float_to_int_exact(f)
             .ok_or_else(|| arg_error(arg, "number has no integer representation")),
         None => Err(type_error(arg, "number", Some(a))),
     }

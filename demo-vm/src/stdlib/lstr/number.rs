@@ -46,6 +46,15 @@ pub fn number_to_string(n: Number) -> String {
     }
 }
 
+/// Converts a float to an integer when its value is exactly an integer in
+/// `i64` range (Lua's `luaV_flttointns` in exact mode); `None` otherwise
+/// ("number has no integer representation").
+pub fn float_to_int_exact(f: f64) -> Option<i64> {
+    // The range is [-2^63, 2^63); both bounds are exact doubles.
+    let in_range = (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f);
+    (in_range && f.floor() == f).then_some(f as i64)
+}
+
 /// C's `isspace` in the "C" locale, which Lua uses to skip blanks.
 pub fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
@@ -366,6 +375,17 @@ mod tests {
         ] {
             assert_eq!(num(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn exact_float_to_int() {
+        assert_eq!(float_to_int_exact(3.0), Some(3));
+        assert_eq!(float_to_int_exact(-0.0), Some(0));
+        assert_eq!(float_to_int_exact(3.5), None);
+        assert_eq!(float_to_int_exact(-9223372036854775808.0), Some(i64::MIN));
+        assert_eq!(float_to_int_exact(9223372036854775808.0), None);
+        assert_eq!(float_to_int_exact(f64::NAN), None);
+        assert_eq!(float_to_int_exact(f64::INFINITY), None);
     }
 
     #[test]
