@@ -13,5 +13,4 @@ fn main() {
     println!("cargo:rustc-link-arg-bins=-Wl,-T,{dir}/link.ld");
     println!("cargo:rustc-link-arg-bins=-Wl,-e,_start");
     println!("cargo:rerun-if-changed=link.ld");
-    println!("cargo:rustc-env=RUSTFLAGS_NOTE=static");
 }

@@ -84,7 +84,8 @@ mod sys {
 /// Executable memory from raw `mmap`/`mprotect` system calls.
 struct SyscallMemory;
 
-impl ExecutableMemory for SyscallMemory {
+// SAFETY: regions come from our own mmap calls and are only protected or unmapped whole-page, inside their bounds.
+unsafe impl ExecutableMemory for SyscallMemory {
     fn page_size(&self) -> usize {
         4096
     }
@@ -101,7 +102,7 @@ impl ExecutableMemory for SyscallMemory {
         Ok(Region { ptr, len })
     }
 
-    fn protect(
+    unsafe fn protect(
         &mut self,
         region: &Region,
         offset: usize,
@@ -123,7 +124,7 @@ impl ExecutableMemory for SyscallMemory {
         }
     }
 
-    fn release(&mut self, region: Region) -> Result<(), MemoryError> {
+    unsafe fn release(&mut self, region: Region) -> Result<(), MemoryError> {
         match sys::munmap(region.addr(), region.len) {
             0 => Ok(()),
             e => Err(MemoryError::ReleaseFailed(e as i32)),
