@@ -1,0 +1,162 @@
+//! The copying collector proper (Cheney's algorithm over object slots).
+//!
+//! Usage by the VM: `let mut c = heap.begin_collect();` then `c.value(&mut v)`
+//! for every root slot, then `c.finish()`. After `finish` every reference
+//! held in a visited root or in a live object points into the new space.
+
+use super::{EPOCH_SHIFT, Heap, MIN_THRESHOLD, Obj, Slot, Upval};
+use crate::bytecode::Proto;
+use crate::value::{GcRef, Value};
+
+/// Header pattern written into poisoned from-space slots under GC stress.
+const POISON: u64 = 0xdead_dead_dead_dead;
+
+/// An in-progress collection.
+#[derive(Debug)]
+pub struct Copier<'h> {
+    heap: &'h mut Heap,
+    from: Vec<Slot>,
+    old_epoch: u32,
+    cycle: u64,
+}
+
+impl Heap {
+    /// Start a collection: the current space becomes from-space.
+    pub fn begin_collect(&mut self) -> Copier<'_> {
+        let from = std::mem::take(&mut self.objs);
+        self.objs = Vec::with_capacity(from.len() / 2 + 64);
+        let old_epoch = self.epoch;
+        self.epoch = (self.epoch + 1) & ((1 << (32 - EPOCH_SHIFT)) - 1);
+        self.stats.collections += 1;
+        let cycle = self.stats.collections;
+        Copier {
+            heap: self,
+            from,
+            old_epoch,
+            cycle,
+        }
+    }
+}
+
+impl Copier<'_> {
+    /// Copy the object `r` (if not yet copied) and return its new reference.
+    pub fn forward(&mut self, r: GcRef) -> GcRef {
+        let i = (r.0 ^ (self.old_epoch << EPOCH_SHIFT)) as usize;
+        let slot = &mut self.from[i];
+        if let Obj::Forward(n) = slot.obj {
+            return n;
+        }
+        assert!(
+            !matches!(slot.obj, Obj::Poison),
+            "gc: reference to a dead object"
+        );
+        let obj = std::mem::replace(&mut slot.obj, Obj::Poison);
+        let header = slot.header;
+        let ni = self.heap.objs.len();
+        let n = GcRef(ni as u32 ^ (self.heap.epoch << EPOCH_SHIFT));
+        self.heap.objs.push(Slot { header, obj });
+        self.from[i].obj = Obj::Forward(n);
+        n
+    }
+
+    /// Update one root slot.
+    #[inline]
+    pub fn value(&mut self, v: &mut Value) {
+        match v {
+            Value::Str(r) | Value::Table(r) | Value::Func(r) => *r = self.forward(*r),
+            _ => {}
+        }
+    }
+
+    /// Update a root holding a bare reference.
+    pub fn gc_ref(&mut self, r: &mut GcRef) {
+        *r = self.forward(*r);
+    }
+
+    fn proto(&mut self, p: &Proto) {
+        if p.gc_mark.get() == self.cycle {
+            return;
+        }
+        p.gc_mark.set(self.cycle);
+        for c in p.consts.iter() {
+            let mut v = c.get();
+            self.value(&mut v);
+            c.set(v);
+        }
+        for child in p.protos.iter() {
+            self.proto(child);
+        }
+    }
+
+    fn trace(&mut self, obj: &mut Obj) {
+        match obj {
+            Obj::Str(_) | Obj::Poison | Obj::Forward(_) => {}
+            Obj::Table(t) => {
+                if let Some(m) = &mut t.meta {
+                    *m = self.forward(*m);
+                }
+                for v in t.values_mut() {
+                    self.value(v);
+                }
+            }
+            Obj::Closure(c) => {
+                let proto = c.proto.clone();
+                self.proto(&proto);
+                for u in c.upvals.iter_mut() {
+                    *u = self.forward(*u);
+                }
+            }
+            Obj::Native(n) => {
+                for v in n.upvals.iter_mut() {
+                    self.value(v);
+                }
+            }
+            Obj::Upval(Upval::Closed(v)) => self.value(v),
+            Obj::Upval(Upval::Open(_)) => {}
+        }
+    }
+
+    /// Copy everything reachable from the visited roots, sweep the weak
+    /// string table, drop from-space and set the next collection threshold.
+    pub fn finish(mut self) {
+        let mut scan = 0;
+        while scan < self.heap.objs.len() {
+            let mut obj = std::mem::replace(&mut self.heap.objs[scan].obj, Obj::Poison);
+            self.trace(&mut obj);
+            self.heap.objs[scan].obj = obj;
+            scan += 1;
+        }
+        // The string table is weak: keep moved strings, forget dead ones.
+        let from = &self.from;
+        let old = self.old_epoch;
+        self.heap
+            .strings
+            .retain(|r| match from[(r.0 ^ (old << EPOCH_SHIFT)) as usize].obj {
+                Obj::Forward(n) => {
+                    *r = n;
+                    true
+                }
+                _ => false,
+            });
+        let mut live = 0usize;
+        for s in &self.heap.objs {
+            live += match &s.obj {
+                Obj::Str(s) => 32 + s.bytes.len(),
+                Obj::Table(t) => t.mem_size(),
+                Obj::Closure(c) => 48 + c.upvals.len() * 4,
+                Obj::Native(n) => 64 + n.upvals.len() * 16,
+                _ => 40,
+            };
+        }
+        if self.heap.stress {
+            for s in self.from.iter_mut() {
+                s.header = POISON;
+                s.obj = Obj::Poison;
+            }
+        }
+        self.heap.live = live;
+        self.heap.stats.live_after_last = live;
+        self.heap.debt = 0;
+        self.heap.threshold = live.max(MIN_THRESHOLD);
+    }
+}

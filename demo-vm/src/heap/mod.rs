@@ -1,0 +1,386 @@
+//! The garbage-collected heap: a moving, copying (semispace) collector.
+//!
+//! Objects live in the current space, a vector of [`Slot`]s; a [`GcRef`] is an
+//! index into it tagged with the collector epoch. Collection ([`gc::Copier`])
+//! copies every object reachable from the VM's precise roots into a fresh
+//! space in Cheney order, leaves forwarding entries behind, updates every
+//! reference, and drops (and under stress, poisons) the old space.
+//!
+//! Rooting discipline: collection only happens at explicit safepoints chosen
+//! by the interpreter, where every live value sits in a root (value stack,
+//! open upvalues, globals, string metatable, package table). Rust code may
+//! hold `GcRef`s between safepoints but never across one.
+
+pub mod gc;
+pub mod table;
+
+use crate::bytecode::Proto;
+use crate::value::{GcRef, Value};
+use crate::vm::NativeFn;
+use hashbrown::HashTable;
+use std::rc::Rc;
+pub use table::Table;
+
+/// Epoch bits live in the top of a `GcRef`.
+pub(crate) const EPOCH_SHIFT: u32 = 28;
+/// Most objects a single space can hold.
+pub(crate) const MAX_OBJECTS: usize = 1 << EPOCH_SHIFT;
+
+/// An interned immutable string.
+#[derive(Debug)]
+pub struct LStr {
+    /// The bytes (Lua strings are byte strings).
+    pub bytes: Box<[u8]>,
+}
+
+/// A Lua function instance: a prototype plus captured upvalue cells.
+#[derive(Debug)]
+pub struct Closure {
+    /// The compiled function.
+    pub proto: Rc<Proto>,
+    /// Upvalue cells (heap objects of kind [`Obj::Upval`]).
+    pub upvals: Box<[GcRef]>,
+}
+
+/// A function implemented in Rust.
+#[derive(Debug)]
+pub struct Native {
+    /// The implementation.
+    pub f: NativeFn,
+    /// Name used in error messages ("bad argument #1 to 'NAME'").
+    pub name: &'static str,
+    /// Private state (iterators built by `gmatch`, `ipairs` helpers...).
+    pub upvals: Vec<Value>,
+}
+
+/// An upvalue cell: open (aliasing a value-stack slot) or closed (owning its value).
+#[derive(Debug, Clone, Copy)]
+pub enum Upval {
+    /// Still refers to stack slot at this absolute index.
+    Open(usize),
+    /// Closed over; holds the value itself.
+    Closed(Value),
+}
+
+/// A heap object body. The variant is the object's class tag.
+#[derive(Debug)]
+pub enum Obj {
+    /// A string.
+    Str(LStr),
+    /// A table.
+    Table(Box<Table>),
+    /// A Lua closure.
+    Closure(Box<Closure>),
+    /// A native function.
+    Native(Box<Native>),
+    /// An upvalue cell.
+    Upval(Upval),
+    /// Left in from-space during collection: the object moved here.
+    Forward(GcRef),
+    /// A dead slot (poisoned from-space).
+    Poison,
+}
+
+/// One heap object with its header word: the content hash of a string or the
+/// identity hash of any other object (stable across moves, so tables keyed by
+/// objects never need rehashing).
+#[derive(Debug)]
+pub struct Slot {
+    /// Hash / identity word.
+    pub header: u64,
+    /// The object.
+    pub obj: Obj,
+}
+
+/// Counters reported by `--stats`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct GcStats {
+    /// Number of collections run.
+    pub collections: u64,
+    /// Total bytes allocated since start (estimate).
+    pub bytes_allocated: u64,
+    /// Live bytes after the last collection (estimate).
+    pub live_after_last: usize,
+}
+
+/// The heap: current space, string table (weak), pacing state.
+#[derive(Debug)]
+pub struct Heap {
+    pub(crate) objs: Vec<Slot>,
+    pub(crate) epoch: u32,
+    pub(crate) strings: HashTable<GcRef>,
+    /// Bytes allocated since the last collection.
+    pub(crate) debt: usize,
+    /// Collect when `debt` exceeds this.
+    pub(crate) threshold: usize,
+    /// Live bytes estimate after the last collection.
+    pub(crate) live: usize,
+    next_id: u64,
+    /// Force a collection at every safepoint after an allocation, and poison from-space.
+    pub stress: bool,
+    /// Counters.
+    pub stats: GcStats,
+}
+
+/// Smallest allocation budget between collections.
+const MIN_THRESHOLD: usize = 1 << 20;
+
+/// Hash of an integer key.
+#[inline(always)]
+pub fn hash_int(i: i64) -> u64 {
+    (i as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(29)
+}
+
+/// Content hash of a byte string.
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (b.len() as u64);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
+    }
+    for &x in chunks.remainder() {
+        h = (h ^ x as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ (h >> 31)
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Heap::new()
+    }
+}
+
+impl Heap {
+    /// An empty heap.
+    pub fn new() -> Heap {
+        Heap {
+            objs: Vec::with_capacity(1024),
+            epoch: 0,
+            strings: HashTable::new(),
+            debt: 0,
+            threshold: MIN_THRESHOLD,
+            live: 0,
+            next_id: 1,
+            stress: false,
+            stats: GcStats::default(),
+        }
+    }
+
+    #[inline(always)]
+    fn index(&self, r: GcRef) -> usize {
+        (r.0 ^ (self.epoch << EPOCH_SHIFT)) as usize
+    }
+
+    /// The slot for `r`. Panics on a stale reference (a rooting bug).
+    #[inline(always)]
+    pub fn slot(&self, r: GcRef) -> &Slot {
+        &self.objs[self.index(r)]
+    }
+
+    /// Mutable slot access.
+    #[inline(always)]
+    pub fn slot_mut(&mut self, r: GcRef) -> &mut Slot {
+        let i = self.index(r);
+        &mut self.objs[i]
+    }
+
+    /// The bytes of a string object.
+    #[inline]
+    pub fn str_bytes(&self, r: GcRef) -> &[u8] {
+        match &self.slot(r).obj {
+            Obj::Str(s) => &s.bytes,
+            o => panic!("heap: expected string, found {o:?}"),
+        }
+    }
+
+    /// A table object.
+    #[inline(always)]
+    pub fn table(&self, r: GcRef) -> &Table {
+        match &self.slot(r).obj {
+            Obj::Table(t) => t,
+            o => panic!("heap: expected table, found {o:?}"),
+        }
+    }
+
+    /// A table object, mutably.
+    #[inline(always)]
+    pub fn table_mut(&mut self, r: GcRef) -> &mut Table {
+        match &mut self.slot_mut(r).obj {
+            Obj::Table(t) => t,
+            o => panic!("heap: expected table, found {o:?}"),
+        }
+    }
+
+    /// An upvalue cell.
+    #[inline(always)]
+    pub fn upval(&self, r: GcRef) -> Upval {
+        match &self.slot(r).obj {
+            Obj::Upval(u) => *u,
+            o => panic!("heap: expected upvalue, found {o:?}"),
+        }
+    }
+
+    /// Set an upvalue cell.
+    #[inline(always)]
+    pub fn set_upval(&mut self, r: GcRef, u: Upval) {
+        self.slot_mut(r).obj = Obj::Upval(u);
+    }
+
+    /// True when the allocation budget is used up (or stress mode has work to do).
+    #[inline(always)]
+    pub fn should_collect(&self) -> bool {
+        self.debt > self.threshold || (self.stress && self.debt > 0)
+    }
+
+    /// Record `bytes` of new allocation (also used for table growth).
+    #[inline(always)]
+    pub fn charge(&mut self, bytes: usize) {
+        self.debt += bytes;
+        self.stats.bytes_allocated += bytes as u64;
+    }
+
+    fn push(&mut self, header: u64, obj: Obj, size: usize) -> GcRef {
+        let i = self.objs.len();
+        assert!(i < MAX_OBJECTS, "heap: object index space exhausted");
+        self.objs.push(Slot { header, obj });
+        self.charge(size);
+        GcRef(i as u32 ^ (self.epoch << EPOCH_SHIFT))
+    }
+
+    fn fresh_id(&mut self) -> u64 {
+        self.next_id += 1;
+        hash_int(self.next_id as i64)
+    }
+
+    /// Intern a string: equal contents give the same reference.
+    pub fn intern(&mut self, b: &[u8]) -> GcRef {
+        let h = hash_bytes(b);
+        let objs = &self.objs;
+        let epoch = self.epoch;
+        let found = self.strings.find(h, |r| {
+            match &objs[(r.0 ^ (epoch << EPOCH_SHIFT)) as usize].obj {
+                Obj::Str(s) => &*s.bytes == b,
+                _ => false,
+            }
+        });
+        if let Some(&r) = found {
+            return r;
+        }
+        let r = self.push(h, Obj::Str(LStr { bytes: b.into() }), 32 + b.len());
+        let objs = &self.objs;
+        self.strings.insert_unique(h, r, |r| {
+            objs[(r.0 ^ (epoch << EPOCH_SHIFT)) as usize].header
+        });
+        r
+    }
+
+    /// A string value.
+    pub fn str_value(&mut self, b: &[u8]) -> Value {
+        Value::Str(self.intern(b))
+    }
+
+    /// Allocate a table.
+    pub fn alloc_table(&mut self, t: Table) -> GcRef {
+        let id = self.fresh_id();
+        let size = t.mem_size();
+        self.push(id, Obj::Table(Box::new(t)), size)
+    }
+
+    /// Allocate a Lua closure.
+    pub fn alloc_closure(&mut self, c: Closure) -> GcRef {
+        let id = self.fresh_id();
+        let size = 48 + c.upvals.len() * 4;
+        self.push(id, Obj::Closure(Box::new(c)), size)
+    }
+
+    /// Allocate a native function object.
+    pub fn alloc_native(&mut self, n: Native) -> GcRef {
+        let id = self.fresh_id();
+        let size = 64 + n.upvals.len() * 16;
+        self.push(id, Obj::Native(Box::new(n)), size)
+    }
+
+    /// Allocate an upvalue cell.
+    pub fn alloc_upval(&mut self, u: Upval) -> GcRef {
+        self.push(0, Obj::Upval(u), 40)
+    }
+
+    /// Hash of a normalised table key.
+    #[inline]
+    pub fn key_hash(&self, k: Value) -> u64 {
+        match k {
+            Value::Int(i) => hash_int(i),
+            Value::Float(f) => hash_int(f.to_bits() as i64),
+            Value::Bool(b) => b as u64 + 0x5555,
+            Value::Nil => 0,
+            Value::Str(r) | Value::Table(r) | Value::Func(r) => self.slot(r).header,
+        }
+    }
+
+    /// Raw table read (no metamethods).
+    #[inline]
+    pub fn raw_get(&self, t: GcRef, k: Value) -> Value {
+        let tab = self.table(t);
+        match k {
+            Value::Int(i) => tab.get_int(i),
+            Value::Float(f) => match crate::value::float_to_int_exact(f) {
+                Some(i) => tab.get_int(i),
+                None => tab.get_hashed(self.key_hash(k), k),
+            },
+            Value::Nil => Value::Nil,
+            _ => tab.get_hashed(self.key_hash(k), k),
+        }
+    }
+
+    /// Raw read with a string key.
+    #[inline]
+    pub fn raw_get_str(&self, t: GcRef, s: GcRef) -> Value {
+        let h = self.slot(s).header;
+        self.table(t).get_hashed(h, Value::Str(s))
+    }
+
+    /// Raw table write. Errors for nil and NaN keys. Returns whether a new slot was made.
+    pub fn raw_set(&mut self, t: GcRef, k: Value, v: Value) -> Result<bool, &'static str> {
+        let k = match k {
+            Value::Float(f) => match crate::value::float_to_int_exact(f) {
+                Some(i) => Value::Int(i),
+                None if f.is_nan() => return Err("table index is NaN"),
+                None => k,
+            },
+            Value::Nil => return Err("table index is nil"),
+            _ => k,
+        };
+        let grew = if let Value::Int(i) = k {
+            self.table_mut(t).set_int(i, v)
+        } else {
+            let h = self.key_hash(k);
+            self.table_mut(t).set_hashed(h, k, v)
+        };
+        if grew {
+            self.charge(24);
+        }
+        Ok(grew)
+    }
+
+    /// Raw write with a string key (cannot fail).
+    pub fn raw_set_str(&mut self, t: GcRef, s: GcRef, v: Value) {
+        let h = self.slot(s).header;
+        if self.table_mut(t).set_hashed(h, Value::Str(s), v) {
+            self.charge(40);
+        }
+    }
+
+    /// The metatable of a table, if any.
+    #[inline]
+    pub fn table_meta(&self, t: GcRef) -> Option<GcRef> {
+        self.table(t).meta
+    }
+
+    /// Number of objects in the current space.
+    pub fn object_count(&self) -> usize {
+        self.objs.len()
+    }
+}

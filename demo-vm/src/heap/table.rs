@@ -1,0 +1,227 @@
+//! Lua tables: an array part for keys `1..=n` and an insertion-ordered hash
+//! part. Hashes of keys are computed by the caller (strings carry their
+//! content hash, other objects an identity hash), so moving objects never
+//! requires rehashing.
+
+use super::hash_int;
+use crate::value::{GcRef, Value};
+use hashbrown::HashTable;
+
+/// One hash-part slot. A `nil` value marks a dead key that `next` can still
+/// step over; dead slots are dropped when the table is compacted.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry {
+    /// Precomputed hash of `key`.
+    pub hash: u64,
+    /// The normalised key.
+    pub key: Value,
+    /// The value (nil = removed).
+    pub val: Value,
+}
+
+/// `next` was given a key that is not in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidKey;
+
+/// A Lua table.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// Values of keys `1..=arr.len()` (may contain nils: holes).
+    pub arr: Vec<Value>,
+    /// Hash part entries in insertion order.
+    pub entries: Vec<Entry>,
+    index: HashTable<u32>,
+    dead: usize,
+    /// The metatable, if any.
+    pub meta: Option<GcRef>,
+}
+
+impl Table {
+    /// A table presized for `narr` array items and `nhash` hash items.
+    pub fn with_capacity(narr: usize, nhash: usize) -> Table {
+        Table {
+            arr: Vec::with_capacity(narr),
+            entries: Vec::with_capacity(nhash),
+            index: HashTable::with_capacity(nhash),
+            dead: 0,
+            meta: None,
+        }
+    }
+
+    /// Approximate memory footprint in bytes (for GC pacing and limits).
+    pub fn mem_size(&self) -> usize {
+        64 + self.arr.capacity() * 16 + self.entries.capacity() * 40 + self.index.capacity() * 8
+    }
+
+    #[inline]
+    fn find(&self, hash: u64, key: Value) -> Option<usize> {
+        let entries = &self.entries;
+        self.index
+            .find(hash, |&i| entries[i as usize].key.key_eq(key))
+            .map(|&i| i as usize)
+    }
+
+    /// Lookup of an integer key.
+    #[inline]
+    pub fn get_int(&self, k: i64) -> Value {
+        let idx = (k as u64).wrapping_sub(1);
+        if idx < self.arr.len() as u64 {
+            return self.arr[idx as usize];
+        }
+        if self.entries.is_empty() {
+            return Value::Nil;
+        }
+        self.get_hashed(hash_int(k), Value::Int(k))
+    }
+
+    /// Lookup of a normalised non-integer key with its hash.
+    #[inline]
+    pub fn get_hashed(&self, hash: u64, key: Value) -> Value {
+        match self.find(hash, key) {
+            Some(i) => self.entries[i].val,
+            None => Value::Nil,
+        }
+    }
+
+    /// Store under an integer key. Returns true when a new slot was created.
+    pub fn set_int(&mut self, k: i64, v: Value) -> bool {
+        let hash = hash_int(k);
+        let idx = (k as u64).wrapping_sub(1);
+        let n = self.arr.len() as u64;
+        if idx < n {
+            self.arr[idx as usize] = v;
+            return false;
+        }
+        if idx == n && !v.is_nil() {
+            self.arr.push(v);
+            // Move following keys from the hash part into the array part.
+            if !self.entries.is_empty() {
+                if let Some(i) = self.find(hash, Value::Int(k)) {
+                    self.entries[i].val = Value::Nil;
+                    self.dead += 1;
+                }
+                let mut next = k + 1;
+                loop {
+                    let h = hash_int(next);
+                    match self.find(h, Value::Int(next)) {
+                        Some(i) if !self.entries[i].val.is_nil() => {
+                            let val = self.entries[i].val;
+                            self.entries[i].val = Value::Nil;
+                            self.dead += 1;
+                            self.arr.push(val);
+                            next += 1;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            return true;
+        }
+        self.set_hashed(hash, Value::Int(k), v)
+    }
+
+    /// Store under a normalised non-array key. Returns true when a new slot was created.
+    pub fn set_hashed(&mut self, hash: u64, key: Value, v: Value) -> bool {
+        if let Some(i) = self.find(hash, key) {
+            let e = &mut self.entries[i];
+            if e.val.is_nil() && !v.is_nil() {
+                self.dead -= 1;
+            } else if !e.val.is_nil() && v.is_nil() {
+                self.dead += 1;
+            }
+            e.val = v;
+            return false;
+        }
+        if v.is_nil() {
+            return false;
+        }
+        if self.entries.len() == self.entries.capacity()
+            && self.dead * 2 >= self.entries.len()
+            && self.dead > 0
+        {
+            self.compact();
+        }
+        let i = self.entries.len() as u32;
+        self.entries.push(Entry { hash, key, val: v });
+        let entries = &self.entries;
+        self.index
+            .insert_unique(hash, i, |&j| entries[j as usize].hash);
+        true
+    }
+
+    fn compact(&mut self) {
+        self.entries.retain(|e| !e.val.is_nil());
+        self.dead = 0;
+        self.index.clear();
+        for (i, e) in self.entries.iter().enumerate() {
+            let entries = &self.entries;
+            self.index
+                .insert_unique(e.hash, i as u32, |&j| entries[j as usize].hash);
+        }
+    }
+
+    /// The border `#t`.
+    pub fn length(&self) -> i64 {
+        let n = self.arr.len();
+        if n > 0 && self.arr[n - 1].is_nil() {
+            // Binary search for a border inside the array part.
+            let (mut lo, mut hi) = (0usize, n); // arr[lo-1] non-nil (or lo = 0), arr[hi-1] nil
+            while hi - lo > 1 {
+                let m = (lo + hi) / 2;
+                if self.arr[m - 1].is_nil() {
+                    hi = m
+                } else {
+                    lo = m
+                }
+            }
+            return lo as i64;
+        }
+        if self.entries.is_empty() {
+            return n as i64;
+        }
+        let mut j = n as i64;
+        loop {
+            let k = j + 1;
+            if self.get_hashed(hash_int(k), Value::Int(k)).is_nil() {
+                return j;
+            }
+            j = k;
+        }
+    }
+
+    /// Iteration: the entry after `key` (nil = start). `Err(InvalidKey)` if the key is not present.
+    pub fn next(&self, key: Value, hash: u64) -> Result<Option<(Value, Value)>, InvalidKey> {
+        let mut i = match key {
+            Value::Nil => 0,
+            Value::Int(k) if k >= 1 && (k as u64) <= self.arr.len() as u64 => k as usize,
+            _ => match self.find(hash, key) {
+                Some(j) => self.arr.len() + j + 1,
+                None => return Err(InvalidKey),
+            },
+        };
+        while i < self.arr.len() {
+            if !self.arr[i].is_nil() {
+                return Ok(Some((Value::Int(i as i64 + 1), self.arr[i])));
+            }
+            i += 1;
+        }
+        let mut j = i - self.arr.len();
+        while j < self.entries.len() {
+            let e = self.entries[j];
+            if !e.val.is_nil() {
+                return Ok(Some((e.key, e.val)));
+            }
+            j += 1;
+        }
+        Ok(None)
+    }
+
+    /// Visit every value slot (for the collector), including keys.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.arr.iter_mut().chain(
+            self.entries
+                .iter_mut()
+                .flat_map(|e| [&mut e.key, &mut e.val]),
+        )
+    }
+}

@@ -1,0 +1,775 @@
+//! The dispatch loop: one `match` over [`Instr`] per instruction, with inline
+//! fast paths (integer/float arithmetic, table reads and writes without
+//! metatables, integer keys in the array part) and calls into `meta.rs` for
+//! everything else. Lua-to-Lua calls and returns switch frames inside this
+//! loop; the Rust stack does not grow with Lua call depth.
+
+use crate::bytecode::Instr;
+use crate::error::LResult;
+use crate::heap::{Closure, Obj, Table};
+use crate::meta::{ArithOp, Opnd};
+use crate::value::*;
+use crate::vm::Vm;
+
+impl Vm {
+    /// Run Lua frames until the frame count drops back to `entry`.
+    pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
+        'frame: loop {
+            let fi = self.frames.len() - 1;
+            let proto = self.frames[fi]
+                .proto
+                .clone()
+                .expect("execute: running a native frame");
+            let base = self.frames[fi].base;
+            let mut pc = self.frames[fi].pc;
+            let code: &[Instr] = &proto.code;
+            let consts = &proto.consts[..];
+
+            macro_rules! r {
+                ($i:expr) => {
+                    self.stack[base + ($i) as usize]
+                };
+            }
+            macro_rules! k {
+                ($i:expr) => {
+                    consts[$i as usize].get()
+                };
+            }
+            macro_rules! save {
+                () => {
+                    self.frames[fi].pc = pc
+                };
+            }
+            macro_rules! gc_check {
+                () => {
+                    if self.heap.should_collect() {
+                        save!();
+                        self.collect()?;
+                    }
+                };
+            }
+            macro_rules! upref {
+                ($u:expr) => {{
+                    let Value::Func(cl) = self.stack[self.frames[fi].func] else {
+                        unreachable!("frame function is not a function")
+                    };
+                    match &self.heap.slot(cl).obj {
+                        Obj::Closure(c) => c.upvals[$u as usize],
+                        _ => unreachable!("Lua frame without a closure"),
+                    }
+                }};
+            }
+            macro_rules! arith {
+                ($a:expr, $x:expr, $y:expr, $ob:expr, $oc:expr, $op:expr, $int:expr, $flt:expr) => {{
+                    let (x, y) = ($x, $y);
+                    let v = match (x, y) {
+                        (Value::Int(x), Value::Int(y)) => $int(x, y),
+                        (Value::Float(x), Value::Float(y)) => Value::Float($flt(x, y)),
+                        (Value::Int(x), Value::Float(y)) => Value::Float($flt(x as f64, y)),
+                        (Value::Float(x), Value::Int(y)) => Value::Float($flt(x, y as f64)),
+                        _ => {
+                            save!();
+                            self.arith($op, x, y, $ob, $oc)?
+                        }
+                    };
+                    r!($a) = v;
+                }};
+            }
+            macro_rules! slow_arith {
+                ($a:expr, $x:expr, $y:expr, $ob:expr, $oc:expr, $op:expr) => {{
+                    let (x, y) = ($x, $y);
+                    save!();
+                    let v = match crate::meta::arith_num($op, x, y) {
+                        Some(Ok(v)) => v,
+                        _ => self.arith($op, x, y, $ob, $oc)?,
+                    };
+                    r!($a) = v;
+                }};
+            }
+            macro_rules! bitwise {
+                ($a:expr, $b:expr, $c:expr, $op:expr, $f:expr) => {{
+                    let (x, y) = (r!($b), r!($c));
+                    if let (Value::Int(x), Value::Int(y)) = (x, y) {
+                        r!($a) = Value::Int($f(x, y));
+                    } else {
+                        save!();
+                        r!($a) = self.arith($op, x, y, Opnd::Reg($b), Opnd::Reg($c))?;
+                    }
+                }};
+            }
+
+            loop {
+                let ins = code[pc];
+                pc += 1;
+                self.icount += 1;
+                if self.icount >= self.ilimit {
+                    save!();
+                    self.ilimit = u64::MAX;
+                    return Err(self.rt_error("instruction limit exceeded"));
+                }
+                match ins {
+                    Instr::Move { a, b } => r!(a) = r!(b),
+                    Instr::LoadK { a, k } => r!(a) = k!(k),
+                    Instr::LoadI { a, i } => r!(a) = Value::Int(i as i64),
+                    Instr::LoadBool { a, v } => r!(a) = Value::Bool(v),
+                    Instr::LoadNil { a, n } => {
+                        for i in 0..=n as usize {
+                            r!(a as usize + i) = Value::Nil;
+                        }
+                    }
+                    Instr::GetUpval { a, u } => {
+                        let ur = upref!(u);
+                        r!(a) = self.upval_get(ur);
+                    }
+                    Instr::SetUpval { a, u } => {
+                        let ur = upref!(u);
+                        let v = r!(a);
+                        self.upval_set(ur, v);
+                    }
+                    Instr::GetTabUp { a, u, k } => {
+                        let ur = upref!(u);
+                        let env = self.upval_get(ur);
+                        let key = k!(k);
+                        if let (Value::Table(t), Value::Str(s)) = (env, key) {
+                            let v = self.heap.raw_get_str(t, s);
+                            if !v.is_nil() || self.heap.table_meta(t).is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        save!();
+                        r!(a) = self.index(env, key, Opnd::Up(u))?;
+                    }
+                    Instr::SetTabUp { u, c, k } => {
+                        let ur = upref!(u);
+                        let env = self.upval_get(ur);
+                        let (key, v) = (k!(k), r!(c));
+                        if let (Value::Table(t), Value::Str(s)) = (env, key)
+                            && self.heap.table_meta(t).is_none()
+                        {
+                            self.heap.raw_set_str(t, s, v);
+                            continue;
+                        }
+                        save!();
+                        self.set_index(env, key, v, Opnd::Up(u))?;
+                    }
+                    Instr::GetTable { a, b, c } => {
+                        let (t, key) = (r!(b), r!(c));
+                        if let Value::Table(tr) = t {
+                            let tab = self.heap.table(tr);
+                            let v = match key {
+                                Value::Int(i) => tab.get_int(i),
+                                Value::Str(s) => tab.get_hashed(self.heap.slot(s).header, key),
+                                _ => self.heap.raw_get(tr, key),
+                            };
+                            if !v.is_nil() || tab.meta.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        save!();
+                        r!(a) = self.index(t, key, Opnd::Reg(b))?;
+                    }
+                    Instr::GetField { a, b, k } => {
+                        let (t, key) = (r!(b), k!(k));
+                        if let (Value::Table(tr), Value::Str(s)) = (t, key) {
+                            let h = self.heap.slot(s).header;
+                            let tab = self.heap.table(tr);
+                            let v = tab.get_hashed(h, key);
+                            if !v.is_nil() || tab.meta.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        save!();
+                        r!(a) = self.index(t, key, Opnd::Reg(b))?;
+                    }
+                    Instr::SetTable { a, b, c } => {
+                        let (t, key, v) = (r!(a), r!(b), r!(c));
+                        if let Value::Table(tr) = t
+                            && self.heap.table_meta(tr).is_none()
+                        {
+                            if let Value::Int(i) = key {
+                                if self.heap.table_mut(tr).set_int(i, v) {
+                                    self.heap.charge(24);
+                                    gc_check!();
+                                }
+                                continue;
+                            }
+                            save!();
+                            self.raw_set_checked(tr, key, v)?;
+                            gc_check!();
+                            continue;
+                        }
+                        save!();
+                        self.set_index(t, key, v, Opnd::Reg(a))?;
+                    }
+                    Instr::SetField { a, c, k } => {
+                        let (t, key, v) = (r!(a), k!(k), r!(c));
+                        if let (Value::Table(tr), Value::Str(s)) = (t, key)
+                            && self.heap.table_meta(tr).is_none()
+                        {
+                            self.heap.raw_set_str(tr, s, v);
+                            gc_check!();
+                            continue;
+                        }
+                        save!();
+                        self.set_index(t, key, v, Opnd::Reg(a))?;
+                    }
+                    Instr::NewTable { a, narr, nhash } => {
+                        let t = self
+                            .heap
+                            .alloc_table(Table::with_capacity(narr as usize, nhash as usize));
+                        r!(a) = Value::Table(t);
+                        gc_check!();
+                    }
+                    Instr::SelfOp { a, b, k } => {
+                        let (obj, key) = (r!(b), k!(k));
+                        r!(a as usize + 1) = obj;
+                        if let (Value::Table(tr), Value::Str(s)) = (obj, key) {
+                            let v = self.heap.raw_get_str(tr, s);
+                            if !v.is_nil() || self.heap.table_meta(tr).is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        save!();
+                        r!(a) = self.index(obj, key, Opnd::Reg(b))?;
+                    }
+                    Instr::Add { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        r!(c),
+                        Opnd::Reg(b),
+                        Opnd::Reg(c),
+                        ArithOp::Add,
+                        |x: i64, y: i64| Value::Int(x.wrapping_add(y)),
+                        |x: f64, y: f64| x + y
+                    ),
+                    Instr::Sub { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        r!(c),
+                        Opnd::Reg(b),
+                        Opnd::Reg(c),
+                        ArithOp::Sub,
+                        |x: i64, y: i64| Value::Int(x.wrapping_sub(y)),
+                        |x: f64, y: f64| x - y
+                    ),
+                    Instr::Mul { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        r!(c),
+                        Opnd::Reg(b),
+                        Opnd::Reg(c),
+                        ArithOp::Mul,
+                        |x: i64, y: i64| Value::Int(x.wrapping_mul(y)),
+                        |x: f64, y: f64| x * y
+                    ),
+                    Instr::Div { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        r!(c),
+                        Opnd::Reg(b),
+                        Opnd::Reg(c),
+                        ArithOp::Div,
+                        |x: i64, y: i64| Value::Float(x as f64 / y as f64),
+                        |x: f64, y: f64| x / y
+                    ),
+                    Instr::AddK { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        k!(c),
+                        Opnd::Reg(b),
+                        Opnd::Const(c as u32),
+                        ArithOp::Add,
+                        |x: i64, y: i64| Value::Int(x.wrapping_add(y)),
+                        |x: f64, y: f64| x + y
+                    ),
+                    Instr::SubK { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        k!(c),
+                        Opnd::Reg(b),
+                        Opnd::Const(c as u32),
+                        ArithOp::Sub,
+                        |x: i64, y: i64| Value::Int(x.wrapping_sub(y)),
+                        |x: f64, y: f64| x - y
+                    ),
+                    Instr::MulK { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        k!(c),
+                        Opnd::Reg(b),
+                        Opnd::Const(c as u32),
+                        ArithOp::Mul,
+                        |x: i64, y: i64| Value::Int(x.wrapping_mul(y)),
+                        |x: f64, y: f64| x * y
+                    ),
+                    Instr::DivK { a, b, c } => arith!(
+                        a,
+                        r!(b),
+                        k!(c),
+                        Opnd::Reg(b),
+                        Opnd::Const(c as u32),
+                        ArithOp::Div,
+                        |x: i64, y: i64| Value::Float(x as f64 / y as f64),
+                        |x: f64, y: f64| x / y
+                    ),
+                    Instr::Mod { a, b, c } => {
+                        let (x, y) = (r!(b), r!(c));
+                        match (x, y) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                r!(a) = Value::Int(int_mod(x, y))
+                            }
+                            _ => slow_arith!(a, x, y, Opnd::Reg(b), Opnd::Reg(c), ArithOp::Mod),
+                        }
+                    }
+                    Instr::ModK { a, b, c } => {
+                        let (x, y) = (r!(b), k!(c));
+                        match (x, y) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                r!(a) = Value::Int(int_mod(x, y))
+                            }
+                            _ => slow_arith!(
+                                a,
+                                x,
+                                y,
+                                Opnd::Reg(b),
+                                Opnd::Const(c as u32),
+                                ArithOp::Mod
+                            ),
+                        }
+                    }
+                    Instr::IDiv { a, b, c } => {
+                        let (x, y) = (r!(b), r!(c));
+                        match (x, y) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                r!(a) = Value::Int(int_floor_div(x, y))
+                            }
+                            _ => slow_arith!(a, x, y, Opnd::Reg(b), Opnd::Reg(c), ArithOp::IDiv),
+                        }
+                    }
+                    Instr::IDivK { a, b, c } => {
+                        let (x, y) = (r!(b), k!(c));
+                        match (x, y) {
+                            (Value::Int(x), Value::Int(y)) if y != 0 => {
+                                r!(a) = Value::Int(int_floor_div(x, y))
+                            }
+                            _ => slow_arith!(
+                                a,
+                                x,
+                                y,
+                                Opnd::Reg(b),
+                                Opnd::Const(c as u32),
+                                ArithOp::IDiv
+                            ),
+                        }
+                    }
+                    Instr::Pow { a, b, c } => {
+                        slow_arith!(a, r!(b), r!(c), Opnd::Reg(b), Opnd::Reg(c), ArithOp::Pow)
+                    }
+                    Instr::PowK { a, b, c } => slow_arith!(
+                        a,
+                        r!(b),
+                        k!(c),
+                        Opnd::Reg(b),
+                        Opnd::Const(c as u32),
+                        ArithOp::Pow
+                    ),
+                    Instr::BAnd { a, b, c } => {
+                        bitwise!(a, b, c, ArithOp::BAnd, |x: i64, y: i64| x & y)
+                    }
+                    Instr::BOr { a, b, c } => {
+                        bitwise!(a, b, c, ArithOp::BOr, |x: i64, y: i64| x | y)
+                    }
+                    Instr::BXor { a, b, c } => {
+                        bitwise!(a, b, c, ArithOp::BXor, |x: i64, y: i64| x ^ y)
+                    }
+                    Instr::Shl { a, b, c } => bitwise!(a, b, c, ArithOp::Shl, shift_left),
+                    Instr::Shr { a, b, c } => {
+                        bitwise!(a, b, c, ArithOp::Shr, |x: i64, y: i64| shift_left(
+                            x,
+                            y.wrapping_neg()
+                        ))
+                    }
+                    Instr::Unm { a, b } => {
+                        let v = r!(b);
+                        r!(a) = match v {
+                            Value::Int(i) => Value::Int(i.wrapping_neg()),
+                            Value::Float(f) => Value::Float(-f),
+                            _ => {
+                                save!();
+                                self.arith(ArithOp::Unm, v, v, Opnd::Reg(b), Opnd::Reg(b))?
+                            }
+                        };
+                    }
+                    Instr::BNot { a, b } => {
+                        let v = r!(b);
+                        r!(a) = match v {
+                            Value::Int(i) => Value::Int(!i),
+                            _ => {
+                                save!();
+                                self.arith(ArithOp::BNot, v, v, Opnd::Reg(b), Opnd::Reg(b))?
+                            }
+                        };
+                    }
+                    Instr::Not { a, b } => r!(a) = Value::Bool(!r!(b).truthy()),
+                    Instr::Len { a, b } => {
+                        let v = r!(b);
+                        if let Value::Table(t) = v {
+                            let tab = self.heap.table(t);
+                            if tab.meta.is_none() {
+                                r!(a) = Value::Int(tab.length());
+                                continue;
+                            }
+                        }
+                        save!();
+                        r!(a) = self.len(v, Opnd::Reg(b))?;
+                    }
+                    Instr::Concat { a, n } => {
+                        save!();
+                        self.concat(base + a as usize, n as usize, base)?;
+                        gc_check!();
+                    }
+                    Instr::Jmp { j } => pc = (pc as isize + j as isize) as usize,
+                    Instr::Eq { a, b, k } => {
+                        let (x, y) = (r!(a), r!(b));
+                        let eq = match (x, y) {
+                            (Value::Int(x), Value::Int(y)) => x == y,
+                            (Value::Table(_), Value::Table(_)) => {
+                                save!();
+                                self.equals(x, y)?
+                            }
+                            _ => x.raw_eq(y),
+                        };
+                        if eq != k {
+                            pc += 1;
+                        }
+                    }
+                    Instr::EqK { a, c, k } => {
+                        if r!(a).raw_eq(k!(c)) != k {
+                            pc += 1;
+                        }
+                    }
+                    Instr::Lt { a, b, k } => {
+                        let (x, y) = (r!(a), r!(b));
+                        let res = match (x, y) {
+                            (Value::Int(x), Value::Int(y)) => x < y,
+                            (Value::Float(x), Value::Float(y)) => x < y,
+                            _ => {
+                                save!();
+                                self.compare(x, y, false)?
+                            }
+                        };
+                        if res != k {
+                            pc += 1;
+                        }
+                    }
+                    Instr::Le { a, b, k } => {
+                        let (x, y) = (r!(a), r!(b));
+                        let res = match (x, y) {
+                            (Value::Int(x), Value::Int(y)) => x <= y,
+                            (Value::Float(x), Value::Float(y)) => x <= y,
+                            _ => {
+                                save!();
+                                self.compare(x, y, true)?
+                            }
+                        };
+                        if res != k {
+                            pc += 1;
+                        }
+                    }
+                    Instr::Test { a, k } => {
+                        if r!(a).truthy() != k {
+                            pc += 1;
+                        }
+                    }
+                    Instr::TestSet { a, b, k } => {
+                        let v = r!(b);
+                        if v.truthy() == k {
+                            r!(a) = v;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Instr::Call { a, b, c } => {
+                        let func = base + a as usize;
+                        let nargs = if b == 0 {
+                            self.top - func - 1
+                        } else {
+                            b as usize - 1
+                        };
+                        let nres = c as i32 - 1;
+                        save!();
+                        let fv = self.stack[func];
+                        if let Value::Func(fr) = fv {
+                            match &self.heap.slot(fr).obj {
+                                Obj::Closure(cl) => {
+                                    let p = cl.proto.clone();
+                                    self.push_lua_frame(func, nargs, nres, p)?;
+                                    continue 'frame;
+                                }
+                                Obj::Native(n) => {
+                                    let f = n.f;
+                                    self.call_native(f, func, nargs, nres)?;
+                                    gc_check!();
+                                    continue;
+                                }
+                                _ => unreachable!("function value refers to a non-function"),
+                            }
+                        }
+                        if self.get_tm(fv, crate::vm::Tm::Call).is_nil() {
+                            return Err(self.type_error(fv, "call", Opnd::Reg(a)));
+                        }
+                        if self.precall(func, nargs, nres)? {
+                            continue 'frame;
+                        }
+                        gc_check!();
+                    }
+                    Instr::TailCall { a, b } => {
+                        let func = base + a as usize;
+                        let nargs = if b == 0 {
+                            self.top - func - 1
+                        } else {
+                            b as usize - 1
+                        };
+                        save!();
+                        let fv = self.stack[func];
+                        if !matches!(fv, Value::Func(_))
+                            && self.get_tm(fv, crate::vm::Tm::Call).is_nil()
+                        {
+                            return Err(self.type_error(fv, "call", Opnd::Reg(a)));
+                        }
+                        self.close_upvals(base);
+                        let (dst, nres) = (self.frames[fi].func, self.frames[fi].nresults);
+                        self.stack.copy_within(func..func + 1 + nargs, dst);
+                        self.frames.pop();
+                        if self.precall(dst, nargs, nres)? {
+                            continue 'frame;
+                        }
+                        if self.frames.len() == entry {
+                            return Ok(());
+                        }
+                        continue 'frame;
+                    }
+                    Instr::Return { a, b } => {
+                        let first = base + a as usize;
+                        let n = if b == 0 {
+                            self.top - first
+                        } else {
+                            b as usize - 1
+                        };
+                        if !self.open_upvals.is_empty() {
+                            self.close_upvals(base);
+                        }
+                        let f = self.frames.pop().expect("frame to return from");
+                        self.finish_results(f.func, first, n, f.nresults);
+                        if self.frames.len() == entry {
+                            return Ok(());
+                        }
+                        continue 'frame;
+                    }
+                    Instr::ForPrep { a, j } => {
+                        save!();
+                        if self.for_prep(base + a as usize)? {
+                            pc += j as usize;
+                        }
+                    }
+                    Instr::ForLoop { a, j } => {
+                        let ra = base + a as usize;
+                        match self.stack[ra + 2] {
+                            Value::Int(step) => {
+                                if let Value::Int(count) = self.stack[ra + 1]
+                                    && count != 0
+                                {
+                                    self.stack[ra + 1] = Value::Int(count - 1);
+                                    if let Value::Int(i) = self.stack[ra] {
+                                        let n = Value::Int(i.wrapping_add(step));
+                                        self.stack[ra] = n;
+                                        self.stack[ra + 3] = n;
+                                    }
+                                    pc -= j as usize;
+                                }
+                            }
+                            Value::Float(step) => {
+                                if let (Value::Float(i), Value::Float(lim)) =
+                                    (self.stack[ra], self.stack[ra + 1])
+                                {
+                                    let n = i + step;
+                                    if if step > 0.0 { n <= lim } else { n >= lim } {
+                                        self.stack[ra] = Value::Float(n);
+                                        self.stack[ra + 3] = Value::Float(n);
+                                        pc -= j as usize;
+                                    }
+                                }
+                            }
+                            _ => unreachable!("for loop step is a number after ForPrep"),
+                        }
+                    }
+                    Instr::TForCall { a, c } => {
+                        let ra = base + a as usize;
+                        self.stack.copy_within(ra..ra + 3, ra + 3);
+                        save!();
+                        let fv = self.stack[ra + 3];
+                        if let Value::Func(fr) = fv {
+                            match &self.heap.slot(fr).obj {
+                                Obj::Closure(cl) => {
+                                    let p = cl.proto.clone();
+                                    self.push_lua_frame(ra + 3, 2, c as i32, p)?;
+                                    continue 'frame;
+                                }
+                                Obj::Native(n) => {
+                                    let f = n.f;
+                                    self.call_native(f, ra + 3, 2, c as i32)?;
+                                    gc_check!();
+                                    continue;
+                                }
+                                _ => unreachable!("function value refers to a non-function"),
+                            }
+                        }
+                        if self.get_tm(fv, crate::vm::Tm::Call).is_nil() {
+                            return Err(self.type_error(fv, "call", Opnd::None));
+                        }
+                        if self.precall(ra + 3, 2, c as i32)? {
+                            continue 'frame;
+                        }
+                    }
+                    Instr::TForLoop { a, j } => {
+                        let ra = base + a as usize;
+                        let v = self.stack[ra + 3];
+                        if !v.is_nil() {
+                            self.stack[ra + 2] = v;
+                            pc -= j as usize;
+                        }
+                    }
+                    Instr::SetList { a, n, start } => {
+                        let ra = base + a as usize;
+                        let count = if n == 0 {
+                            self.top - ra - 1
+                        } else {
+                            n as usize
+                        };
+                        let Value::Table(t) = self.stack[ra] else {
+                            unreachable!("SetList on a non-table")
+                        };
+                        let start = start as usize;
+                        let tab = self.heap.table_mut(t);
+                        if tab.arr.len() == start {
+                            tab.arr
+                                .extend_from_slice(&self.stack[ra + 1..ra + 1 + count]);
+                            self.heap.charge(count * 16);
+                        } else {
+                            for i in 0..count {
+                                let v = self.stack[ra + 1 + i];
+                                self.heap.table_mut(t).set_int((start + i + 1) as i64, v);
+                            }
+                        }
+                        gc_check!();
+                    }
+                    Instr::Closure { a, p } => {
+                        let np = proto.protos[p as usize].clone();
+                        let mut ups = Vec::with_capacity(np.upvals.len());
+                        for d in &np.upvals {
+                            if d.in_stack {
+                                ups.push(self.find_upval(base + d.index as usize));
+                            } else {
+                                ups.push(upref!(d.index));
+                            }
+                        }
+                        let c = self.heap.alloc_closure(Closure {
+                            proto: np,
+                            upvals: ups.into_boxed_slice(),
+                        });
+                        r!(a) = Value::Func(c);
+                        gc_check!();
+                    }
+                    Instr::VarArg { a, n } => {
+                        let f = &self.frames[fi];
+                        let nv = f.nvarargs;
+                        let src = f.func + 1 + proto.nparams as usize;
+                        let dst = base + a as usize;
+                        if n == 0 {
+                            self.ensure_stack(dst + nv + 1)?;
+                            self.stack.copy_within(src..src + nv, dst);
+                            self.top = dst + nv;
+                        } else {
+                            for i in 0..n as usize - 1 {
+                                self.stack[dst + i] = if i < nv {
+                                    self.stack[src + i]
+                                } else {
+                                    Value::Nil
+                                };
+                            }
+                        }
+                    }
+                    Instr::Close { a } => self.close_upvals(base + a as usize),
+                }
+            }
+        }
+    }
+
+    /// Numeric `for` setup at stack slot `ra`; returns true to skip the loop.
+    fn for_prep(&mut self, ra: usize) -> LResult<bool> {
+        let (init, limit, step) = (self.stack[ra], self.stack[ra + 1], self.stack[ra + 2]);
+        if let (Value::Int(i0), Value::Int(st)) = (init, step) {
+            if st == 0 {
+                return Err(self.rt_error("'for' step is zero"));
+            }
+            let lim = match limit {
+                Value::Int(l) => l,
+                Value::Float(f) => {
+                    if f.is_nan() {
+                        return Ok(true);
+                    }
+                    let g = if st > 0 { f.floor() } else { f.ceil() };
+                    if g >= 9.223_372_036_854_776e18 {
+                        if st < 0 {
+                            return Ok(true);
+                        }
+                        i64::MAX
+                    } else if g < -9.223_372_036_854_776e18 {
+                        if st > 0 {
+                            return Ok(true);
+                        }
+                        i64::MIN
+                    } else {
+                        g as i64
+                    }
+                }
+                _ => return Err(self.rt_error("'for' limit must be a number")),
+            };
+            if (st > 0 && i0 > lim) || (st < 0 && i0 < lim) {
+                return Ok(true);
+            }
+            let count = if st > 0 {
+                (lim as u64).wrapping_sub(i0 as u64) / st as u64
+            } else {
+                (i0 as u64).wrapping_sub(lim as u64) / ((-(st + 1)) as u64 + 1)
+            };
+            self.stack[ra + 1] = Value::Int(count as i64);
+            self.stack[ra + 3] = init;
+            return Ok(false);
+        }
+        let Some(i0) = init.as_f64() else {
+            return Err(self.rt_error("'for' initial value must be a number"));
+        };
+        let Some(lim) = limit.as_f64() else {
+            return Err(self.rt_error("'for' limit must be a number"));
+        };
+        let Some(st) = step.as_f64() else {
+            return Err(self.rt_error("'for' step must be a number"));
+        };
+        if st == 0.0 {
+            return Err(self.rt_error("'for' step is zero"));
+        }
+        if if st > 0.0 { i0 > lim } else { i0 < lim } {
+            return Ok(true);
+        }
+        self.stack[ra] = Value::Float(i0);
+        self.stack[ra + 1] = Value::Float(lim);
+        self.stack[ra + 2] = Value::Float(st);
+        self.stack[ra + 3] = Value::Float(i0);
+        Ok(false)
+    }
+}
