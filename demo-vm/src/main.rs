@@ -29,6 +29,15 @@ fn parse_args() -> Result<Options, String> {
                     .ok_or_else(|| format!("'-e' needs argument\n{USAGE}"))?,
             ),
             "-h" | "--help" => return Err(USAGE.to_string()),
+            // `demo-vm run FILE` (DESIGN.md's spelling) and `demo-vm FILE` are the same.
+            "run" if o.script.is_none() && o.exec.is_empty() => {
+                let file = it
+                    .next()
+                    .ok_or_else(|| format!("'run' needs a file\n{USAGE}"))?;
+                o.script = Some(file);
+                o.args = it.collect();
+                break;
+            }
             _ => {
                 o.script = Some(a);
                 o.args = it.collect();
