@@ -22,6 +22,8 @@ pub mod display;
 pub mod float;
 pub mod interp;
 pub mod op;
+#[doc(hidden)]
+pub mod testgen;
 pub mod types;
 pub mod verify;
 
