@@ -40,6 +40,12 @@ fn generated_traces_verify_and_run_without_errors() {
             let (g, _, _, _) = gen_and_run(seed, word);
             // The dump has a header and one line per op.
             assert_eq!(g.trace.to_string().lines().count(), g.trace.ops().len() + 1);
+            // Every use refers to a value defined by an earlier op.
+            for i in 0..g.trace.ops().len() {
+                g.trace.visit_uses(i, |v, _| {
+                    assert!(g.trace.value_def(v) < i, "op {i} uses {v:?}")
+                });
+            }
         }
         true
     }

@@ -561,3 +561,51 @@ fn errors_display_readably() {
     };
     assert_eq!(e.to_string(), "op 4: value 7 used before definition");
 }
+
+#[test]
+fn ops_stay_compact() {
+    // The largest op is a conditional call with a constant (64-bit) address.
+    assert!(
+        std::mem::size_of::<Op>() <= 40,
+        "Op is {} bytes",
+        std::mem::size_of::<Op>()
+    );
+    assert_eq!(std::mem::size_of::<Value>(), 4);
+}
+
+#[test]
+fn uses_are_visited_in_operand_order_with_their_kind() {
+    use jit_core::ir::Use;
+    let mut b = TraceBuilder::new(WordSize::W64);
+    let r = b.input(Type::Ref);
+    let i = b.input(Type::Int);
+    let x = b.load(MemDesc::int(4, true), Addr::item(r, i, 12, 0));
+    let sig = b.signature(Signature::new(&[Type::Int, Type::Ref], Some(RetType::Int)));
+    let c = b.call(Callee::Value(i), sig, &[x, r]).unwrap();
+    b.guard_class(r, 0, c, 1, &[Some(x), None, Some(i)]);
+    let (l, p) = b.label(&[c]);
+    b.jump(l, &p);
+    let t = b.build().unwrap();
+    let uses = |op| {
+        let mut v = Vec::new();
+        t.visit_uses(op, |val, u| v.push((val, u)));
+        v
+    };
+    assert_eq!(uses(0), vec![]);
+    assert_eq!(uses(2), vec![(r, Use::Operand), (i, Use::Operand)]);
+    assert_eq!(
+        uses(3),
+        vec![(i, Use::Operand), (x, Use::CallArg), (r, Use::CallArg)]
+    );
+    assert_eq!(
+        uses(4),
+        vec![
+            (r, Use::Operand),
+            (c, Use::Operand),
+            (x, Use::FailArg),
+            (i, Use::FailArg)
+        ]
+    );
+    assert_eq!(uses(5), vec![(c, Use::Move)]);
+    assert_eq!(uses(6), vec![(p[0], Use::Move)]);
+}
