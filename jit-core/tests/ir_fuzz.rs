@@ -328,9 +328,9 @@ fn mutated_valid_traces_never_panic_the_verifier_or_interpreter() {
     fn prop(seed: u64) -> bool {
         let mut rng = Rng::new(seed);
         let word = rng.pick(&[WordSize::W32, WordSize::W64]);
-        let heap = TestHeap::new(word, 2, &mut rng);
+        let mut heap = TestHeap::new(word, 2, &mut rng);
         let funcs = TestFunctions::new();
-        let g = testgen::generate(&mut rng, &heap, &funcs, &GenConfig::all(word, 20)).unwrap();
+        let g = testgen::generate(&mut rng, &mut heap, &funcs, &GenConfig::all(word, 20)).unwrap();
         let mut raw = g.trace.into_raw();
         for _ in 0..1 + rng.below(3) {
             mutate(&mut raw, &mut rng);

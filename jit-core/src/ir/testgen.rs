@@ -18,8 +18,10 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use super::interp::{CallHandler, CallRejected};
-use super::op::{Callee, FloatBinOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, IntUnOp, OvfOp};
+use super::interp::{CallHandler, CallRejected, Outcome, run};
+use super::op::{
+    Callee, FloatBinOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, IntUnOp, Op, OvfOp,
+};
 use super::types::{Addr, MemDesc, RetType, Signature, Type, Val, Value, WordSize};
 use super::{Trace, TraceBuilder, VerifyError};
 
@@ -465,6 +467,9 @@ pub struct GenConfig {
     pub memory: bool,
     /// Generate calls to the test functions.
     pub calls: bool,
+    /// Flip most random guards that fail on the generated inputs, so most
+    /// ops execute (runs the interpreter on the heap, then restores it).
+    pub settle: bool,
 }
 
 impl GenConfig {
@@ -476,6 +481,7 @@ impl GenConfig {
             loops: true,
             memory: true,
             calls: true,
+            settle: true,
         }
     }
 }
@@ -493,13 +499,13 @@ pub struct Generated {
 /// error means a bug in the generator.
 pub fn generate(
     rng: &mut Rng,
-    heap: &TestHeap,
+    heap: &mut TestHeap,
     funcs: &TestFunctions,
     cfg: &GenConfig,
 ) -> Result<Generated, VerifyError> {
     let mut g = Gen {
-        rng,
-        heap,
+        rng: &mut *rng,
+        heap: &*heap,
         funcs,
         cfg: *cfg,
         b: TraceBuilder::new(cfg.word),
@@ -519,10 +525,71 @@ pub fn generate(
         let vals = g.some_values(6);
         g.b.finish(&vals, 1000);
     }
-    Ok(Generated {
-        trace: g.b.build()?,
-        inputs,
-    })
+    let trace = g.b.build()?;
+    let trace = if cfg.settle {
+        settle(trace, &inputs, heap, funcs, rng)?
+    } else {
+        trace
+    };
+    Ok(Generated { trace, inputs })
+}
+
+/// Runs the trace and flips random guards that fail (never the loop exit,
+/// id 0) until it runs to its end, so that most ops of a generated trace
+/// execute; about one failing guard in four is kept, so guard exits stay
+/// common too. The heap is restored after each run.
+fn settle(
+    mut trace: Trace,
+    inputs: &[Val],
+    heap: &mut TestHeap,
+    funcs: &TestFunctions,
+    rng: &mut Rng,
+) -> Result<Trace, VerifyError> {
+    let start = heap.snapshot();
+    for _ in 0..16 {
+        let mut calls = TestCalls::new(trace.word(), funcs);
+        // SAFETY: generated traces access only the heap's objects and cells,
+        // and the heap is alive and not otherwise borrowed.
+        let out = unsafe { run(&trace, inputs, &mut calls, 1_000_000) };
+        heap.restore(&start);
+        let Ok(Outcome::GuardFailed { id, .. }) = out else {
+            break;
+        };
+        if id == 0 || rng.chance(1, 4) {
+            break;
+        }
+        let mut raw = trace.clone().into_raw();
+        let is_it = |op: &Op| matches!(op, Op::Guard { id: g, .. } if *g == id);
+        let Some(pos) = raw.ops.iter().position(is_it) else {
+            break;
+        };
+        let Op::Guard { kind, .. } = raw.ops[pos] else {
+            break;
+        };
+        let flipped = match kind {
+            GuardKind::True(v) => GuardKind::False(v),
+            GuardKind::False(v) => GuardKind::True(v),
+            GuardKind::NonNull(v) => GuardKind::IsNull(v),
+            GuardKind::IsNull(v) => GuardKind::NonNull(v),
+            GuardKind::NoOverflow => GuardKind::Overflow,
+            GuardKind::Overflow => GuardKind::NoOverflow,
+            GuardKind::Value(a, _) => GuardKind::Value(a, a),
+            GuardKind::NotInvalidated { .. } => GuardKind::NotInvalidated { cell: heap.cell(0) },
+            GuardKind::Class { expected, .. } => {
+                // The expected class is a constant made for this guard alone:
+                // try the next class.
+                if let Op::ConstInt(c) = &mut raw.ops[trace.value_def(expected)] {
+                    *c = TestHeap::class_of((*c - TestHeap::class_of(0) + 1) as usize);
+                }
+                kind
+            }
+        };
+        if let Op::Guard { kind, .. } = &mut raw.ops[pos] {
+            *kind = flipped;
+        }
+        trace = Trace::from_raw(raw)?;
+    }
+    Ok(trace)
 }
 
 struct Gen<'a> {
