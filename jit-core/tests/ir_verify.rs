@@ -609,3 +609,47 @@ fn uses_are_visited_in_operand_order_with_their_kind() {
     assert_eq!(uses(5), vec![(c, Use::Move)]);
     assert_eq!(uses(6), vec![(p[0], Use::Move)]);
 }
+
+#[test]
+fn display_dump_covers_calls_memory_and_guards() {
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let r = b.input(Type::Ref);
+    let f = b.input(Type::Float);
+    let k = b.const_int(-2);
+    let h = b.const_float(0.5);
+    let null = b.const_ref(0);
+    let s = b.fadd(f, h);
+    b.store(MemDesc::float(), Addr::field(r, 8), s);
+    let mut sig = Signature::new(&[Type::Ref, Type::Float], Some(RetType::U16));
+    sig.flags.may_gc = true;
+    let sig = b.signature(sig);
+    let c = b.call(Callee::Const(0x4000), sig, &[r, s]).unwrap();
+    let none = b.signature(Signature::new(&[], None));
+    b.cond_call(c, Callee::Value(k), none, &[]);
+    b.guard_class(r, 0, k, 3, &[Some(r), None]);
+    let ovf = b.imul_ovf(c, k);
+    b.guard_no_overflow(4, &[]);
+    b.guard_not_invalidated(0x1000, 5, &[None]);
+    let eq = b.ref_eq(r, null);
+    b.finish(&[ovf, eq], 9);
+    let text = b.build().unwrap().to_string();
+    let expected = "\
+trace w32: 2 inputs, 9 values
+   0  r0 = input
+   1  f1 = input
+   2  i2 = const -2
+   3  f3 = const 0.5 (0x3fe0000000000000)
+   4  r4 = const_ref 0x0
+   5  f5 = float_add f1, f3
+   6  store.f8 [r0 + 8], f5
+   7  i6 = call 0x4000(r0, f5) sig0 may_gc
+   8  cond_call i6 ? i2() sig1
+   9  guard_class [r0 + 0] == i2 #3 [r0, _]
+  10  i7 = int_mul_ovf i6, i2
+  11  guard_no_overflow #4 []
+  12  guard_not_invalidated 0x1000 #5 [_]
+  13  i8 = ref_eq r0, r4
+  14  finish #9 (i7, i8)
+";
+    assert_eq!(text, expected);
+}
