@@ -2,6 +2,8 @@
 //! `support/luagen.rs`) must produce exactly the same stdout, first stderr
 //! line and exit status under the VM as under the reference `lua5.4`.
 //!
+//! Also one batch with `DEMO_VM_GC_STRESS=1` for the VM.
+//!
 //! Deterministic: the batches come from a fixed seed, replaced by
 //! `DEMO_VM_DIFF_SEED=<u64>` to explore (or to reproduce a reported
 //! failure). A failing batch is shrunk to the fewest failing cases, saved
@@ -74,15 +76,29 @@ impl Arbitrary for Batch {
 }
 
 /// The two interpreters being compared, set once per test process.
+#[derive(Debug)]
 struct Pair {
     reference: VmCommand,
     vm: VmCommand,
 }
 
 static PAIR: OnceLock<Pair> = OnceLock::new();
-/// The report of the most recent failing batch; after shrinking, the minimal one.
+/// The report of the most recent failing batch of each property; after
+/// shrinking, the minimal one. Separate slots because tests run in parallel.
 static LAST_FAILURE: Mutex<Option<String>> = Mutex::new(None);
+static LAST_STRESS_FAILURE: Mutex<Option<String>> = Mutex::new(None);
 static RUN_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Environment variable that turns on collection at every allocation.
+const GC_STRESS_ENV: &str = "DEMO_VM_GC_STRESS";
+
+fn pair() -> &'static Pair {
+    PAIR.get_or_init(|| Pair {
+        reference: VmCommand::reference().unwrap_or_else(|e| panic!("{e}")),
+        vm: VmCommand::under_test(option_env!("CARGO_BIN_EXE_demo-vm"))
+            .unwrap_or_else(|e| panic!("{e}")),
+    })
+}
 
 fn scratch_dir() -> PathBuf {
     let n = RUN_COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -91,18 +107,18 @@ fn scratch_dir() -> PathBuf {
         .join(format!("{}-{n}", std::process::id()))
 }
 
-fn run_batch(cmd: &VmCommand, dir: &Path) -> Result<RunOutput, String> {
-    cmd.run(dir, "batch.lua", b"", &[])
+fn run_batch(cmd: &VmCommand, dir: &Path, envs: &[(&str, &str)]) -> Result<RunOutput, String> {
+    cmd.run(dir, "batch.lua", b"", envs)
 }
 
-/// Compares one batch; `Err` is a failure report.
-fn compare(pair: &Pair, batch: &Batch) -> Result<(), String> {
+/// Compares one batch, the VM running with `vm_envs`; `Err` is a failure report.
+fn compare(pair: &Pair, batch: &Batch, vm_envs: &[(&str, &str)]) -> Result<(), String> {
     let dir = scratch_dir();
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let source = batch_source(&batch.cases);
     fs::write(dir.join("batch.lua"), &source).map_err(|e| format!("writing batch: {e}"))?;
-    let expected = run_batch(&pair.reference, &dir)?;
-    let actual = run_batch(&pair.vm, &dir)?;
+    let expected = run_batch(&pair.reference, &dir, &[])?;
+    let actual = run_batch(&pair.vm, &dir, vm_envs)?;
     let _ = fs::remove_dir_all(&dir);
     let mut report = String::new();
     if expected.code != Some(0) || !expected.stderr.is_empty() {
@@ -139,23 +155,34 @@ fn compare(pair: &Pair, batch: &Batch) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{report}\n--- program ({} cases) ---\n{source}",
+            "{report}\n{PROGRAM_MARK}{}\n{source}",
             batch.cases.len()
         ))
     }
 }
 
-fn batch_agrees(batch: Batch) -> TestResult {
-    let pair = PAIR
-        .get()
-        .expect("interpreters are set before quickcheck runs");
-    match compare(pair, &batch) {
+/// Separates the report from the program text in failure messages.
+const PROGRAM_MARK: &str = "--- program, cases: ";
+
+fn record(slot: &Mutex<Option<String>>, result: Result<(), String>) -> TestResult {
+    match result {
         Ok(()) => TestResult::passed(),
         Err(report) => {
-            *LAST_FAILURE.lock().expect("failure slot") = Some(report);
+            *slot.lock().expect("failure slot") = Some(report);
             TestResult::failed()
         }
     }
+}
+
+fn batch_agrees(batch: Batch) -> TestResult {
+    record(&LAST_FAILURE, compare(pair(), &batch, &[]))
+}
+
+fn batch_agrees_under_gc_stress(batch: Batch) -> TestResult {
+    record(
+        &LAST_STRESS_FAILURE,
+        compare(pair(), &batch, &[(GC_STRESS_ENV, "1")]),
+    )
 }
 
 fn seed() -> u64 {
@@ -172,40 +199,61 @@ fn generate(seed: u64) -> Batch {
     Batch::arbitrary(&mut Gen::from_size_and_seed(100, seed))
 }
 
-#[test]
-fn random_programs_behave_as_in_lua54() {
-    let reference = VmCommand::reference().unwrap_or_else(|e| panic!("{e}"));
-    let vm = VmCommand::under_test(option_env!("CARGO_BIN_EXE_demo-vm"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let described = vm.describe();
-    let _ = PAIR.set(Pair { reference, vm });
+/// Runs `property` on `batches` batches drawn from `seed`; on failure saves
+/// the shrunk batch and panics with the seed and the report.
+fn check_property(
+    property: fn(Batch) -> TestResult,
+    slot: &Mutex<Option<String>>,
+    batches: u64,
+    label: &str,
+) {
+    let pair = pair();
     let seed = seed();
     let result = QuickCheck::new()
         .rng(Gen::from_size_and_seed(100, seed))
-        .tests(BATCHES)
-        .max_tests(BATCHES)
-        .quicktest(batch_agrees as fn(Batch) -> TestResult);
-    if result.is_err() {
-        let report = LAST_FAILURE
-            .lock()
-            .expect("failure slot")
-            .take()
-            .unwrap_or_default();
-        let saved =
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("differential-failure-{seed}.lua"));
-        let program = report.split("\n--- program").nth(1).unwrap_or("");
-        let program = program
-            .split_once("---\n")
-            .map(|(_, p)| p)
-            .unwrap_or(program);
-        let _ = fs::write(&saved, program);
-        panic!(
-            "VM `{described}` disagrees with lua5.4 on a generated program (seed {seed}; \
-             reproduce with {SEED_ENV}={seed} cargo test -p demo-vm --test differential; \
-             minimal batch saved to {}):\n{report}",
-            saved.display()
-        );
+        .tests(batches)
+        .max_tests(batches)
+        .quicktest(property);
+    if result.is_ok() {
+        return;
     }
+    let report = slot
+        .lock()
+        .expect("failure slot")
+        .take()
+        .unwrap_or_default();
+    let saved = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("differential-failure-{label}-{seed}.lua"));
+    let program = report
+        .split_once(PROGRAM_MARK)
+        .and_then(|(_, rest)| rest.split_once('\n'))
+        .map(|(_, program)| program)
+        .unwrap_or("");
+    let _ = fs::write(&saved, program);
+    panic!(
+        "VM `{}` ({label}) disagrees with lua5.4 on a generated program (seed {seed}; \
+         reproduce with {SEED_ENV}={seed} cargo test -p demo-vm --test differential; \
+         minimal batch saved to {}):\n{report}",
+        pair.vm.describe(),
+        saved.display()
+    );
+}
+
+#[test]
+fn random_programs_behave_as_in_lua54() {
+    check_property(batch_agrees, &LAST_FAILURE, BATCHES, "normal");
+}
+
+/// One batch under `DEMO_VM_GC_STRESS=1`: generated programs allocate many
+/// closures, tables and strings, so collections happen at every point.
+#[test]
+fn random_programs_behave_as_in_lua54_under_gc_stress() {
+    check_property(
+        batch_agrees_under_gc_stress,
+        &LAST_STRESS_FAILURE,
+        1,
+        "gc-stress",
+    );
 }
 
 #[test]
@@ -219,12 +267,12 @@ fn generator_is_deterministic_per_seed() {
 
 #[test]
 fn generated_programs_mostly_run_to_completion_in_lua54() {
-    let reference = VmCommand::reference().unwrap_or_else(|e| panic!("{e}"));
+    let reference = &pair().reference;
     let batch = generate(DEFAULT_SEED ^ 1);
     let dir = scratch_dir();
     fs::create_dir_all(&dir).expect("scratch dir");
     fs::write(dir.join("batch.lua"), batch_source(&batch.cases)).expect("write batch");
-    let out = run_batch(&reference, &dir).expect("run lua5.4");
+    let out = run_batch(reference, &dir, &[]).expect("run lua5.4");
     let _ = fs::remove_dir_all(&dir);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
