@@ -267,12 +267,12 @@ fn generator_is_deterministic_per_seed() {
 
 #[test]
 fn generated_programs_mostly_run_to_completion_in_lua54() {
-    let reference = &pair().reference;
+    let reference = VmCommand::reference().unwrap_or_else(|e| panic!("{e}"));
     let batch = generate(DEFAULT_SEED ^ 1);
     let dir = scratch_dir();
     fs::create_dir_all(&dir).expect("scratch dir");
     fs::write(dir.join("batch.lua"), batch_source(&batch.cases)).expect("write batch");
-    let out = run_batch(reference, &dir, &[]).expect("run lua5.4");
+    let out = run_batch(&reference, &dir, &[]).expect("run lua5.4");
     let _ = fs::remove_dir_all(&dir);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
