@@ -19,9 +19,10 @@
 
 use quickcheck::{Arbitrary, Gen};
 
-/// Shared definitions at the top of every batch: `show`, `run_case` and the
-/// object metatable `MT` with `__index`, arithmetic, comparison, `__concat`,
-/// `__len`, `__call` and `__unm`.
+/// Shared definitions at the top of every batch: `show` and `fin` (NaN
+/// guards), `run_case`, the object metatable `MT` with `__index`,
+/// arithmetic, comparison, `__concat`, `__len`, `__call` and `__unm`, and
+/// the classes `Counter` and `Scaled` (a subclass overriding `add`).
 pub const PRELUDE: &str = r#"local function show(x)
   if x ~= x then return "nan" end
   return x
@@ -55,6 +56,15 @@ MT.__concat = function(a, b)
   return l .. r
 end
 local function obj(v) return setmetatable({v = v}, MT) end
+local Counter = {}
+Counter.__index = Counter
+function Counter.new(v) return setmetatable({v = v, calls = 0}, Counter) end
+function Counter:add(n) self.v = self.v + n; self.calls = self.calls + 1; return self end
+function Counter:get() return self.v end
+local Scaled = setmetatable({}, {__index = Counter})
+Scaled.__index = Scaled
+function Scaled.new(v, k) local o = Counter.new(v); o.k = k; return setmetatable(o, Scaled) end
+function Scaled:add(n) return Counter.add(self, n * self.k) end
 "#;
 
 /// Static type of a generated local variable.
@@ -344,7 +354,7 @@ impl<'g> CaseGen<'g> {
             return self.int_leaf();
         }
         let d = depth - 1;
-        match self.below(22) {
+        match self.below(23) {
             0..=2 => format!("({} + {})", self.int_expr(d), self.int_expr(d)),
             3..=4 => format!("({} - {})", self.int_expr(d), self.int_expr(d)),
             5..=6 => format!("({} * {})", self.int_expr(d), self.int_expr(d)),
@@ -413,6 +423,15 @@ impl<'g> CaseGen<'g> {
                 None => "2".to_string(),
             },
             20 => format!("math.abs({})", self.int_expr(d)),
+            21 => {
+                if self.chance(50) {
+                    // May be a float ("3.5", "1e2"): the type drifts, which is fine.
+                    format!("tonumber({})", self.pick(NUMERIC_STRINGS))
+                } else {
+                    let digits = self.pick(&["\"ff\"", "\"777\"", "\"zz\"", "\"101\"", "\"-11\""]);
+                    format!("(tonumber({digits}, {}) or 0)", self.small_int(2, 36))
+                }
+            }
             _ => format!(
                 "({} + {})",
                 self.pick(&["\"10\"", "\"0x10\"", "\" 7 \"", "\"-2\""]),
@@ -600,7 +619,7 @@ impl<'g> CaseGen<'g> {
     fn statement(&mut self) {
         self.budget = self.budget.saturating_sub(1);
         let loops_ok = self.loop_depth < 2;
-        match self.below(26) {
+        match self.below(29) {
             0..=2 => {
                 let ty = match self.below(10) {
                     0..=2 => Ty::Int,
@@ -633,6 +652,17 @@ impl<'g> CaseGen<'g> {
             22 => self.varargs(),
             23 => self.multiple_assignment(),
             24 => self.index_chain(),
+            25 => self.class_ops(),
+            26 if loops_ok => self.loop_near_limits(),
+            27 => {
+                let s = self.str_expr(2);
+                let needle = self.pick(&["\"a\"", "\"b\"", "\" \"", "\"%\"", "\"1\"", "\"\""]);
+                let init = self.small_int(-6, 8);
+                self.line(&format!(
+                    "print(\"find\", ({s}):find({needle}, {}, true))",
+                    paren(init)
+                ));
+            }
             _ => {
                 let e = self.printable();
                 self.line(&format!("print(\"value\", {e})"));
@@ -975,6 +1005,40 @@ impl<'g> CaseGen<'g> {
         let e = self.int_expr(1);
         self.line(&format!("{a}, {b} = {b}, {a} + {e}"));
         self.line(&format!("print(\"swap\", {a}, {b})"));
+    }
+
+    fn class_ops(&mut self) {
+        let c = self.fresh("inst");
+        let v = self.int_expr(1);
+        if self.chance(50) {
+            self.line(&format!("local {c} = Counter.new({v})"));
+        } else {
+            let k = self.small_int(-3, 3);
+            self.line(&format!("local {c} = Scaled.new({v}, {})", paren(k)));
+        }
+        let (a, b) = (self.int_expr(1), self.int_expr(1));
+        self.line(&format!("{c}:add({a}):add({b})"));
+        self.line(&format!("print(\"class\", {c}:get(), {c}.calls, {c}.v == {c}:get(), getmetatable({c}) == Counter)"));
+    }
+
+    fn loop_near_limits(&mut self) {
+        let n = self.fresh("n");
+        let k = self.small_int(0, 4);
+        let (header, limit) = if self.chance(50) {
+            (
+                format!("math.maxinteger - {k}"),
+                "math.maxinteger".to_string(),
+            )
+        } else {
+            (
+                format!("math.mininteger + {k}"),
+                "math.mininteger, -1".to_string(),
+            )
+        };
+        let i = self.fresh("i");
+        self.line(&format!("local {n} = 0"));
+        self.line(&format!("for {i} = {header}, {limit} do {n} = {n} + 1 end"));
+        self.line(&format!("print(\"limits\", {n})"));
     }
 
     fn index_chain(&mut self) {
