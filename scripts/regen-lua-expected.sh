@@ -93,6 +93,12 @@ for f in "${existing[@]}"; do
     bad=1
   fi
 done
+for f in *.stdin; do
+  if [ ! -e "${f%.stdin}.lua" ]; then
+    echo "stale: demo-vm/tests/lua/$f (no program reads it)" >&2
+    bad=1
+  fi
+done
 if [ "$bad" -ne 0 ]; then
   echo "expected files are out of date: run scripts/regen-lua-expected.sh" >&2
   exit 1

@@ -132,10 +132,16 @@ fn load_cases() -> Vec<Case> {
         all.len()
     );
     let filter = std::env::var("DEMO_VM_CORPUS_FILTER").unwrap_or_default();
-    all.iter()
+    let cases: Vec<Case> = all
+        .iter()
         .filter(|n| n.contains(&filter))
         .map(|n| load_case(&dir, n).unwrap_or_else(|e| panic!("{e}")))
-        .collect()
+        .collect();
+    assert!(
+        !cases.is_empty(),
+        "DEMO_VM_CORPUS_FILTER={filter:?} matches no program"
+    );
+    cases
 }
 
 fn vm() -> VmCommand {

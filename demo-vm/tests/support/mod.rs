@@ -9,4 +9,5 @@
 //! the harness and the expected files agree.
 
 pub mod diff;
+pub mod luagen;
 pub mod process;
