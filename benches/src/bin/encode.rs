@@ -297,6 +297,8 @@ fn iced(mode: Mode, ops: &[Ops]) -> Vec<u8> {
 
 // ---- dynasm-rs ---------------------------------------------------------------
 
+// dynasm!'s expansion converts dynamic register numbers with `.into()`.
+#[allow(clippy::useless_conversion)]
 fn dynasm64(ops: &[Ops]) -> Vec<u8> {
     let mut d = dynasmrt::VecAssembler::<dynasmrt::x64::X64Relocation>::new(0);
     let func = d.new_dynamic_label();
@@ -334,6 +336,8 @@ fn dynasm64(ops: &[Ops]) -> Vec<u8> {
     d.finalize().unwrap()
 }
 
+// dynasm!'s expansion converts dynamic register numbers with `.into()`.
+#[allow(clippy::useless_conversion)]
 fn dynasm32(ops: &[Ops]) -> Vec<u8> {
     let mut d = dynasmrt::VecAssembler::<dynasmrt::x86::X86Relocation>::new(0);
     let func = d.new_dynamic_label();
