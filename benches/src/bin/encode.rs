@@ -18,7 +18,7 @@ use dynasmrt::{DynasmApi, DynasmLabelApi, dynasm};
 use iced_x86::{
     Code, Decoder, DecoderOptions, Encoder, Instruction, MemoryOperand, OpKind, Register,
 };
-use jit_core::x86::{Alu, Assembler, Cond, Gpr, Mem, Mode, Scale, Shift, Size, Xmm};
+use jit_core::x86::{Alu, Assembler, CodeBuffer, Cond, Gpr, Mem, Mode, Scale, Shift, Size, Xmm};
 
 /// Instructions per iteration of the mix.
 const MIX: usize = 20;
@@ -91,7 +91,7 @@ fn x(n: u8) -> Xmm {
 
 // ---- ours ---------------------------------------------------------------
 
-fn ours(mode: Mode, ops: &[Ops]) -> Vec<u8> {
+fn ours(mode: Mode, ops: &[Ops]) -> CodeBuffer {
     let w = if mode == Mode::X64 { Size::Q } else { Size::D };
     let mut asm = Assembler::new(mode);
     let func = asm.new_label();
@@ -129,7 +129,7 @@ fn ours(mode: Mode, ops: &[Ops]) -> Vec<u8> {
             .unwrap();
         asm.jcc(Cond::NE, top).unwrap();
     }
-    asm.finish().unwrap().into_vec().to_vec()
+    asm.finish().unwrap()
 }
 
 // ---- iced-x86 ---------------------------------------------------------------
@@ -462,7 +462,11 @@ fn bench(mode: Mode) -> Result3 {
     } else {
         dynasm32
     };
-    let outs = [ours(mode, &ops), iced(mode, &ops), dyn_fn(&ops)];
+    let outs = [
+        ours(mode, &ops).bytes().to_vec(),
+        iced(mode, &ops),
+        dyn_fn(&ops),
+    ];
     let reference = normalise(mode, &outs[0]);
     assert_eq!(reference.len(), ITERS * MIX, "ours: instruction count");
     for (name, out) in [("iced-x86", &outs[1]), ("dynasm-rs", &outs[2])] {
@@ -480,13 +484,13 @@ fn bench(mode: Mode) -> Result3 {
     for _ in 0..ROUNDS {
         for (k, t) in times.iter_mut().enumerate() {
             let start = Instant::now();
-            let out = match k {
-                0 => ours(mode, black_box(&ops)),
-                1 => iced(mode, black_box(&ops)),
-                _ => dyn_fn(black_box(&ops)),
+            let len = match k {
+                0 => black_box(ours(mode, black_box(&ops))).bytes().len(),
+                1 => black_box(iced(mode, black_box(&ops))).len(),
+                _ => black_box(dyn_fn(black_box(&ops))).len(),
             };
             let el = start.elapsed().as_nanos() as f64;
-            black_box(out);
+            black_box(len);
             t.push(el / n);
         }
     }

@@ -15,9 +15,7 @@ use allocator_api2::alloc::{Allocator, Global};
 use allocator_api2::vec::Vec;
 
 use super::buffer::{Bytes, CodeBuffer, Fixup, Label, PatchSite, RelWidth, Relocation, UNBOUND};
-use super::emit::{
-    ByteRegs, Imm, Inst, Rm, check_reg, encode_plus_r, encode_rm, fit_imm, imm_field,
-};
+use super::emit::{ByteRegs, Imm, Rm, check_reg, encode_plus_r, encode_rm, fit_imm, imm_field};
 use super::error::EncodeError;
 use super::forms::{self, Alu, Form, Shift};
 use super::operand::Mem;
@@ -101,13 +99,6 @@ impl<A: Allocator + Clone> Assembler<A> {
     }
 
     #[inline(always)]
-    fn put(&mut self, i: Result<Inst, EncodeError>) -> Result<(), EncodeError> {
-        let i = i?;
-        self.buf.push(&i);
-        Ok(())
-    }
-
-    #[inline(always)]
     fn rm(
         &mut self,
         f: Form,
@@ -117,17 +108,16 @@ impl<A: Allocator + Clone> Assembler<A> {
         bytes: ByteRegs,
         imm: Imm,
     ) -> Result<(), EncodeError> {
-        let i = encode_rm(self.mode, f, size, reg, rm, bytes, imm);
-        self.put(i)
+        encode_rm(&mut self.buf, self.mode, f, size, reg, rm, bytes, imm)
     }
 
     #[inline(always)]
     fn raw(&mut self, b: &[u8]) {
-        let mut i = Inst::new();
+        let mut i = self.buf.sink();
         for &x in b {
             i.u8(x);
         }
-        self.buf.push(&i);
+        i.done();
     }
 
     // ---- moves -------------------------------------------------------------
@@ -184,9 +174,9 @@ impl<A: Allocator + Clone> Assembler<A> {
                     return Err(EncodeError::OperandSizeNotInMode);
                 }
                 if (0..=u32::MAX as i64).contains(&imm) {
-                    let mut i = encode_plus_r(self.mode, 0xB8, Size::D, r, true)?;
+                    let mut i = encode_plus_r(&mut self.buf, self.mode, 0xB8, Size::D, r, true)?;
                     i.u32(imm as u32);
-                    self.buf.push(&i);
+                    i.done();
                     Ok(())
                 } else if imm as i32 as i64 == imm {
                     self.rm(
@@ -198,23 +188,23 @@ impl<A: Allocator + Clone> Assembler<A> {
                         Imm::I32(imm as i32),
                     )
                 } else {
-                    let mut i = encode_plus_r(self.mode, 0xB8, Size::Q, r, true)?;
+                    let mut i = encode_plus_r(&mut self.buf, self.mode, 0xB8, Size::Q, r, true)?;
                     i.u64(imm as u64);
-                    self.buf.push(&i);
+                    i.done();
                     Ok(())
                 }
             }
             _ => {
                 let v = fit_imm(size, imm)?;
                 let op = if matches!(size, Size::B) { 0xB0 } else { 0xB8 };
-                let mut i = encode_plus_r(self.mode, op, size, r, true)?;
+                let mut i = encode_plus_r(&mut self.buf, self.mode, op, size, r, true)?;
                 match imm_field(size, v) {
                     Imm::I8(x) => i.u8(x as u8),
                     Imm::I16(x) => i.u16(x as u16),
                     Imm::I32(x) => i.u32(x as u32),
                     Imm::None => {}
                 }
-                self.buf.push(&i);
+                i.done();
                 Ok(())
             }
         }
@@ -519,8 +509,8 @@ impl<A: Allocator + Clone> Assembler<A> {
         // 32-bit mode has the one-byte `inc/dec r16/r32` (0x40+r / 0x48+r),
         // which are REX prefixes in 64-bit mode.
         if self.mode == Mode::X86 && matches!(size, Size::W | Size::D) {
-            let i = encode_plus_r(self.mode, short, size, r.number(), true);
-            return self.put(i);
+            encode_plus_r(&mut self.buf, self.mode, short, size, r.number(), true)?.done();
+            return Ok(());
         }
         self.unary_r(f, size, r)
     }
@@ -879,21 +869,21 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `push r` (word-sized: 32 or 64 bits by mode).
     #[inline]
     pub fn push_r(&mut self, r: Gpr) -> Result<(), EncodeError> {
-        let i = encode_plus_r(self.mode, 0x50, Size::D, r.number(), false);
-        self.put(i)
+        encode_plus_r(&mut self.buf, self.mode, 0x50, Size::D, r.number(), false)?.done();
+        Ok(())
     }
 
     /// `pop r` (word-sized).
     #[inline]
     pub fn pop_r(&mut self, r: Gpr) -> Result<(), EncodeError> {
-        let i = encode_plus_r(self.mode, 0x58, Size::D, r.number(), false);
-        self.put(i)
+        encode_plus_r(&mut self.buf, self.mode, 0x58, Size::D, r.number(), false)?.done();
+        Ok(())
     }
 
     /// `push imm` (sign-extended to the word size; imm8 form when it fits).
     #[inline]
     pub fn push_i(&mut self, imm: i32) -> Result<(), EncodeError> {
-        let mut i = Inst::new();
+        let mut i = self.buf.sink();
         if imm as i8 as i32 == imm {
             i.u8(0x6A);
             i.u8(imm as u8);
@@ -901,7 +891,7 @@ impl<A: Allocator + Clone> Assembler<A> {
             i.u8(0x68);
             i.u32(imm as u32);
         }
-        self.buf.push(&i);
+        i.done();
         Ok(())
     }
 
@@ -957,13 +947,13 @@ impl<A: Allocator + Clone> Assembler<A> {
     ) -> Result<u32, EncodeError> {
         let target = self.label_target(label)?;
         let start = self.offset();
-        let mut i = Inst::new();
+        let mut i = self.buf.sink();
         if target != UNBOUND && !force_long {
             let rel = target as i64 - (start as i64 + 2);
             if rel as i8 as i64 == rel {
                 i.u8(short);
                 i.u8(rel as u8);
-                self.buf.push(&i);
+                i.done();
                 return Ok(start + 1);
             }
         }
@@ -982,7 +972,7 @@ impl<A: Allocator + Clone> Assembler<A> {
             target as i64 - (at as i64 + 4)
         };
         i.u32(rel as u32);
-        self.buf.push(&i);
+        i.done();
         Ok(at)
     }
 
@@ -1073,10 +1063,10 @@ impl<A: Allocator + Clone> Assembler<A> {
     fn rel32_to(&mut self, op: u8, target: i64) -> Result<(), EncodeError> {
         let rel = target - (self.offset() as i64 + 5);
         let rel = self.fit_rel32(rel)?;
-        let mut i = Inst::new();
+        let mut i = self.buf.sink();
         i.u8(op);
         i.u32(rel as u32);
-        self.buf.push(&i);
+        i.done();
         Ok(())
     }
 
@@ -1117,17 +1107,17 @@ impl<A: Allocator + Clone> Assembler<A> {
         let here = code_base.wrapping_add(self.offset() as u64);
         let rel = target.wrapping_sub(here.wrapping_add(5)) as i64;
         if self.mode == Mode::X86 || rel as i32 as i64 == rel {
-            let mut i = Inst::new();
+            let mut i = self.buf.sink();
             i.u8(op);
             i.u32(rel as u32);
-            self.buf.push(&i);
+            i.done();
             return Ok(());
         }
-        let mut i = Inst::new();
+        let mut i = self.buf.sink();
         i.u8(0x49);
         i.u8(0xBB);
         i.u64(target);
-        self.buf.push(&i);
+        i.done();
         self.raw(&[0x41, 0xFF, modrm_r11]);
         Ok(())
     }
