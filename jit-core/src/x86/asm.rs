@@ -15,7 +15,9 @@ use allocator_api2::alloc::{Allocator, Global};
 use allocator_api2::vec::Vec;
 
 use super::buffer::{Bytes, CodeBuffer, Fixup, Label, PatchSite, RelWidth, Relocation, UNBOUND};
-use super::emit::{ByteRegs, Imm, Rm, check_reg, encode_plus_r, encode_rm, fit_imm, imm_field};
+use super::emit::{
+    ByteRegs, Imm, Rm, RmOperands, check_reg, encode_plus_r, encode_rm, fit_imm, imm_field,
+};
 use super::error::EncodeError;
 use super::forms::{self, Alu, Form, Shift};
 use super::operand::Mem;
@@ -108,7 +110,18 @@ impl<A: Allocator + Clone> Assembler<A> {
         bytes: ByteRegs,
         imm: Imm,
     ) -> Result<(), EncodeError> {
-        encode_rm(&mut self.buf, self.mode, f, size, reg, rm, bytes, imm)
+        encode_rm(
+            &mut self.buf,
+            self.mode,
+            f,
+            size,
+            RmOperands {
+                reg,
+                rm,
+                bytes,
+                imm,
+            },
+        )
     }
 
     #[inline(always)]

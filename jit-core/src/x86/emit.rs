@@ -157,19 +157,34 @@ pub(crate) fn modrm_mem<A: Allocator>(i: &mut Sink<'_, A>, mode: Mode, reg3: u8,
     }
 }
 
-/// Encode `form` with ModRM: `reg` is the register operand (ignored when the
-/// form has an opcode extension), `rm` the register-or-memory operand.
+/// The operands of a ModRM form.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RmOperands {
+    /// The register operand (ignored when the form has an opcode extension).
+    pub(crate) reg: u8,
+    /// The register-or-memory operand.
+    pub(crate) rm: Rm,
+    /// Which of the two are byte registers.
+    pub(crate) bytes: ByteRegs,
+    /// The immediate field, if any.
+    pub(crate) imm: Imm,
+}
+
+/// Encode `form` at operand size `size` with ModRM operands `ops`.
 #[inline(always)]
 pub(crate) fn encode_rm<A: Allocator>(
     buf: &mut Bytes<A>,
     mode: Mode,
     f: Form,
     size: Size,
-    reg: u8,
-    rm: Rm,
-    bytes: ByteRegs,
-    imm: Imm,
+    ops: RmOperands,
 ) -> Result<(), EncodeError> {
+    let RmOperands {
+        reg,
+        rm,
+        bytes,
+        imm,
+    } = ops;
     if let Some(only) = f.only
         && only != mode
     {
