@@ -1049,8 +1049,6 @@ impl quickcheck::Arbitrary for AnyMem {
     }
 }
 
-use quickcheck::Arbitrary;
-
 /// Property: a load through any memory operand either decodes (iced) to
 /// exactly that operand, or is refused because the operand does not exist
 /// in the mode (rsp index, registers 8..15 or RIP in 32-bit mode, absolute
