@@ -96,11 +96,32 @@ fn displacement_picks_disp8_exactly_when_it_fits() {
 #[test]
 fn alu_immediates_use_imm8_exactly_when_it_fits() {
     let x = Mode::X64;
-    let add = |v| bytes(x, move |a| a.alu_ri(Alu::Add, Size::Q, Gpr::RAX, v));
-    assert_eq!(add(127), [0x48, 0x83, 0xC0, 0x7F]);
-    assert_eq!(add(128), [0x48, 0x81, 0xC0, 0x80, 0x00, 0x00, 0x00]);
-    assert_eq!(add(-128), [0x48, 0x83, 0xC0, 0x80]);
-    assert_eq!(add(-129), [0x48, 0x81, 0xC0, 0x7F, 0xFF, 0xFF, 0xFF]);
+    let add = |v| bytes(x, move |a| a.alu_ri(Alu::Add, Size::Q, Gpr::RCX, v));
+    assert_eq!(add(127), [0x48, 0x83, 0xC1, 0x7F]);
+    assert_eq!(add(128), [0x48, 0x81, 0xC1, 0x80, 0x00, 0x00, 0x00]);
+    assert_eq!(add(-128), [0x48, 0x83, 0xC1, 0x80]);
+    assert_eq!(add(-129), [0x48, 0x81, 0xC1, 0x7F, 0xFF, 0xFF, 0xFF]);
+    // The accumulator has shorter forms without ModRM when imm8 does not apply.
+    assert_eq!(
+        bytes(x, |a| a.alu_ri(Alu::Add, Size::Q, Gpr::RAX, 128)),
+        [0x48, 0x05, 0x80, 0, 0, 0]
+    );
+    assert_eq!(
+        bytes(x, |a| a.alu_ri(Alu::Add, Size::Q, Gpr::RAX, 1)),
+        [0x48, 0x83, 0xC0, 0x01]
+    );
+    assert_eq!(
+        bytes(x, |a| a.alu_ri(Alu::Cmp, Size::B, Gpr::RAX, 1)),
+        [0x3C, 0x01]
+    );
+    assert_eq!(
+        bytes(Mode::X86, |a| a.test_ri(Size::D, Gpr::RAX, 0x100)),
+        [0xA9, 0, 1, 0, 0]
+    );
+    assert_eq!(
+        bytes(Mode::X86, |a| a.test_ri(Size::B, Gpr::RAX, 1)),
+        [0xA8, 0x01]
+    );
     // Word operands: 0xFFFF is -1 as a word, so the imm8 form applies.
     assert_eq!(
         bytes(x, |a| a.alu_ri(Alu::Cmp, Size::W, Gpr::RCX, 0xFFFF)),
