@@ -587,3 +587,48 @@ fn cond_invert_is_the_opposite_condition() {
         assert_eq!(c.code() ^ 1, c.invert().code());
     }
 }
+
+#[test]
+fn rip_relative_label_operands_resolve_to_the_label_in_64_bit_mode() {
+    let mut a = Assembler::new(Mode::X64);
+    let early = a.new_label();
+    let pool = a.new_label();
+    a.bind(early).unwrap();
+    a.data(&[0xAA; 8]).unwrap();
+    a.movsd_rm(Xmm::XMM3, Mem::rip_label(pool)).unwrap();
+    a.lea(Size::Q, Gpr::R9, Mem::rip_label(pool)).unwrap();
+    a.mov_mi(Size::D, Mem::rip_label(pool), 0x1234_5678)
+        .unwrap();
+    a.alu_mi(Alu::Cmp, Size::Q, Mem::rip_label(early), 5)
+        .unwrap();
+    a.mov_rm(Size::Q, Gpr::RAX, Mem::rip_label(early)).unwrap();
+    let code_end = a.offset() as usize;
+    a.align(8).unwrap();
+    a.bind(pool).unwrap();
+    a.data(&1.5f64.to_le_bytes()).unwrap();
+    let pool_at = a.label_offset(pool).unwrap() as u64;
+    let code = a.finish().unwrap();
+    let ins = decode_all(Mode::X64, &code.bytes()[8..code_end], 8);
+    let targets: Vec<u64> = ins.iter().map(|i| i.memory_displacement64()).collect();
+    assert_eq!(targets, [pool_at, pool_at, pool_at, 0, 0]);
+    assert!(
+        ins.iter()
+            .all(|i| i.memory_base() == iced_x86::Register::RIP)
+    );
+    assert_eq!(ins[2].immediate(1), 0x1234_5678);
+
+    let mut a = Assembler::new(Mode::X86);
+    let l = a.new_label();
+    assert_eq!(
+        a.movsd_rm(Xmm::XMM0, Mem::rip_label(l)),
+        Err(EncodeError::RipRelativeIn32Bit)
+    );
+    let mut a = Assembler::new(Mode::X64);
+    let mut other = Assembler::new(Mode::X64);
+    let foreign = other.new_label();
+    assert_eq!(
+        a.lea(Size::Q, Gpr::RAX, Mem::rip_label(foreign)),
+        Err(EncodeError::UnknownLabel)
+    );
+    assert_eq!(a.offset(), 0);
+}

@@ -28,7 +28,7 @@ use super::emit::{
 };
 use super::error::EncodeError;
 use super::forms::{self, Form};
-use super::operand::Mem;
+use super::operand::{Mem, RIP_LABEL};
 use super::regs::{Gpr, Mode, Size};
 
 /// Encodes instructions for one [`Mode`] into a growable buffer in allocator `A`.
@@ -97,7 +97,7 @@ impl<A: Allocator + Clone> Assembler<A> {
                     self.buf.v[at] = rel as u8;
                 }
                 RelWidth::Rel32 => {
-                    let rel = (target as i64 - (at as i64 + 4)) as i32;
+                    let rel = (target as i64 - (at as i64 + 4 + fx.tail as i64)) as i32;
                     self.buf.v[at..at + 4].copy_from_slice(&rel.to_le_bytes());
                 }
             }
@@ -118,18 +118,40 @@ impl<A: Allocator + Clone> Assembler<A> {
         bytes: ByteRegs,
         imm: Imm,
     ) -> Result<(), EncodeError> {
-        encode_rm(
-            &mut self.buf,
-            self.mode,
-            f,
-            size,
-            RmOperands {
-                reg,
-                rm,
-                bytes,
-                imm,
-            },
-        )
+        let label = match rm {
+            Rm::Mem(m) if m.base == RIP_LABEL => {
+                let l = m.disp as u32;
+                if l as usize >= self.labels.len() {
+                    return Err(EncodeError::UnknownLabel);
+                }
+                l
+            }
+            _ => 0,
+        };
+        let start = self.offset();
+        let ops = RmOperands {
+            reg,
+            rm,
+            bytes,
+            imm,
+        };
+        if let Some(field) = encode_rm(&mut self.buf, self.mode, f, size, ops)? {
+            self.fixups.push(Fixup {
+                at: start + field.pos as u32,
+                label,
+                width: RelWidth::Rel32,
+                tail: field.tail,
+            });
+        }
+        Ok(())
+    }
+
+    /// Append raw data bytes (constant pools, jump tables); pair with
+    /// [`Assembler::align`] and a label addressed by [`Mem::rip_label`].
+    #[inline]
+    pub fn data(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        self.buf.extend(bytes);
+        Ok(())
     }
 
     #[inline(always)]

@@ -57,6 +57,9 @@ pub(crate) struct Fixup {
     pub(crate) at: u32,
     pub(crate) label: u32,
     pub(crate) width: RelWidth,
+    /// Bytes between the end of the field and the end of the instruction
+    /// (an immediate after a `[rip + label]` displacement; 0 for branches).
+    pub(crate) tail: u8,
 }
 
 /// Offset of an unbound label.
@@ -121,6 +124,11 @@ impl<A: Allocator> Sink<'_, A> {
         // SAFETY: `k < 16` and the sink was created with SINK_ROOM (32) bytes
         // of capacity after `p`, so `p + k` and the following 8 bytes are in bounds.
         unsafe { self.p.add(k) }
+    }
+    /// Bytes written so far.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        self.n
     }
     /// Append a byte.
     #[inline(always)]

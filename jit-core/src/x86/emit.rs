@@ -9,7 +9,7 @@ use allocator_api2::alloc::Allocator;
 use super::buffer::{Bytes, Sink};
 use super::error::EncodeError;
 use super::forms::{Form, NO_EXT, UNSIZED};
-use super::operand::{ABS, Mem, NO_REG, RIP};
+use super::operand::{ABS, Mem, NO_REG, RIP, RIP_LABEL};
 use super::regs::{Mode, Size};
 
 /// The r/m operand of a ModRM form.
@@ -80,7 +80,7 @@ pub(crate) fn check_mem(mode: Mode, m: &Mem) -> Result<(), EncodeError> {
     }
     match mode {
         Mode::X86 => {
-            if m.base == RIP {
+            if m.base == RIP || m.base == RIP_LABEL {
                 return Err(EncodeError::RipRelativeIn32Bit);
             }
             if (m.base < 16 && m.base >= 8) || (m.index != NO_REG && m.index >= 8) {
@@ -117,6 +117,10 @@ pub(crate) fn modrm_mem<A: Allocator>(i: &mut Sink<'_, A>, mode: Mode, reg3: u8,
         RIP => {
             i.u8(reg | 0b101);
             i.u32(m.disp as u32);
+        }
+        RIP_LABEL => {
+            i.u8(reg | 0b101);
+            i.u32(0);
         }
         ABS => {
             if mode == Mode::X86 {
@@ -170,7 +174,16 @@ pub(crate) struct RmOperands {
     pub(crate) imm: Imm,
 }
 
-/// Encode `form` at operand size `size` with ModRM operands `ops`.
+/// Where the disp32 of a `[rip + label]` operand landed: its position in the
+/// instruction and how many bytes (immediate) follow it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RipField {
+    pub(crate) pos: u8,
+    pub(crate) tail: u8,
+}
+
+/// Encode `form` at operand size `size` with ModRM operands `ops`; returns
+/// the displacement field of a `[rip + label]` operand, if any.
 #[inline(always)]
 pub(crate) fn encode_rm<A: Allocator>(
     buf: &mut Bytes<A>,
@@ -178,7 +191,7 @@ pub(crate) fn encode_rm<A: Allocator>(
     f: Form,
     size: Size,
     ops: RmOperands,
-) -> Result<(), EncodeError> {
+) -> Result<Option<RipField>, EncodeError> {
     let RmOperands {
         reg,
         rm,
@@ -250,9 +263,15 @@ pub(crate) fn encode_rm<A: Allocator>(
         }
     }
     let reg3 = if reg_is_operand { reg & 7 } else { f.ext };
+    let mut rip_pos = None;
     match &rm {
         Rm::Reg(r) => i.u8(0xC0 | (reg3 << 3) | (r & 7)),
-        Rm::Mem(m) => modrm_mem(&mut i, mode, reg3, m),
+        Rm::Mem(m) => {
+            if m.base == RIP_LABEL {
+                rip_pos = Some(i.len() + 1);
+            }
+            modrm_mem(&mut i, mode, reg3, m)
+        }
     }
     match imm {
         Imm::None => {}
@@ -260,8 +279,12 @@ pub(crate) fn encode_rm<A: Allocator>(
         Imm::I16(v) => i.u16(v as u16),
         Imm::I32(v) => i.u32(v as u32),
     }
+    let rip = rip_pos.map(|pos| RipField {
+        pos: pos as u8,
+        tail: (i.len() - pos - 4) as u8,
+    });
     i.done();
-    Ok(())
+    Ok(rip)
 }
 
 /// Encode a "+r" form (`opcode + (reg & 7)`, e.g. `push r`, `mov r, imm`):

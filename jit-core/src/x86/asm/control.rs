@@ -113,6 +113,7 @@ impl<A: Allocator + Clone> Assembler<A> {
                 at,
                 label: label.0,
                 width: RelWidth::Rel32,
+                tail: 0,
             });
             0
         } else {
@@ -164,6 +165,7 @@ impl<A: Allocator + Clone> Assembler<A> {
                 at: start + 1,
                 label: label.0,
                 width: RelWidth::Rel8,
+                tail: 0,
             });
             0
         } else {
