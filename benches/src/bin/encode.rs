@@ -512,6 +512,9 @@ fn main() {
         "encode benchmark: {MIX}-instruction JIT mix x {ITERS} iterations, median of {ROUNDS} interleaved rounds"
     );
     println!("all three outputs decode (iced-x86) to the same instruction sequence in each mode");
+    println!(
+        "x86-32 runs the same mix with 32-bit registers and `mov r32, imm32` in place of `movabs` (no 64-bit immediates there)"
+    );
     let mut r64 = None;
     for mode in [Mode::X64, Mode::X86] {
         let r = bench(mode);
