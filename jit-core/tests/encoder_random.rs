@@ -1155,3 +1155,82 @@ fn quickcheck_any_memory_operand_encodes_exactly_or_is_refused() {
         .tests(5000)
         .quickcheck(x86 as fn(AnyMem, u8) -> bool);
 }
+
+/// Property: in random programs of NOP padding, label bindings and branches
+/// (`jmp`, `jcc`, patchable forms, `call`) to random labels, every branch
+/// decodes to its label's final offset, and a plain branch to an already
+/// bound label is rel8 exactly when the displacement fits.
+#[test]
+fn random_branches_reach_their_labels_with_the_shortest_known_form() {
+    let seed = seed();
+    for mode in [Mode::X64, Mode::X86] {
+        let mut rng = Rng(seed ^ 0x5151);
+        for _ in 0..300 {
+            let mut a = Assembler::new(mode);
+            let labels: Vec<_> = (0..8).map(|_| a.new_label()).collect();
+            // (offset, length, label index, may be short)
+            let mut branches = Vec::new();
+            for _ in 0..60 {
+                match rng.below(4) {
+                    0 => {
+                        let n = 1 + rng.below(15) as usize;
+                        for _ in 0..1 + rng.below(12) {
+                            a.nop(n).unwrap();
+                        }
+                    }
+                    1 => {
+                        let k = rng.below(8) as usize;
+                        let _ = a.bind(labels[k]);
+                    }
+                    _ => {
+                        let k = rng.below(8) as usize;
+                        let l = labels[k];
+                        let bound = a.label_offset(l);
+                        let start = a.offset();
+                        let c = rng.pick(&Cond::ALL);
+                        let short_ok = match rng.below(5) {
+                            0 => a.jmp(l).map(|_| true),
+                            1 => a.jcc(c, l).map(|_| true),
+                            2 => a.jmp_patchable(l).map(|_| false),
+                            3 => a.jcc_patchable(c, l).map(|_| false),
+                            _ => a.call_label(l).map(|_| false),
+                        }
+                        .unwrap();
+                        let len = a.offset() - start;
+                        if let (Some(t), true) = (bound, short_ok) {
+                            let fits = i8::try_from(t as i64 - (start as i64 + 2)).is_ok();
+                            assert_eq!(
+                                len == 2,
+                                fits,
+                                "seed {seed}: backward branch size at {start}"
+                            );
+                        } else {
+                            assert!(
+                                len >= 5,
+                                "seed {seed}: forward/patchable branches are rel32"
+                            );
+                        }
+                        branches.push((start, len, k));
+                    }
+                }
+            }
+            for l in &labels {
+                let _ = a.bind(*l);
+            }
+            let offsets: Vec<u32> = labels.iter().map(|l| a.label_offset(*l).unwrap()).collect();
+            let code = a.finish().unwrap();
+            let bitness = if mode == Mode::X64 { 64 } else { 32 };
+            for (start, len, k) in branches {
+                let bytes = &code.bytes()[start as usize..(start + len) as usize];
+                let mut d = Decoder::with_ip(bitness, bytes, start as u64, DecoderOptions::NONE);
+                let ins = d.decode();
+                assert_eq!(ins.len(), len as usize, "seed {seed}: {ins}");
+                assert_eq!(
+                    ins.near_branch_target(),
+                    offsets[k] as u64,
+                    "seed {seed}: {ins}"
+                );
+            }
+        }
+    }
+}
