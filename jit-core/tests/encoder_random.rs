@@ -1018,3 +1018,219 @@ fn a_million_random_instructions_decode_as_encoded_in_both_modes() {
         n64 + n32
     );
 }
+
+/// Any memory operand shape with any register numbers (including invalid
+/// ones for the mode) and boundary-heavy displacements.
+#[derive(Clone, Debug)]
+struct AnyMem {
+    shape: u8,
+    base: u8,
+    index: u8,
+    scale: u8,
+    disp: i32,
+}
+
+impl quickcheck::Arbitrary for AnyMem {
+    fn arbitrary(g: &mut quickcheck::Gen) -> Self {
+        let edge = *g
+            .choose(&[0, 1, -1, 127, 128, -128, -129, i32::MAX, i32::MIN])
+            .unwrap();
+        AnyMem {
+            shape: u8::arbitrary(g) % 5,
+            base: u8::arbitrary(g) % 16,
+            index: u8::arbitrary(g) % 16,
+            scale: u8::arbitrary(g) % 4,
+            disp: if bool::arbitrary(g) {
+                edge
+            } else {
+                i32::arbitrary(g)
+            },
+        }
+    }
+}
+
+/// Property: a load through any memory operand either decodes (iced) to
+/// exactly that operand, or is refused because the operand does not exist
+/// in the mode (rsp index, registers 8..15 or RIP in 32-bit mode, absolute
+/// addresses above `i32::MAX` in 64-bit mode).
+fn any_mem_loads_encode_or_are_refused(mode: Mode, m: AnyMem, dst: u8) -> bool {
+    let x64 = mode == Mode::X64;
+    let asz = word(mode);
+    let reg = |n: u8| Gpr::from_number(n).unwrap();
+    let sc = [Scale::S1, Scale::S2, Scale::S4, Scale::S8][m.scale as usize];
+    let ext = |d: i32| {
+        if x64 {
+            d as i64 as u64
+        } else {
+            d as u32 as u64
+        }
+    };
+    let (mem, op, invalid) = match m.shape {
+        0 => (
+            Mem::base(reg(m.base), m.disp),
+            Op::M {
+                base: gpr(mode, m.base, asz),
+                index: Register::None,
+                scale: 1,
+                disp: ext(m.disp),
+                size: Some(4),
+            },
+            !x64 && m.base >= 8,
+        ),
+        1 => (
+            Mem::base_index(reg(m.base), reg(m.index), sc, m.disp),
+            Op::M {
+                base: gpr(mode, m.base, asz),
+                index: gpr(mode, m.index, asz),
+                scale: sc.factor(),
+                disp: ext(m.disp),
+                size: Some(4),
+            },
+            m.index == 4 || (!x64 && (m.base >= 8 || m.index >= 8)),
+        ),
+        2 => (
+            Mem::index_only(reg(m.index), sc, m.disp),
+            Op::M {
+                base: Register::None,
+                index: gpr(mode, m.index, asz),
+                scale: sc.factor(),
+                disp: ext(m.disp),
+                size: Some(4),
+            },
+            m.index == 4 || (!x64 && m.index >= 8),
+        ),
+        3 => (
+            Mem::abs(m.disp as u32),
+            Op::M {
+                base: Register::None,
+                index: Register::None,
+                scale: 1,
+                disp: m.disp as u32 as u64,
+                size: Some(4),
+            },
+            x64 && m.disp < 0,
+        ),
+        _ => (
+            Mem::rip(m.disp),
+            Op::M {
+                base: Register::RIP,
+                index: Register::None,
+                scale: 1,
+                disp: m.disp as i64 as u64,
+                size: Some(4),
+            },
+            !x64,
+        ),
+    };
+    let dst = dst % mode.register_count();
+    let mut a = Assembler::new(mode);
+    match a.mov_rm(Size::D, reg(dst), mem) {
+        Err(_) => invalid && a.offset() == 0,
+        Ok(()) => {
+            if invalid {
+                return false;
+            }
+            let code = a.finish().unwrap();
+            let bitness = if x64 { 64 } else { 32 };
+            let mut dec = Decoder::with_ip(bitness, code.bytes(), 0, DecoderOptions::NONE);
+            let ins = dec.decode();
+            let e = ex(Mnemonic::Mov, &[Op::R(gpr(mode, dst, Size::D)), op]);
+            check(&ins, &e, code.bytes().len()).is_ok() && !dec.can_decode()
+        }
+    }
+}
+
+#[test]
+fn quickcheck_any_memory_operand_encodes_exactly_or_is_refused() {
+    fn x64(m: AnyMem, dst: u8) -> bool {
+        any_mem_loads_encode_or_are_refused(Mode::X64, m, dst)
+    }
+    fn x86(m: AnyMem, dst: u8) -> bool {
+        any_mem_loads_encode_or_are_refused(Mode::X86, m, dst)
+    }
+    quickcheck::QuickCheck::new()
+        .tests(5000)
+        .quickcheck(x64 as fn(AnyMem, u8) -> bool);
+    quickcheck::QuickCheck::new()
+        .tests(5000)
+        .quickcheck(x86 as fn(AnyMem, u8) -> bool);
+}
+
+/// Property: in random programs of NOP padding, label bindings and branches
+/// (`jmp`, `jcc`, patchable forms, `call`) to random labels, every branch
+/// decodes to its label's final offset, and a plain branch to an already
+/// bound label is rel8 exactly when the displacement fits.
+#[test]
+fn random_branches_reach_their_labels_with_the_shortest_known_form() {
+    let seed = seed();
+    for mode in [Mode::X64, Mode::X86] {
+        let mut rng = Rng(seed ^ 0x5151);
+        for _ in 0..300 {
+            let mut a = Assembler::new(mode);
+            let labels: Vec<_> = (0..8).map(|_| a.new_label()).collect();
+            // (offset, length, label index, may be short)
+            let mut branches = Vec::new();
+            for _ in 0..60 {
+                match rng.below(4) {
+                    0 => {
+                        let n = 1 + rng.below(15) as usize;
+                        for _ in 0..1 + rng.below(12) {
+                            a.nop(n).unwrap();
+                        }
+                    }
+                    1 => {
+                        let k = rng.below(8) as usize;
+                        let _ = a.bind(labels[k]);
+                    }
+                    _ => {
+                        let k = rng.below(8) as usize;
+                        let l = labels[k];
+                        let bound = a.label_offset(l);
+                        let start = a.offset();
+                        let c = rng.pick(&Cond::ALL);
+                        let short_ok = match rng.below(5) {
+                            0 => a.jmp(l).map(|_| true),
+                            1 => a.jcc(c, l).map(|_| true),
+                            2 => a.jmp_patchable(l).map(|_| false),
+                            3 => a.jcc_patchable(c, l).map(|_| false),
+                            _ => a.call_label(l).map(|_| false),
+                        }
+                        .unwrap();
+                        let len = a.offset() - start;
+                        if let (Some(t), true) = (bound, short_ok) {
+                            let fits = i8::try_from(t as i64 - (start as i64 + 2)).is_ok();
+                            assert_eq!(
+                                len == 2,
+                                fits,
+                                "seed {seed}: backward branch size at {start}"
+                            );
+                        } else {
+                            assert!(
+                                len >= 5,
+                                "seed {seed}: forward/patchable branches are rel32"
+                            );
+                        }
+                        branches.push((start, len, k));
+                    }
+                }
+            }
+            for l in &labels {
+                let _ = a.bind(*l);
+            }
+            let offsets: Vec<u32> = labels.iter().map(|l| a.label_offset(*l).unwrap()).collect();
+            let code = a.finish().unwrap();
+            let bitness = if mode == Mode::X64 { 64 } else { 32 };
+            for (start, len, k) in branches {
+                let bytes = &code.bytes()[start as usize..(start + len) as usize];
+                let mut d = Decoder::with_ip(bitness, bytes, start as u64, DecoderOptions::NONE);
+                let ins = d.decode();
+                assert_eq!(ins.len(), len as usize, "seed {seed}: {ins}");
+                assert_eq!(
+                    ins.near_branch_target(),
+                    offsets[k] as u64,
+                    "seed {seed}: {ins}"
+                );
+            }
+        }
+    }
+}

@@ -3,7 +3,6 @@
 use allocator_api2::alloc::{Allocator, Global};
 use allocator_api2::vec::Vec;
 
-use super::emit::Inst;
 use super::error::EncodeError;
 
 /// A position in the code that jumps can target before it is known.
@@ -58,6 +57,9 @@ pub(crate) struct Fixup {
     pub(crate) at: u32,
     pub(crate) label: u32,
     pub(crate) width: RelWidth,
+    /// Bytes between the end of the field and the end of the instruction
+    /// (an immediate after a `[rip + label]` displacement; 0 for branches).
+    pub(crate) tail: u8,
 }
 
 /// Offset of an unbound label.
@@ -70,35 +72,100 @@ pub(crate) struct Bytes<A: Allocator> {
 }
 
 impl<A: Allocator> Bytes<A> {
-    /// Append one encoded instruction. Reserves 16 bytes and copies the
-    /// instruction buffer with one fixed-size copy.
+    /// Start writing one instruction (at most 15 bytes) at the end of the code.
     #[inline(always)]
-    pub(crate) fn push(&mut self, i: &Inst) {
+    pub(crate) fn sink(&mut self) -> Sink<'_, A> {
         let len = self.v.len();
-        if self.v.capacity() - len < 16 {
+        if self.v.capacity() - len < SINK_ROOM {
             self.grow();
         }
-        let n = i.n.min(16);
-        // SAFETY: the capacity check above guarantees 16 writable bytes after
-        // `len`; we copy exactly 16 initialised bytes from `i.b` (32 bytes long)
-        // and then expose only `n <= 16` of them through `set_len`.
-        unsafe {
-            let dst = self.v.as_mut_ptr().add(len);
-            core::ptr::copy_nonoverlapping(i.b.as_ptr(), dst, 16);
-            self.v.set_len(len + n);
+        // SAFETY: `len <= capacity`, so the pointer stays inside (or one past)
+        // the allocation; the capacity check guarantees SINK_ROOM bytes after it.
+        let p = unsafe { self.v.as_mut_ptr().add(len) };
+        Sink {
+            v: &mut self.v,
+            p,
+            n: 0,
         }
     }
 
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
-        let want = self.v.capacity().max(64);
+        let want = self.v.capacity().max(SINK_ROOM * 4);
         self.v.reserve(want);
     }
 
     /// Append raw bytes (slow path: nops, alignment).
     pub(crate) fn extend(&mut self, b: &[u8]) {
         self.v.extend_from_slice(b);
+    }
+}
+
+/// Bytes reserved per instruction: positions are masked to 0..16 and the
+/// widest single write is 8 bytes, so every write stays below 24 < 32.
+const SINK_ROOM: usize = 32;
+
+/// Writes one instruction into the spare capacity of a [`Bytes`] buffer.
+/// Positions are masked, so no write can leave the reserved room whatever
+/// the instruction length; [`Sink::done`] commits at most 16 bytes.
+#[derive(Debug)]
+pub(crate) struct Sink<'a, A: Allocator> {
+    v: &'a mut Vec<u8, A>,
+    p: *mut u8,
+    n: usize,
+}
+
+impl<A: Allocator> Sink<'_, A> {
+    #[inline(always)]
+    fn at(&mut self, width: usize) -> *mut u8 {
+        let k = self.n & 15;
+        self.n += width;
+        // SAFETY: `k < 16` and the sink was created with SINK_ROOM (32) bytes
+        // of capacity after `p`, so `p + k` and the following 8 bytes are in bounds.
+        unsafe { self.p.add(k) }
+    }
+    /// Bytes written so far.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        self.n
+    }
+    /// Append a byte.
+    #[inline(always)]
+    pub(crate) fn u8(&mut self, v: u8) {
+        let p = self.at(1);
+        // SAFETY: `at` returns a pointer with at least 16 writable bytes.
+        unsafe { p.write(v) }
+    }
+    /// Append a little-endian word.
+    #[inline(always)]
+    pub(crate) fn u16(&mut self, v: u16) {
+        let p = self.at(2);
+        // SAFETY: as in `u8`; unaligned write of 2 bytes.
+        unsafe { p.cast::<[u8; 2]>().write_unaligned(v.to_le_bytes()) }
+    }
+    /// Append a little-endian dword.
+    #[inline(always)]
+    pub(crate) fn u32(&mut self, v: u32) {
+        let p = self.at(4);
+        // SAFETY: as in `u8`; unaligned write of 4 bytes.
+        unsafe { p.cast::<[u8; 4]>().write_unaligned(v.to_le_bytes()) }
+    }
+    /// Append a little-endian qword.
+    #[inline(always)]
+    pub(crate) fn u64(&mut self, v: u64) {
+        let p = self.at(8);
+        // SAFETY: as in `u8`; unaligned write of 8 bytes.
+        unsafe { p.cast::<[u8; 8]>().write_unaligned(v.to_le_bytes()) }
+    }
+    /// Commit the written bytes to the buffer.
+    #[inline(always)]
+    pub(crate) fn done(self) {
+        let n = self.n.min(16);
+        let len = self.v.len();
+        // SAFETY: the `n <= 16` bytes after `len` were reserved by `sink` and
+        // written by this sink (an instruction writes each of its positions).
+        unsafe { self.v.set_len(len + n) }
     }
 }
 

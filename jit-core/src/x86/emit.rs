@@ -1,51 +1,16 @@
 //! Byte emitters: prefixes, REX, ModRM, SIB, displacement, immediate.
 //!
-//! An instruction is assembled into an [`Inst`] (16 bytes on the stack, no
-//! bounds checks: positions are masked to the array) and then copied into
-//! the code buffer with one fixed-size copy. All checks that can refuse an
-//! instruction run before any byte reaches the buffer.
+//! All checks that can refuse an instruction run first; then the bytes are
+//! written straight into the code buffer through a [`Sink`] (32 bytes
+//! reserved up front, no per-byte capacity checks) and committed at once.
 
+use allocator_api2::alloc::Allocator;
+
+use super::buffer::{Bytes, Sink};
 use super::error::EncodeError;
 use super::forms::{Form, NO_EXT, UNSIZED};
-use super::operand::{ABS, Mem, NO_REG, RIP};
+use super::operand::{ABS, Mem, NO_REG, RIP, RIP_LABEL};
 use super::regs::{Mode, Size};
-
-/// One encoded instruction (at most 15 bytes).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Inst {
-    pub(crate) b: [u8; 32],
-    pub(crate) n: usize,
-}
-
-impl Inst {
-    #[inline(always)]
-    pub(crate) const fn new() -> Inst {
-        Inst { b: [0; 32], n: 0 }
-    }
-    #[inline(always)]
-    pub(crate) fn u8(&mut self, v: u8) {
-        self.b[self.n & 15] = v;
-        self.n += 1;
-    }
-    #[inline(always)]
-    pub(crate) fn u16(&mut self, v: u16) {
-        let k = self.n & 15;
-        self.b[k..k + 2].copy_from_slice(&v.to_le_bytes());
-        self.n += 2;
-    }
-    #[inline(always)]
-    pub(crate) fn u32(&mut self, v: u32) {
-        let k = self.n & 15;
-        self.b[k..k + 4].copy_from_slice(&v.to_le_bytes());
-        self.n += 4;
-    }
-    #[inline(always)]
-    pub(crate) fn u64(&mut self, v: u64) {
-        let k = self.n & 15;
-        self.b[k..k + 8].copy_from_slice(&v.to_le_bytes());
-        self.n += 8;
-    }
-}
 
 /// The r/m operand of a ModRM form.
 #[derive(Clone, Copy, Debug)]
@@ -115,7 +80,7 @@ pub(crate) fn check_mem(mode: Mode, m: &Mem) -> Result<(), EncodeError> {
     }
     match mode {
         Mode::X86 => {
-            if m.base == RIP {
+            if m.base == RIP || m.base == RIP_LABEL {
                 return Err(EncodeError::RipRelativeIn32Bit);
             }
             if (m.base < 16 && m.base >= 8) || (m.index != NO_REG && m.index >= 8) {
@@ -146,12 +111,16 @@ fn mem_rex(m: &Mem) -> u8 {
 
 /// ModRM (+ SIB + displacement) for a memory operand; `reg3` is ModRM.reg.
 #[inline(always)]
-pub(crate) fn modrm_mem(i: &mut Inst, mode: Mode, reg3: u8, m: &Mem) {
+pub(crate) fn modrm_mem<A: Allocator>(i: &mut Sink<'_, A>, mode: Mode, reg3: u8, m: &Mem) {
     let reg = reg3 << 3;
     match m.base {
         RIP => {
             i.u8(reg | 0b101);
             i.u32(m.disp as u32);
+        }
+        RIP_LABEL => {
+            i.u8(reg | 0b101);
+            i.u32(0);
         }
         ABS => {
             if mode == Mode::X86 {
@@ -192,18 +161,43 @@ pub(crate) fn modrm_mem(i: &mut Inst, mode: Mode, reg3: u8, m: &Mem) {
     }
 }
 
-/// Encode `form` with ModRM: `reg` is the register operand (ignored when the
-/// form has an opcode extension), `rm` the register-or-memory operand.
+/// The operands of a ModRM form.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RmOperands {
+    /// The register operand (ignored when the form has an opcode extension).
+    pub(crate) reg: u8,
+    /// The register-or-memory operand.
+    pub(crate) rm: Rm,
+    /// Which of the two are byte registers.
+    pub(crate) bytes: ByteRegs,
+    /// The immediate field, if any.
+    pub(crate) imm: Imm,
+}
+
+/// Where the disp32 of a `[rip + label]` operand landed: its position in the
+/// instruction and how many bytes (immediate) follow it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RipField {
+    pub(crate) pos: u8,
+    pub(crate) tail: u8,
+}
+
+/// Encode `form` at operand size `size` with ModRM operands `ops`; returns
+/// the displacement field of a `[rip + label]` operand, if any.
 #[inline(always)]
-pub(crate) fn encode_rm(
+pub(crate) fn encode_rm<A: Allocator>(
+    buf: &mut Bytes<A>,
     mode: Mode,
     f: Form,
     size: Size,
-    reg: u8,
-    rm: Rm,
-    bytes: ByteRegs,
-    imm: Imm,
-) -> Result<Inst, EncodeError> {
+    ops: RmOperands,
+) -> Result<Option<RipField>, EncodeError> {
+    let RmOperands {
+        reg,
+        rm,
+        bytes,
+        imm,
+    } = ops;
     if let Some(only) = f.only
         && only != mode
     {
@@ -226,7 +220,7 @@ pub(crate) fn encode_rm(
         Rm::Mem(m) => check_mem(mode, m)?,
     }
 
-    let mut i = Inst::new();
+    let mut i = buf.sink();
     if f.lock {
         i.u8(0xF0);
     }
@@ -269,9 +263,15 @@ pub(crate) fn encode_rm(
         }
     }
     let reg3 = if reg_is_operand { reg & 7 } else { f.ext };
+    let mut rip_pos = None;
     match &rm {
         Rm::Reg(r) => i.u8(0xC0 | (reg3 << 3) | (r & 7)),
-        Rm::Mem(m) => modrm_mem(&mut i, mode, reg3, m),
+        Rm::Mem(m) => {
+            if m.base == RIP_LABEL {
+                rip_pos = Some(i.len() + 1);
+            }
+            modrm_mem(&mut i, mode, reg3, m)
+        }
     }
     match imm {
         Imm::None => {}
@@ -279,26 +279,32 @@ pub(crate) fn encode_rm(
         Imm::I16(v) => i.u16(v as u16),
         Imm::I32(v) => i.u32(v as u32),
     }
-    Ok(i)
+    let rip = rip_pos.map(|pos| RipField {
+        pos: pos as u8,
+        tail: (i.len() - pos - 4) as u8,
+    });
+    i.done();
+    Ok(rip)
 }
 
 /// Encode a "+r" form (`opcode + (reg & 7)`, e.g. `push r`, `mov r, imm`):
 /// optional 0x66, REX (W/B, or forced for byte registers 4..=7), the opcode.
 #[inline(always)]
-pub(crate) fn encode_plus_r(
+pub(crate) fn encode_plus_r<A: Allocator>(
+    buf: &mut Bytes<A>,
     mode: Mode,
     op: u8,
     size: Size,
     r: u8,
     sized: bool,
-) -> Result<Inst, EncodeError> {
+) -> Result<Sink<'_, A>, EncodeError> {
     let byte = sized && matches!(size, Size::B);
     check_reg(mode, r, byte)?;
     let w = sized && matches!(size, Size::Q);
     if w && mode == Mode::X86 {
         return Err(EncodeError::OperandSizeNotInMode);
     }
-    let mut i = Inst::new();
+    let mut i = buf.sink();
     if sized && matches!(size, Size::W) {
         i.u8(0x66);
     }

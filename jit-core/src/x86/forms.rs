@@ -2,7 +2,7 @@
 //!
 //! A [`Form`] says which bytes an instruction starts with, whether its ModRM
 //! `reg` field is an opcode extension, which operand sizes it takes and in
-//! which modes it exists. The emitters in [`super::emit`] turn a form plus
+//! which modes it exists. The emitters (`emit.rs`) turn a form plus
 //! operands into bytes; the methods of [`super::Assembler`] pick the form.
 //! Everything here is `const`, so after inlining a form is just immediates
 //! in the generated code.

@@ -4,6 +4,7 @@
 //! only in 64-bit mode, `rsp` never as index, registers 8..=15 only in 64-bit
 //! mode) is checked when an instruction uses it, with a typed error.
 
+use super::buffer::Label;
 use super::regs::Gpr;
 
 /// Index scale factor (the SIB `ss` field).
@@ -44,6 +45,7 @@ impl Scale {
 pub(crate) const NO_REG: u8 = 0xFF;
 pub(crate) const RIP: u8 = 0xFE;
 pub(crate) const ABS: u8 = 0xFD;
+pub(crate) const RIP_LABEL: u8 = 0xFC;
 
 /// A memory operand. Build with the constructors; fields are private so that
 /// every value has one of the shapes below.
@@ -76,6 +78,11 @@ pub enum MemKind {
     Rip,
     /// Absolute 32-bit address `[disp32]`.
     Abs,
+    /// `[rip + label]`: a label in the same code (64-bit mode only).
+    RipLabel {
+        /// The label addressed.
+        label: Label,
+    },
 }
 
 impl Mem {
@@ -125,6 +132,18 @@ impl Mem {
         }
     }
 
+    /// `[rip + label]`: the address of `label` in the same code (constant
+    /// pools, jump tables); resolved by `finish`. 64-bit mode only.
+    #[inline]
+    pub const fn rip_label(label: Label) -> Mem {
+        Mem {
+            base: RIP_LABEL,
+            index: NO_REG,
+            scale: Scale::S1,
+            disp: label.0 as i32,
+        }
+    }
+
     /// The absolute address `addr`. In 64-bit mode the displacement is
     /// sign-extended, so addresses above `i32::MAX` are refused there.
     #[inline]
@@ -157,6 +176,9 @@ impl Mem {
         let reg = |n: u8| Gpr::from_number(n).unwrap_or(Gpr::RAX);
         match self.base {
             RIP => MemKind::Rip,
+            RIP_LABEL => MemKind::RipLabel {
+                label: Label(self.disp as u32),
+            },
             ABS => MemKind::Abs,
             NO_REG => MemKind::IndexOnly {
                 index: reg(self.index),
