@@ -90,3 +90,8 @@ pub mod low {
         LowCode { block, entry }
     }
 }
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
