@@ -17,5 +17,6 @@ extern crate alloc;
 extern crate std;
 
 pub mod memory;
+pub mod regalloc;
 pub mod ir;
 pub mod x86;
