@@ -32,6 +32,8 @@ pub enum RegAllocError {
         vreg: VReg,
         reason: &'static str,
     },
+    /// An allocator invariant broke (a bug here, not in the input).
+    Internal { inst: usize, reason: &'static str },
     /// An instruction needs more registers of a class at once than exist.
     OutOfRegisters { inst: usize, class: RegClass },
 }
@@ -69,6 +71,7 @@ impl fmt::Display for RegAllocError {
             Self::BadFlags { inst, vreg, reason } => {
                 write!(f, "inst {inst}: flags value {}: {reason}", vreg.0)
             }
+            Self::Internal { inst, reason } => write!(f, "inst {inst}: allocator bug: {reason}"),
             Self::OutOfRegisters { inst, class } => {
                 write!(f, "inst {inst}: not enough {class:?} registers")
             }

@@ -50,6 +50,16 @@ pub enum ParallelMoveError {
     BadLocation(Allocation),
 }
 
+impl ParallelMoveError {
+    /// A short description, for error messages.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::DuplicateDestination(_) => "two moves write one location",
+            Self::BadLocation(_) => "a move to a constant or from/to the flags",
+        }
+    }
+}
+
 /// Sequentialises `moves` (consumed: the vector is left empty), appending
 /// the steps to `out`. `temp(class)` must return a location of that class
 /// that no move reads or writes; it is called only for cycles that pass

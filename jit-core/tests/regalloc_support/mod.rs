@@ -637,12 +637,14 @@ fn random_op(
                 Operand::use_(a, Constraint::RegOrStack),
                 Operand::def(c, Constraint::Flags),
             ]);
-            let ex = exits(rng, visible);
-            let info = InstInfo {
-                clobbers_flags: false,
-                ..InstInfo::op()
-            };
-            f.push(info, vec![Operand::use_(c, Constraint::Flags)], vec![], ex);
+            for _ in 0..1 + rng.below(2) {
+                let ex = exits(rng, visible);
+                let info = InstInfo {
+                    clobbers_flags: false,
+                    ..InstInfo::op()
+                };
+                f.push(info, vec![Operand::use_(c, Constraint::Flags)], vec![], ex);
+            }
         }
         // A guard.
         4 => {
@@ -689,21 +691,50 @@ fn random_op(
                 let v = new_vreg(f, rng);
                 let class = f.vregs[v.0 as usize].class;
                 let reusable = (0..n_uses).find(|&k| {
-                    ops[k].constraint == Constraint::Reg
+                    matches!(ops[k].constraint, Constraint::Reg | Constraint::RegOrStack)
                         && f.vregs[ops[k].vreg.0 as usize].class == class
                 });
-                let c = match (rng.below(4), reusable) {
+                let regs: Vec<PReg> = env
+                    .allocatable
+                    .minus(env.scratch)
+                    .of_class(class)
+                    .iter()
+                    .collect();
+                let fixed = rng.pick(&regs).unwrap_or_else(|| unreachable!());
+                let fixed_free = !ops.iter().any(|o| {
+                    o.kind == OperandKind::Def && o.constraint == Constraint::Fixed(fixed)
+                });
+                let c = match (rng.below(5), reusable) {
                     (0, Some(k)) if !reused => {
                         reused = true;
                         Constraint::Reuse(k as u8)
                     }
                     (1, _) => Constraint::RegOrStack,
+                    (2, _) if fixed_free => Constraint::Fixed(fixed),
                     _ => Constraint::Reg,
                 };
                 ops.push(Operand::def(v, c));
                 visible.push(v);
             }
-            f.push(InstInfo::op(), ops, vec![], ex);
+            // Sometimes an odd clobber set (string ops, cpuid, ...), callee-saved included.
+            let mut clobbers = PRegSet::EMPTY;
+            if rng.chance(20) {
+                for r in env.allocatable.minus(env.scratch).iter() {
+                    let pinned = ops.iter().any(|o| o.constraint == Constraint::Fixed(r));
+                    if !pinned && rng.chance(30) {
+                        clobbers.insert(r);
+                    }
+                }
+            }
+            f.push(
+                InstInfo {
+                    clobbers,
+                    ..InstInfo::op()
+                },
+                ops,
+                vec![],
+                ex,
+            );
         }
     }
 }
