@@ -401,3 +401,34 @@ fn malformed_programs_are_refused_with_typed_errors() {
     f.op(vec![use_reg(jit_core::regalloc::VReg(7))]);
     assert!(matches!(refuse(&f), RegAllocError::VRegOutOfRange { .. }));
 }
+
+#[test]
+fn call_arguments_are_computed_in_their_argument_registers() {
+    let env = RegEnv::x86_64_sysv();
+    let mut f = TestFunc::default();
+    let [a, b, r] = [0; 3].map(|_| f.vreg(RegClass::Gpr));
+    f.op(vec![def_reg(a), def_reg(b)]);
+    let call = InstInfo {
+        clobbers: env.caller_saved,
+        ..InstInfo::op()
+    };
+    let (rdi, rsi, rax) = (PReg::gpr(7), PReg::gpr(6), PReg::gpr(0));
+    f.push(
+        call,
+        vec![
+            Operand::use_(a, Constraint::Fixed(rdi)),
+            Operand::use_(b, Constraint::Fixed(rsi)),
+            Operand::def(r, Constraint::Fixed(rax)),
+        ],
+        vec![],
+        vec![],
+    );
+    f.op(vec![use_reg(r)]);
+    let bump = Bump::new();
+    let out = checked(&f, &env, &bump);
+    assert_eq!(
+        out.operand_allocations(0),
+        &[Allocation::Reg(rdi), Allocation::Reg(rsi)]
+    );
+    assert!(out.edits_before(1).is_empty(), "{:?}", out.edits_before(1));
+}

@@ -219,7 +219,8 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         self.out.edits.push(Edit::Move { from, to, class });
     }
 
-    /// A free register of `class` outside `avoid`: the hint if possible,
+    /// A free register of `class` outside `avoid`: the hint if possible
+    /// (unless the value crosses a call and the hint does not survive it),
     /// else callee-saved first when `across_call`, caller-saved first otherwise.
     fn pick_free(
         &self,
@@ -233,8 +234,11 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             .allocatable_of(class)
             .minus(avoid)
             .minus(self.occupied);
+        // A hint into a register the next call destroys would only cost a
+        // move at that call.
         if let Some(h) = hint
             && free.contains(h)
+            && !(across_call && self.env.caller_saved.contains(h))
         {
             return Some(h);
         }

@@ -217,6 +217,10 @@ impl Machine<'_> {
                             None => return self.fail(inst, format!("move from empty {other:?}")),
                         },
                     };
+                    if self.func.vregs[val.vreg as usize].class != class {
+                        return self
+                            .fail(inst, format!("{e:?} moves a value of vreg {}", val.vreg));
+                    }
                     if !matches!(to, Allocation::Reg(_) | Allocation::Stack(_)) {
                         return self.fail(inst, format!("move to {to:?}"));
                     }
