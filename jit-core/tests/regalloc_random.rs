@@ -41,7 +41,7 @@ fn random_programs_on_a_tiny_register_file_read_the_right_values() {
         allocate_and_check(seed, &tiny_env(), 5 + (seed % 30) as usize)
     }
     QuickCheck::new()
-        .tests(runs(5000))
+        .tests(runs(3000))
         .quickcheck(prop as fn(u64) -> TestResult);
 }
 
@@ -51,7 +51,7 @@ fn random_programs_on_x86_64_read_the_right_values() {
         allocate_and_check(seed, &RegEnv::x86_64_sysv(), 10 + (seed % 60) as usize)
     }
     QuickCheck::new()
-        .tests(runs(2000))
+        .tests(runs(1000))
         .quickcheck(prop as fn(u64) -> TestResult);
 }
 
@@ -61,6 +61,6 @@ fn random_programs_on_x86_32_read_the_right_values() {
         allocate_and_check(seed, &RegEnv::x86_32(), 10 + (seed % 40) as usize)
     }
     QuickCheck::new()
-        .tests(runs(2000))
+        .tests(runs(1000))
         .quickcheck(prop as fn(u64) -> TestResult);
 }

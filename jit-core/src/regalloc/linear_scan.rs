@@ -190,6 +190,19 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         s
     }
 
+    /// Gives slot `s` to `v` (a `FixedStack` def); the slot must be free.
+    fn claim_slot(&mut self, v: u32, s: u32) -> Result<(), ()> {
+        while self.slot_owner.len() <= s as usize {
+            self.free_slots.push(self.slot_owner.len() as u32);
+            self.slot_owner.push(NONE);
+        }
+        let pos = self.free_slots.iter().position(|&f| f == s).ok_or(())?;
+        self.free_slots.swap_remove(pos);
+        self.slot_owner[s as usize] = v;
+        self.slot[v as usize] = s;
+        Ok(())
+    }
+
     fn free_slot(&mut self, v: u32) {
         let s = self.slot[v as usize];
         if s != NONE {
@@ -379,6 +392,12 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         let clobbered = info.clobbers.union(fixed_defs);
+        for (d, op) in ops.iter().enumerate() {
+            if let Constraint::FixedStack(s) = op.constraint {
+                self.claim_slot(op.vreg.0, s.0)
+                    .map_err(|()| RegAllocError::BadConstraint { inst, operand: d })?;
+            }
+        }
 
         // Flags: the live flags value must not be clobbered before its last use.
         if self.flags_vreg != NONE {
@@ -674,6 +693,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                     self.flags_vreg = v;
                     Allocation::Flags
                 }
+                Constraint::FixedStack(s) => Allocation::Stack(s),
                 Constraint::RegOrStack | Constraint::Reg => {
                     let hint = self.def_hint(v);
                     let across = self.live.crosses_call(v, i);
@@ -717,7 +737,13 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
             for s in 0..self.slot_owner.len() {
                 let w = self.slot_owner[s];
-                if w < RESERVED && func.vreg_info(VReg(w)).is_ref && self.survives(w, i) {
+                if w < RESERVED
+                    && !ops
+                        .iter()
+                        .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
+                    && func.vreg_info(VReg(w)).is_ref
+                    && self.survives(w, i)
+                {
                     self.out
                         .refs
                         .push((VReg(w), Allocation::Stack(SpillSlot(s as u32))));

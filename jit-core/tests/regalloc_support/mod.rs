@@ -5,7 +5,7 @@
 
 use jit_core::regalloc::{
     Allocation, Constraint, Edit, Function, InstInfo, InstKind, Operand, OperandKind, Output, PReg,
-    PRegSet, RegClass, RegEnv, VReg, VRegInfo,
+    PRegSet, RegClass, RegEnv, SpillSlot, VReg, VRegInfo,
 };
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -259,6 +259,7 @@ impl Machine<'_> {
                 Constraint::Reg => matches!(a, Allocation::Reg(_)),
                 Constraint::RegOrStack => matches!(a, Allocation::Reg(_) | Allocation::Stack(_)),
                 Constraint::Fixed(p) => a == Allocation::Reg(p),
+                Constraint::FixedStack(s) => a == Allocation::Stack(s),
                 Constraint::Flags => a == Allocation::Flags,
                 Constraint::Reuse(k) => matches!(a, Allocation::Reg(_)) && allocs[k as usize] == a,
             };
@@ -515,7 +516,25 @@ pub fn random_program(rng: &mut Rng, env: &RegEnv, len: usize) -> TestFunc {
     let mut defs = Vec::new();
     for _ in 0..1 + rng.below(5) {
         let v = new_vreg(&mut f, rng);
-        defs.push(Operand::def(v, Constraint::RegOrStack));
+        // Bridge-like entries: some inputs arrive in given slots or registers.
+        let class = f.vregs[v.0 as usize].class;
+        let reg = rng.pick(
+            &env.allocatable
+                .minus(env.scratch)
+                .of_class(class)
+                .iter()
+                .collect::<Vec<_>>(),
+        );
+        let c = match (rng.below(4), reg) {
+            (0, _) => Constraint::FixedStack(SpillSlot(rng.below(6) as u32)),
+            (1, Some(r)) => Constraint::Fixed(r),
+            _ => Constraint::RegOrStack,
+        };
+        if defs.iter().any(|o: &Operand| o.constraint == c) {
+            defs.push(Operand::def(v, Constraint::RegOrStack));
+        } else {
+            defs.push(Operand::def(v, c));
+        }
         visible.push(v);
     }
     f.op(defs);
