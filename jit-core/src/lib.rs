@@ -18,4 +18,5 @@ extern crate std;
 
 pub mod ir;
 pub mod memory;
+pub mod regalloc;
 pub mod x86;
