@@ -561,3 +561,95 @@ fn errors_display_readably() {
     };
     assert_eq!(e.to_string(), "op 4: value 7 used before definition");
 }
+
+#[test]
+fn ops_stay_compact() {
+    // The largest op is a conditional call with a constant (64-bit) address.
+    assert!(
+        std::mem::size_of::<Op>() <= 40,
+        "Op is {} bytes",
+        std::mem::size_of::<Op>()
+    );
+    assert_eq!(std::mem::size_of::<Value>(), 4);
+}
+
+#[test]
+fn uses_are_visited_in_operand_order_with_their_kind() {
+    use jit_core::ir::Use;
+    let mut b = TraceBuilder::new(WordSize::W64);
+    let r = b.input(Type::Ref);
+    let i = b.input(Type::Int);
+    let x = b.load(MemDesc::int(4, true), Addr::item(r, i, 12, 0));
+    let sig = b.signature(Signature::new(&[Type::Int, Type::Ref], Some(RetType::Int)));
+    let c = b.call(Callee::Value(i), sig, &[x, r]).unwrap();
+    b.guard_class(r, 0, c, 1, &[Some(x), None, Some(i)]);
+    let (l, p) = b.label(&[c]);
+    b.jump(l, &p);
+    let t = b.build().unwrap();
+    let uses = |op| {
+        let mut v = Vec::new();
+        t.visit_uses(op, |val, u| v.push((val, u)));
+        v
+    };
+    assert_eq!(uses(0), vec![]);
+    assert_eq!(uses(2), vec![(r, Use::Operand), (i, Use::Operand)]);
+    assert_eq!(
+        uses(3),
+        vec![(i, Use::Operand), (x, Use::CallArg), (r, Use::CallArg)]
+    );
+    assert_eq!(
+        uses(4),
+        vec![
+            (r, Use::Operand),
+            (c, Use::Operand),
+            (x, Use::FailArg),
+            (i, Use::FailArg)
+        ]
+    );
+    assert_eq!(uses(5), vec![(c, Use::Move)]);
+    assert_eq!(uses(6), vec![(p[0], Use::Move)]);
+}
+
+#[test]
+fn display_dump_covers_calls_memory_and_guards() {
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let r = b.input(Type::Ref);
+    let f = b.input(Type::Float);
+    let k = b.const_int(-2);
+    let h = b.const_float(0.5);
+    let null = b.const_ref(0);
+    let s = b.fadd(f, h);
+    b.store(MemDesc::float(), Addr::field(r, 8), s);
+    let mut sig = Signature::new(&[Type::Ref, Type::Float], Some(RetType::U16));
+    sig.flags.may_gc = true;
+    let sig = b.signature(sig);
+    let c = b.call(Callee::Const(0x4000), sig, &[r, s]).unwrap();
+    let none = b.signature(Signature::new(&[], None));
+    b.cond_call(c, Callee::Value(k), none, &[]);
+    b.guard_class(r, 0, k, 3, &[Some(r), None]);
+    let ovf = b.imul_ovf(c, k);
+    b.guard_no_overflow(4, &[]);
+    b.guard_not_invalidated(0x1000, 5, &[None]);
+    let eq = b.ref_eq(r, null);
+    b.finish(&[ovf, eq], 9);
+    let text = b.build().unwrap().to_string();
+    let expected = "\
+trace w32: 2 inputs, 9 values
+   0  r0 = input
+   1  f1 = input
+   2  i2 = const -2
+   3  f3 = const 0.5 (0x3fe0000000000000)
+   4  r4 = const_ref 0x0
+   5  f5 = float_add f1, f3
+   6  store.f8 [r0 + 8], f5
+   7  i6 = call 0x4000(r0, f5) sig0 may_gc
+   8  cond_call i6 ? i2() sig1
+   9  guard_class [r0 + 0] == i2 #3 [r0, _]
+  10  i7 = int_mul_ovf i6, i2
+  11  guard_no_overflow #4 []
+  12  guard_not_invalidated 0x1000 #5 [_]
+  13  i8 = ref_eq r0, r4
+  14  finish #9 (i7, i8)
+";
+    assert_eq!(text, expected);
+}

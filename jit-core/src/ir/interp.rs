@@ -45,6 +45,31 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// Exact equality: floats compare by bits (so NaN results compare equal
+    /// to themselves), as differential tests of compiled code need.
+    pub fn same(&self, other: &Outcome) -> bool {
+        match (self, other) {
+            (Outcome::Finish { id: a, values: x }, Outcome::Finish { id: b, values: y }) => {
+                a == b && x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.same(*q))
+            }
+            (
+                Outcome::GuardFailed { id: a, values: x },
+                Outcome::GuardFailed { id: b, values: y },
+            ) => {
+                a == b
+                    && x.len() == y.len()
+                    && x.iter().zip(y).all(|(p, q)| match (p, q) {
+                        (Some(p), Some(q)) => p.same(*q),
+                        (None, None) => true,
+                        _ => false,
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Why the interpreter stopped without an [`Outcome`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IrError {

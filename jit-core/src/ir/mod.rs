@@ -16,12 +16,37 @@
 //!   well formed: backends and the interpreter may rely on that.
 //! - [`interp`] executes a trace: the oracle for compiled code.
 //! - [`display`]: `Display` for traces, a readable dump for logs.
+//! - [`float`]: bit-exact x86 SSE float semantics (shared with the interpreter).
+//!
+//! # Decisions a backend must match
+//! - `Int` is the word: 32 bits in [`WordSize::W32`]. Constants and inputs are
+//!   canonical (sign-extended into `i64`); arithmetic wraps; shift counts
+//!   are masked to `bits - 1` as x86 does.
+//! - Division: the trace guarantees a non-zero divisor and no `MIN / -1`;
+//!   the interpreter reports [`IrError`] if that is violated.
+//! - `AddOvf`/`SubOvf`/`MulOvf` are immediately followed by
+//!   `guard_no_overflow`/`guard_overflow` (enforced), so the lowering can use
+//!   the flags of the arithmetic instruction directly.
+//! - Floats: SSE semantics bit for bit, first operand = destination for NaN
+//!   propagation; `float_min`/`float_max` are `minsd`/`maxsd`
+//!   (`a < b ? a : b`), not IEEE; comparisons are false on NaN except `ne`;
+//!   `float_to_int` truncates and yields the word's MIN for NaN/out of range.
+//! - Float/Int bit casts exist only in 64-bit mode (the verifier refuses them
+//!   in 32-bit mode; move float bits through memory there), as do
+//!   `sext32`/`zext32` and 8-byte `Int` loads/stores.
+//! - `guard_value` on floats compares bits (`-0.0 != 0.0`, NaN == same NaN).
+//! - `guard_class` compares the word at `obj + offset`; `guard_not_invalidated`
+//!   fails when the word at its cell address is non-zero.
+//! - Narrow call results (`i8`..`u32`) are extended by the caller per
+//!   [`RetType`].
 
 pub mod builder;
 pub mod display;
 pub mod float;
 pub mod interp;
 pub mod op;
+#[doc(hidden)]
+pub mod testgen;
 pub mod types;
 pub mod verify;
 
@@ -177,4 +202,100 @@ impl Trace {
     pub fn num_labels(&self) -> usize {
         self.labels.len()
     }
+
+    /// Calls `f` for every value op `op` reads, in operand order, saying
+    /// how it is used. Liveness analysis (the register allocator) needs
+    /// exactly this; fail-args are reported separately because they only
+    /// need to be *recoverable* at the guard, not in a register.
+    pub fn visit_uses(&self, op: usize, mut f: impl FnMut(Value, Use)) {
+        let addr = |a: &Addr, f: &mut dyn FnMut(Value, Use)| {
+            f(a.base, Use::Operand);
+            if let Some((i, _)) = a.index {
+                f(i, Use::Operand);
+            }
+        };
+        let callee = |c: Callee, f: &mut dyn FnMut(Value, Use)| {
+            if let Callee::Value(v) = c {
+                f(v, Use::Operand);
+            }
+        };
+        match self.raw.ops[op] {
+            Op::Input(_) | Op::ConstInt(_) | Op::ConstFloat(_) | Op::ConstRef(_) => {}
+            Op::IntBin(_, a, b)
+            | Op::IntOvf(_, a, b)
+            | Op::FloatBin(_, a, b)
+            | Op::FloatCmp(_, a, b)
+            | Op::RefCmp(_, a, b) => {
+                f(a, Use::Operand);
+                f(b, Use::Operand);
+            }
+            Op::IntUn(_, a) | Op::FloatUn(_, a) | Op::Conv(_, a) | Op::RefIsNull(a) => {
+                f(a, Use::Operand)
+            }
+            Op::Load(_, ref a) => addr(a, &mut f),
+            Op::Store(_, ref a, v) => {
+                addr(a, &mut f);
+                f(v, Use::Operand);
+            }
+            Op::Call {
+                callee: c, args, ..
+            } => {
+                callee(c, &mut f);
+                self.args(args).iter().for_each(|&v| f(v, Use::CallArg));
+            }
+            Op::CondCall {
+                cond,
+                callee: c,
+                args,
+                ..
+            } => {
+                f(cond, Use::Operand);
+                callee(c, &mut f);
+                self.args(args).iter().for_each(|&v| f(v, Use::CallArg));
+            }
+            Op::Guard { kind, fail, .. } => {
+                match kind {
+                    GuardKind::True(v)
+                    | GuardKind::False(v)
+                    | GuardKind::NonNull(v)
+                    | GuardKind::IsNull(v) => f(v, Use::Operand),
+                    GuardKind::Value(a, b)
+                    | GuardKind::Class {
+                        obj: a,
+                        expected: b,
+                        ..
+                    } => {
+                        f(a, Use::Operand);
+                        f(b, Use::Operand);
+                    }
+                    GuardKind::NoOverflow
+                    | GuardKind::Overflow
+                    | GuardKind::NotInvalidated { .. } => {}
+                }
+                self.fail_args(fail)
+                    .iter()
+                    .flatten()
+                    .for_each(|&v| f(v, Use::FailArg));
+            }
+            Op::Label { args } | Op::Jump { args, .. } => {
+                self.args(args).iter().for_each(|&v| f(v, Use::Move));
+            }
+            Op::Finish { values, .. } => self.args(values).iter().for_each(|&v| f(v, Use::Exit)),
+        }
+    }
+}
+
+/// How an op reads a value (see [`Trace::visit_uses`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Use {
+    /// An operand the op computes with (needs a register or memory operand).
+    Operand,
+    /// An argument passed to a callee per the calling convention.
+    CallArg,
+    /// A guard fail-arg: saved on exit only.
+    FailArg,
+    /// Bound to a label parameter (label fall-through or jump): a move hint.
+    Move,
+    /// Returned by `Finish`.
+    Exit,
 }
