@@ -140,7 +140,15 @@ impl Compiler {
         block.append(bytes)?;
         block.seal()?;
         let mut exits = Vec::with_capacity(exits_ops.len());
-        let mut exit_types = Vec::new();
+        let total: usize = exits_ops
+            .iter()
+            .map(|&op| match trace.ops()[op as usize] {
+                Op::Guard { fail, .. } => fail.len as usize,
+                Op::Finish { values, .. } => values.len as usize,
+                _ => 0,
+            })
+            .sum();
+        let mut exit_types = Vec::with_capacity(total);
         let mut deopt_words = 1;
         for (&op, &site) in exits_ops.iter().zip(sites.iter()) {
             let start = exit_types.len() as u32;
@@ -166,11 +174,13 @@ impl Compiler {
                 site,
             });
         }
-        let ranges = ranges
-            .iter()
-            .filter(|r| r.1 != r.2)
-            .map(|&(op, s, e)| OpRange { op, code: s..e })
-            .collect();
+        let mut out_ranges = Vec::with_capacity(ranges.len());
+        out_ranges.extend(
+            ranges
+                .iter()
+                .filter(|r| r.1 != r.2)
+                .map(|&(op, s, e)| OpRange { op, code: s..e }),
+        );
         Ok(CompiledTrace {
             code: block,
             target: t,
@@ -178,7 +188,7 @@ impl Compiler {
             exits,
             exit_types,
             deopt_words,
-            ranges,
+            ranges: out_ranges,
             saved: [SavedReg {
                 reg: Gpr::RBX,
                 offset: -(t.word_bytes() as i32),
