@@ -3,10 +3,16 @@
 //! This crate is `#![no_std]` + `alloc`: it runs in a kernel or on bare metal as
 //! well as inside an ordinary process. The pieces, in data-flow order:
 //!
+//! - [`ir`]: the typed trace IR with guards, its builder, verifier and
+//!   reference interpreter (the oracle compiled code is tested against).
+//! - [`regalloc`]: linear-scan register allocation over a trace, with a
+//!   parallel-move resolver for jumps and calls.
+//! - [`backend`]: lowering for x86-64 System V, x86-64 Win64 and x86-32
+//!   cdecl; guard exits; compile and execute.
 //! - [`x86`]: one encoder for both x86-32 and x86-64, driven by a table of
 //!   instruction forms; forms that do not exist in a mode are refused.
 //! - [`memory`]: the [`memory::ExecutableMemory`] trait that platform crates
-//!   (`os-glue`) implement, and W^X helpers on top of it.
+//!   (`os-glue`) implement, and [`memory::CodeBlock`], which keeps W^X on top.
 //!
 //! See `../shared/DESIGN.md` in the repository for the blueprint.
 #![no_std]
@@ -16,6 +22,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod backend;
 pub mod ir;
 pub mod memory;
 pub mod regalloc;
