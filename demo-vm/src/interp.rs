@@ -709,6 +709,11 @@ impl Vm {
         }
     }
 
+    fn for_error(&mut self, what: &str, v: Value) -> crate::error::LuaError {
+        let tn = self.type_name_of(v);
+        self.rt_error(&format!("bad 'for' {what} (number expected, got {tn})"))
+    }
+
     /// Numeric `for` setup at stack slot `ra`; returns true to skip the loop.
     fn for_prep(&mut self, ra: usize) -> LResult<bool> {
         let (init, limit, step) = (self.stack[ra], self.stack[ra + 1], self.stack[ra + 2]);
@@ -737,7 +742,7 @@ impl Vm {
                         g as i64
                     }
                 }
-                _ => return Err(self.rt_error("'for' limit must be a number")),
+                _ => return Err(self.for_error("limit", limit)),
             };
             if (st > 0 && i0 > lim) || (st < 0 && i0 < lim) {
                 return Ok(true);
@@ -752,13 +757,13 @@ impl Vm {
             return Ok(false);
         }
         let Some(i0) = init.as_f64() else {
-            return Err(self.rt_error("'for' initial value must be a number"));
+            return Err(self.for_error("initial value", init));
         };
         let Some(lim) = limit.as_f64() else {
-            return Err(self.rt_error("'for' limit must be a number"));
+            return Err(self.for_error("limit", limit));
         };
         let Some(st) = step.as_f64() else {
-            return Err(self.rt_error("'for' step must be a number"));
+            return Err(self.for_error("step", step));
         };
         if st == 0.0 {
             return Err(self.rt_error("'for' step is zero"));
