@@ -364,36 +364,31 @@ impl Vm {
     /// How the running native was named at its call site: `(kind, name)`.
     fn called_name(&self) -> (&'static str, String) {
         let n = self.frames.len();
-        if n >= 2 {
-            if let Some(Frame {
+        if n >= 2
+            && let Some(Frame {
                 proto: Some(p), pc, ..
             }) = self.frames.get(n - 2)
+        {
+            let at = pc.saturating_sub(1);
+            if let Some(
+                crate::bytecode::Instr::Call { a, .. } | crate::bytecode::Instr::TailCall { a, .. },
+            ) = p.code.get(at)
+                && let Some((kind, name)) = crate::debuginfo::obj_name(p, at, *a, &self.heap)
+                && kind != "constant"
             {
-                let at = pc.saturating_sub(1);
-                if let Some(
-                    crate::bytecode::Instr::Call { a, .. }
-                    | crate::bytecode::Instr::TailCall { a, .. },
-                ) = p.code.get(at)
-                {
-                    if let Some((kind, name)) = crate::debuginfo::obj_name(p, at, *a, &self.heap) {
-                        if kind != "constant" {
-                            return (kind, name);
-                        }
-                    }
-                }
+                return (kind, name);
             }
         }
-        if let Some(f) = self.frames.last() {
-            if let Value::Func(r) = self.stack[f.func] {
-                if let Obj::Native(nat) = &self.heap.slot(r).obj {
-                    let q = if nat.lib.is_empty() {
-                        nat.name.to_string()
-                    } else {
-                        format!("{}.{}", nat.lib, nat.name)
-                    };
-                    return ("global", q);
-                }
-            }
+        if let Some(f) = self.frames.last()
+            && let Value::Func(r) = self.stack[f.func]
+            && let Obj::Native(nat) = &self.heap.slot(r).obj
+        {
+            let q = if nat.lib.is_empty() {
+                nat.name.to_string()
+            } else {
+                format!("{}.{}", nat.lib, nat.name)
+            };
+            return ("global", q);
         }
         ("global", "?".to_string())
     }
