@@ -16,10 +16,16 @@ impl Vm {
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
         'frame: loop {
             let fi = self.frames.len() - 1;
-            let proto = self.frames[fi]
+            let proto_rc = self.frames[fi]
                 .proto
-                .clone()
+                .as_ref()
                 .expect("execute: running a native frame");
+            // SAFETY: the frame owns an `Rc` to this prototype for as long as it
+            // is on the frame stack, and `proto` is only used while this frame
+            // runs: every arm that pops the frame (`Return`, `TailCall`) leaves
+            // through `continue 'frame` or `return` without touching it again.
+            // This avoids a reference-count round trip on every frame switch.
+            let proto: &crate::bytecode::Proto = unsafe { &*std::rc::Rc::as_ptr(proto_rc) };
             let base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
             let code: &[Instr] = &proto.code;
@@ -56,16 +62,22 @@ impl Vm {
                     }
                 };
             }
+            let Value::Func(clr) = self.stack[self.frames[fi].func] else {
+                unreachable!("frame function is not a function")
+            };
+            let closure: &Closure = match &self.heap.slot(clr).obj {
+                // SAFETY: closures are boxed, so a collection moves the box
+                // pointer but never the `Closure` itself (and updates its upvalue
+                // references in place). The closure is rooted by the frame's
+                // function slot, which no instruction of the running frame
+                // overwrites, so it outlives this frame's execution here.
+                Obj::Closure(c) => unsafe { &*(&**c as *const Closure) },
+                _ => unreachable!("Lua frame without a closure"),
+            };
             macro_rules! upref {
-                ($u:expr) => {{
-                    let Value::Func(cl) = self.stack[self.frames[fi].func] else {
-                        unreachable!("frame function is not a function")
-                    };
-                    match &self.heap.slot(cl).obj {
-                        Obj::Closure(c) => c.upvals[$u as usize],
-                        _ => unreachable!("Lua frame without a closure"),
-                    }
-                }};
+                ($u:expr) => {
+                    closure.upvals[$u as usize]
+                };
             }
             macro_rules! arith {
                 ($a:expr, $x:expr, $y:expr, $ob:expr, $oc:expr, $op:expr, $int:expr, $flt:expr) => {{
@@ -476,6 +488,33 @@ impl Vm {
                                 let (x, y) = (r!(a), r!(b));
                                 save!();
                                 self.compare(x, y, true)?
+                            }
+                        };
+                        if res != k {
+                            pc += 1;
+                        }
+                    }
+                    Instr::LtI { a, i, k }
+                    | Instr::LeI { a, i, k }
+                    | Instr::GtI { a, i, k }
+                    | Instr::GeI { a, i, k } => {
+                        let res = match &r!(a) {
+                            Value::Int(x) => match ins {
+                                Instr::LtI { .. } => *x < i as i64,
+                                Instr::LeI { .. } => *x <= i as i64,
+                                Instr::GtI { .. } => *x > i as i64,
+                                _ => *x >= i as i64,
+                            },
+                            _ => {
+                                let x = r!(a);
+                                save!();
+                                let imm = Value::Int(i as i64);
+                                match ins {
+                                    Instr::LtI { .. } => self.compare(x, imm, false)?,
+                                    Instr::LeI { .. } => self.compare(x, imm, true)?,
+                                    Instr::GtI { .. } => self.compare(imm, x, false)?,
+                                    _ => self.compare(imm, x, true)?,
+                                }
                             }
                         };
                         if res != k {
