@@ -234,6 +234,30 @@ pub enum Instr {
         b: u8,
         k: bool,
     },
+    /// if ((R[a] < i) ~= k) then pc++ (immediate integer operand)
+    LtI {
+        a: u8,
+        i: i16,
+        k: bool,
+    },
+    /// if ((R[a] <= i) ~= k) then pc++
+    LeI {
+        a: u8,
+        i: i16,
+        k: bool,
+    },
+    /// if ((R[a] > i) ~= k) then pc++
+    GtI {
+        a: u8,
+        i: i16,
+        k: bool,
+    },
+    /// if ((R[a] >= i) ~= k) then pc++
+    GeI {
+        a: u8,
+        i: i16,
+        k: bool,
+    },
     /// if ((R[a] == K[c]) ~= k) then pc++
     EqK {
         a: u8,

@@ -1285,6 +1285,22 @@ impl Compiler<'_> {
                 }
                 vec![self.emit_jmp()]
             }
+            ExprKind::Bin(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) if matches!(b.kind, ExprKind::Int(i) if i16::try_from(i).is_ok()) =>
+            {
+                let ExprKind::Int(imm) = b.kind else {
+                    unreachable!("guarded above")
+                };
+                let ra = self.expr_any(a)?;
+                let (i, k) = (imm as i16, jump_if);
+                self.cur_line = e.line;
+                self.emit(match op {
+                    BinOp::Lt => Instr::LtI { a: ra, i, k },
+                    BinOp::Le => Instr::LeI { a: ra, i, k },
+                    BinOp::Gt => Instr::GtI { a: ra, i, k },
+                    _ => Instr::GeI { a: ra, i, k },
+                });
+                vec![self.emit_jmp()]
+            }
             ExprKind::Bin(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) => {
                 let ra = self.expr_any(a)?;
                 let rb = self.expr_any(b)?;

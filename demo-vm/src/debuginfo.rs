@@ -122,8 +122,12 @@ pub fn obj_name(
             Some((kind, name))
         }
         Instr::GetTable { c, .. } => {
+            let int_key = find_set_reg(p, setpc, c).is_some_and(
+                |kpc| matches!(p.code[kpc], Instr::LoadI { i, .. } if (0..=255).contains(&i)),
+            );
             let name = match obj_name(p, setpc, c, heap) {
                 Some(("constant", n)) => n,
+                _ if int_key => "integer index".to_string(),
                 _ => "?".to_string(),
             };
             Some(("field", name))

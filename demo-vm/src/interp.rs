@@ -16,23 +16,37 @@ impl Vm {
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
         'frame: loop {
             let fi = self.frames.len() - 1;
-            let proto = self.frames[fi]
+            let proto_rc = self.frames[fi]
                 .proto
-                .clone()
+                .as_ref()
                 .expect("execute: running a native frame");
+            // SAFETY: the frame owns an `Rc` to this prototype for as long as it
+            // is on the frame stack, and `proto` is only used while this frame
+            // runs: every arm that pops the frame (`Return`, `TailCall`) leaves
+            // through `continue 'frame` or `return` without touching it again.
+            // This avoids a reference-count round trip on every frame switch.
+            let proto: &crate::bytecode::Proto = unsafe { &*std::rc::Rc::as_ptr(proto_rc) };
             let base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
             let code: &[Instr] = &proto.code;
             let consts = &proto.consts[..];
 
+            debug_assert!(self.stack.len() > base + proto.max_stack as usize);
             macro_rules! r {
                 ($i:expr) => {
-                    self.stack[base + ($i) as usize]
+                    // SAFETY: register operands are below the frame's `max_stack`
+                    // (compiler invariant) and `push_lua_frame` made the stack at
+                    // least `base + max_stack + 1` long; the stack never shrinks.
+                    // The pointer is re-read on every access, so a reallocation by
+                    // a call in between cannot leave it dangling.
+                    (*unsafe { &mut *self.stack.as_mut_ptr().add(base + ($i) as usize) })
                 };
             }
             macro_rules! k {
                 ($i:expr) => {
-                    consts[$i as usize].get()
+                    // SAFETY: constant operands index the function's own constant
+                    // table (compiler invariant).
+                    unsafe { consts.get_unchecked($i as usize).get() }
                 };
             }
             macro_rules! save {
@@ -48,26 +62,36 @@ impl Vm {
                     }
                 };
             }
+            let Value::Func(clr) = self.stack[self.frames[fi].func] else {
+                unreachable!("frame function is not a function")
+            };
+            let closure: &Closure = match &self.heap.slot(clr).obj {
+                // SAFETY: closures are boxed, so a collection moves the box
+                // pointer but never the `Closure` itself (and updates its upvalue
+                // references in place). The closure is rooted by the frame's
+                // function slot, which no instruction of the running frame
+                // overwrites, so it outlives this frame's execution here.
+                Obj::Closure(c) => unsafe { &*(&**c as *const Closure) },
+                _ => unreachable!("Lua frame without a closure"),
+            };
             macro_rules! upref {
-                ($u:expr) => {{
-                    let Value::Func(cl) = self.stack[self.frames[fi].func] else {
-                        unreachable!("frame function is not a function")
-                    };
-                    match &self.heap.slot(cl).obj {
-                        Obj::Closure(c) => c.upvals[$u as usize],
-                        _ => unreachable!("Lua frame without a closure"),
-                    }
-                }};
+                ($u:expr) => {
+                    closure.upvals[$u as usize]
+                };
             }
             macro_rules! arith {
                 ($a:expr, $x:expr, $y:expr, $ob:expr, $oc:expr, $op:expr, $int:expr, $flt:expr) => {{
-                    let (x, y) = ($x, $y);
+                    // Match through references: loading the tag and payload
+                    // separately lets the CPU forward them from the stores that
+                    // wrote them (a 16-byte reload of a just-written value stalls).
+                    let (x, y): (&Value, &Value) = (&$x, &$y);
                     let v = match (x, y) {
-                        (Value::Int(x), Value::Int(y)) => $int(x, y),
-                        (Value::Float(x), Value::Float(y)) => Value::Float($flt(x, y)),
-                        (Value::Int(x), Value::Float(y)) => Value::Float($flt(x as f64, y)),
-                        (Value::Float(x), Value::Int(y)) => Value::Float($flt(x, y as f64)),
+                        (Value::Int(x), Value::Int(y)) => $int(*x, *y),
+                        (Value::Float(x), Value::Float(y)) => Value::Float($flt(*x, *y)),
+                        (Value::Int(x), Value::Float(y)) => Value::Float($flt(*x as f64, *y)),
+                        (Value::Float(x), Value::Int(y)) => Value::Float($flt(*x, *y as f64)),
                         _ => {
+                            let (x, y) = (*x, *y);
                             save!();
                             self.arith($op, x, y, $ob, $oc)?
                         }
@@ -88,10 +112,10 @@ impl Vm {
             }
             macro_rules! bitwise {
                 ($a:expr, $b:expr, $c:expr, $op:expr, $f:expr) => {{
-                    let (x, y) = (r!($b), r!($c));
-                    if let (Value::Int(x), Value::Int(y)) = (x, y) {
-                        r!($a) = Value::Int($f(x, y));
+                    if let (Value::Int(x), Value::Int(y)) = (&r!($b), &r!($c)) {
+                        r!($a) = Value::Int($f(*x, *y));
                     } else {
+                        let (x, y) = (r!($b), r!($c));
                         save!();
                         r!($a) = self.arith($op, x, y, Opnd::Reg($b), Opnd::Reg($c))?;
                     }
@@ -316,56 +340,46 @@ impl Vm {
                         |x: i64, y: i64| Value::Float(x as f64 / y as f64),
                         |x: f64, y: f64| x / y
                     ),
-                    Instr::Mod { a, b, c } => {
-                        let (x, y) = (r!(b), r!(c));
-                        match (x, y) {
-                            (Value::Int(x), Value::Int(y)) if y != 0 => {
-                                r!(a) = Value::Int(int_mod(x, y))
-                            }
-                            _ => slow_arith!(a, x, y, Opnd::Reg(b), Opnd::Reg(c), ArithOp::Mod),
+                    Instr::Mod { a, b, c } => match (&r!(b), &r!(c)) {
+                        (Value::Int(x), Value::Int(y)) if *y != 0 => {
+                            r!(a) = Value::Int(int_mod(*x, *y))
                         }
-                    }
-                    Instr::ModK { a, b, c } => {
-                        let (x, y) = (r!(b), k!(c));
-                        match (x, y) {
-                            (Value::Int(x), Value::Int(y)) if y != 0 => {
-                                r!(a) = Value::Int(int_mod(x, y))
-                            }
-                            _ => slow_arith!(
-                                a,
-                                x,
-                                y,
-                                Opnd::Reg(b),
-                                Opnd::Const(c as u32),
-                                ArithOp::Mod
-                            ),
+                        _ => slow_arith!(a, r!(b), r!(c), Opnd::Reg(b), Opnd::Reg(c), ArithOp::Mod),
+                    },
+                    Instr::ModK { a, b, c } => match (&r!(b), &k!(c)) {
+                        (Value::Int(x), Value::Int(y)) if *y != 0 => {
+                            r!(a) = Value::Int(int_mod(*x, *y))
                         }
-                    }
-                    Instr::IDiv { a, b, c } => {
-                        let (x, y) = (r!(b), r!(c));
-                        match (x, y) {
-                            (Value::Int(x), Value::Int(y)) if y != 0 => {
-                                r!(a) = Value::Int(int_floor_div(x, y))
-                            }
-                            _ => slow_arith!(a, x, y, Opnd::Reg(b), Opnd::Reg(c), ArithOp::IDiv),
+                        _ => slow_arith!(
+                            a,
+                            r!(b),
+                            k!(c),
+                            Opnd::Reg(b),
+                            Opnd::Const(c as u32),
+                            ArithOp::Mod
+                        ),
+                    },
+                    Instr::IDiv { a, b, c } => match (&r!(b), &r!(c)) {
+                        (Value::Int(x), Value::Int(y)) if *y != 0 => {
+                            r!(a) = Value::Int(int_floor_div(*x, *y))
                         }
-                    }
-                    Instr::IDivK { a, b, c } => {
-                        let (x, y) = (r!(b), k!(c));
-                        match (x, y) {
-                            (Value::Int(x), Value::Int(y)) if y != 0 => {
-                                r!(a) = Value::Int(int_floor_div(x, y))
-                            }
-                            _ => slow_arith!(
-                                a,
-                                x,
-                                y,
-                                Opnd::Reg(b),
-                                Opnd::Const(c as u32),
-                                ArithOp::IDiv
-                            ),
+                        _ => {
+                            slow_arith!(a, r!(b), r!(c), Opnd::Reg(b), Opnd::Reg(c), ArithOp::IDiv)
                         }
-                    }
+                    },
+                    Instr::IDivK { a, b, c } => match (&r!(b), &k!(c)) {
+                        (Value::Int(x), Value::Int(y)) if *y != 0 => {
+                            r!(a) = Value::Int(int_floor_div(*x, *y))
+                        }
+                        _ => slow_arith!(
+                            a,
+                            r!(b),
+                            k!(c),
+                            Opnd::Reg(b),
+                            Opnd::Const(c as u32),
+                            ArithOp::IDiv
+                        ),
+                    },
                     Instr::Pow { a, b, c } => {
                         slow_arith!(a, r!(b), r!(c), Opnd::Reg(b), Opnd::Reg(c), ArithOp::Pow)
                     }
@@ -453,11 +467,11 @@ impl Vm {
                         }
                     }
                     Instr::Lt { a, b, k } => {
-                        let (x, y) = (r!(a), r!(b));
-                        let res = match (x, y) {
+                        let res = match (&r!(a), &r!(b)) {
                             (Value::Int(x), Value::Int(y)) => x < y,
                             (Value::Float(x), Value::Float(y)) => x < y,
                             _ => {
+                                let (x, y) = (r!(a), r!(b));
                                 save!();
                                 self.compare(x, y, false)?
                             }
@@ -467,13 +481,40 @@ impl Vm {
                         }
                     }
                     Instr::Le { a, b, k } => {
-                        let (x, y) = (r!(a), r!(b));
-                        let res = match (x, y) {
+                        let res = match (&r!(a), &r!(b)) {
                             (Value::Int(x), Value::Int(y)) => x <= y,
                             (Value::Float(x), Value::Float(y)) => x <= y,
                             _ => {
+                                let (x, y) = (r!(a), r!(b));
                                 save!();
                                 self.compare(x, y, true)?
+                            }
+                        };
+                        if res != k {
+                            pc += 1;
+                        }
+                    }
+                    Instr::LtI { a, i, k }
+                    | Instr::LeI { a, i, k }
+                    | Instr::GtI { a, i, k }
+                    | Instr::GeI { a, i, k } => {
+                        let res = match &r!(a) {
+                            Value::Int(x) => match ins {
+                                Instr::LtI { .. } => *x < i as i64,
+                                Instr::LeI { .. } => *x <= i as i64,
+                                Instr::GtI { .. } => *x > i as i64,
+                                _ => *x >= i as i64,
+                            },
+                            _ => {
+                                let x = r!(a);
+                                save!();
+                                let imm = Value::Int(i as i64);
+                                match ins {
+                                    Instr::LtI { .. } => self.compare(x, imm, false)?,
+                                    Instr::LeI { .. } => self.compare(x, imm, true)?,
+                                    Instr::GtI { .. } => self.compare(imm, x, false)?,
+                                    _ => self.compare(imm, x, true)?,
+                                }
                             }
                         };
                         if res != k {
@@ -577,29 +618,33 @@ impl Vm {
                         }
                     }
                     Instr::ForLoop { a, j } => {
-                        let ra = base + a as usize;
-                        match self.stack[ra + 2] {
+                        // Read through references (see `arith!`): no 16-byte reloads.
+                        let step = &r!(a as usize + 2);
+                        match step {
                             Value::Int(step) => {
-                                if let Value::Int(count) = self.stack[ra + 1]
-                                    && count != 0
-                                {
-                                    self.stack[ra + 1] = Value::Int(count - 1);
-                                    if let Value::Int(i) = self.stack[ra] {
-                                        let n = Value::Int(i.wrapping_add(step));
-                                        self.stack[ra] = n;
-                                        self.stack[ra + 3] = n;
+                                let step = *step;
+                                if let Value::Int(count) = &r!(a as usize + 1) {
+                                    let count = *count;
+                                    if count != 0 {
+                                        r!(a as usize + 1) = Value::Int(count - 1);
+                                        if let Value::Int(i) = &r!(a) {
+                                            let n = Value::Int(i.wrapping_add(step));
+                                            r!(a) = n;
+                                            r!(a as usize + 3) = n;
+                                        }
+                                        pc -= j as usize;
                                     }
-                                    pc -= j as usize;
                                 }
                             }
                             Value::Float(step) => {
+                                let step = *step;
                                 if let (Value::Float(i), Value::Float(lim)) =
-                                    (self.stack[ra], self.stack[ra + 1])
+                                    (&r!(a), &r!(a as usize + 1))
                                 {
                                     let n = i + step;
-                                    if if step > 0.0 { n <= lim } else { n >= lim } {
-                                        self.stack[ra] = Value::Float(n);
-                                        self.stack[ra + 3] = Value::Float(n);
+                                    if if step > 0.0 { n <= *lim } else { n >= *lim } {
+                                        r!(a) = Value::Float(n);
+                                        r!(a as usize + 3) = Value::Float(n);
                                         pc -= j as usize;
                                     }
                                 }
@@ -709,6 +754,11 @@ impl Vm {
         }
     }
 
+    fn for_error(&mut self, what: &str, v: Value) -> crate::error::LuaError {
+        let tn = self.type_name_of(v);
+        self.rt_error(&format!("bad 'for' {what} (number expected, got {tn})"))
+    }
+
     /// Numeric `for` setup at stack slot `ra`; returns true to skip the loop.
     fn for_prep(&mut self, ra: usize) -> LResult<bool> {
         let (init, limit, step) = (self.stack[ra], self.stack[ra + 1], self.stack[ra + 2]);
@@ -737,7 +787,7 @@ impl Vm {
                         g as i64
                     }
                 }
-                _ => return Err(self.rt_error("'for' limit must be a number")),
+                _ => return Err(self.for_error("limit", limit)),
             };
             if (st > 0 && i0 > lim) || (st < 0 && i0 < lim) {
                 return Ok(true);
@@ -752,13 +802,13 @@ impl Vm {
             return Ok(false);
         }
         let Some(i0) = init.as_f64() else {
-            return Err(self.rt_error("'for' initial value must be a number"));
+            return Err(self.for_error("initial value", init));
         };
         let Some(lim) = limit.as_f64() else {
-            return Err(self.rt_error("'for' limit must be a number"));
+            return Err(self.for_error("limit", limit));
         };
         let Some(st) = step.as_f64() else {
-            return Err(self.rt_error("'for' step must be a number"));
+            return Err(self.for_error("step", step));
         };
         if st == 0.0 {
             return Err(self.rt_error("'for' step is zero"));

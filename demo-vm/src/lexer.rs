@@ -205,13 +205,9 @@ impl<'a> Lexer<'a> {
         let mut out = Vec::new();
         loop {
             if self.pos >= self.src.len() {
-                let what = if comment {
-                    "unfinished long comment"
-                } else {
-                    "unfinished long string"
-                };
-                let _ = start_line;
-                return Err(self.error_near(what, Some("<eof>")));
+                let what = if comment { "comment" } else { "string" };
+                let msg = format!("unfinished long {what} (starting at line {start_line})");
+                return Err(self.error_near(&msg, Some("<eof>")));
             }
             let c = self.src[self.pos];
             if c == b']' {

@@ -50,7 +50,10 @@ fn parse_args() -> Result<Options, String> {
 
 fn report(vm: &mut Vm, e: &Error) {
     vm.flush_output();
-    eprintln!("demo-vm: {}\nstack traceback:\n\t[C]: in ?", e.message());
+    match e {
+        Error::Syntax(m) => eprintln!("demo-vm: {m}"),
+        Error::Runtime(m) => eprintln!("demo-vm: {m}\nstack traceback:\n\t[C]: in ?"),
+    }
 }
 
 fn repl(vm: &mut Vm) {

@@ -18,7 +18,7 @@ use std::rc::Rc;
 pub type NativeFn = fn(&mut Vm, usize, usize) -> LResult<usize>;
 
 /// Most nested Rust-level calls (natives calling Lua, metamethods, pcall).
-pub const MAX_C_DEPTH: u32 = 200;
+pub const MAX_C_DEPTH: u32 = 198;
 /// Most Lua frames.
 pub const MAX_FRAMES: usize = 200_000;
 /// Most value-stack slots.
@@ -142,6 +142,8 @@ pub struct Vm {
     pub(crate) start_time: std::time::Instant,
     /// Output buffer for print/io.write (flushed at exit and when large).
     pub(crate) out: Vec<u8>,
+    /// Keep output in `out` instead of writing it to stdout.
+    capture: bool,
 }
 
 impl Default for Vm {
@@ -186,6 +188,7 @@ impl Vm {
             ],
             start_time: std::time::Instant::now(),
             out: Vec::new(),
+            capture: false,
         };
         crate::stdlib::open_all(&mut vm);
         vm
@@ -217,9 +220,23 @@ impl Vm {
         }
     }
 
-    /// Write buffered output to stdout.
+    /// Capture `print`/`io.write` output in memory (see [`Vm::take_output`])
+    /// instead of writing it to stdout.
+    pub fn set_capture(&mut self, on: bool) {
+        self.capture = on;
+    }
+
+    /// Take the captured output.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// Write buffered output to stdout (no-op while capturing).
     pub fn flush_output(&mut self) {
         use std::io::Write;
+        if self.capture {
+            return;
+        }
         let mut so = std::io::stdout().lock();
         let _ = so.write_all(&self.out);
         let _ = so.flush();
@@ -331,21 +348,49 @@ impl Vm {
         LuaError { value: v }
     }
 
-    /// Name of the running native function (for "bad argument" messages).
-    pub(crate) fn native_name(&self) -> &'static str {
-        if let Some(f) = self.frames.last()
-            && let Value::Func(r) = self.stack[f.func]
-            && let Obj::Native(n) = &self.heap.slot(r).obj
-        {
-            return n.name;
+    /// "bad argument #i to 'f' (msg)", naming the function as the caller
+    /// did (a method call shifts argument numbers, like `luaL_argerror`).
+    pub(crate) fn arg_error(&mut self, i: usize, msg: &str) -> LuaError {
+        let (kind, name) = self.called_name();
+        if kind == "method" {
+            if i == 1 {
+                return self.native_error(&format!("calling '{name}' on bad self ({msg})"));
+            }
+            return self.native_error(&format!("bad argument #{} to '{name}' ({msg})", i - 1));
         }
-        "?"
+        self.native_error(&format!("bad argument #{i} to '{name}' ({msg})"))
     }
 
-    /// "bad argument #i to 'f' (msg)".
-    pub(crate) fn arg_error(&mut self, i: usize, msg: &str) -> LuaError {
-        let name = self.native_name();
-        self.native_error(&format!("bad argument #{i} to '{name}' ({msg})"))
+    /// How the running native was named at its call site: `(kind, name)`.
+    fn called_name(&self) -> (&'static str, String) {
+        let n = self.frames.len();
+        if n >= 2
+            && let Some(Frame {
+                proto: Some(p), pc, ..
+            }) = self.frames.get(n - 2)
+        {
+            let at = pc.saturating_sub(1);
+            if let Some(
+                crate::bytecode::Instr::Call { a, .. } | crate::bytecode::Instr::TailCall { a, .. },
+            ) = p.code.get(at)
+                && let Some((kind, name)) = crate::debuginfo::obj_name(p, at, *a, &self.heap)
+                && kind != "constant"
+            {
+                return (kind, name);
+            }
+        }
+        if let Some(f) = self.frames.last()
+            && let Value::Func(r) = self.stack[f.func]
+            && let Obj::Native(nat) = &self.heap.slot(r).obj
+        {
+            let q = if nat.lib.is_empty() {
+                nat.name.to_string()
+            } else {
+                format!("{}.{}", nat.lib, nat.name)
+            };
+            return ("global", q);
+        }
+        ("global", "?".to_string())
     }
 
     /// A type name for messages, honouring `__name`.
@@ -683,6 +728,7 @@ impl Vm {
         Value::Func(self.heap.alloc_native(Native {
             f,
             name,
+            lib: "",
             upvals: Vec::new(),
         }))
     }

@@ -49,6 +49,8 @@ pub struct Native {
     pub f: NativeFn,
     /// Name used in error messages ("bad argument #1 to 'NAME'").
     pub name: &'static str,
+    /// Library table it lives in ("" for base functions), for qualified names.
+    pub lib: &'static str,
     /// Private state (iterators built by `gmatch`, `ipairs` helpers...).
     pub upvals: Vec<Value>,
 }

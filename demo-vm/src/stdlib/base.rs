@@ -213,7 +213,10 @@ fn next(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
             vm.push(Value::Nil);
             Ok(1)
         }
-        Err(_) => Err(vm.native_error("invalid key to 'next'")),
+        Err(_) => {
+            let m = vm.str_val(b"invalid key to 'next'");
+            Err(LuaError { value: m })
+        }
     }
 }
 
@@ -458,7 +461,7 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
         }
         v => {
             let got = vm.type_name_of(v);
-            return Err(vm.arg_error(1, &format!("string expected, got {got}")));
+            return Err(vm.arg_error(1, &format!("function expected, got {got}")));
         }
     };
     let name = match vm.arg(base, n, 1) {

@@ -34,7 +34,10 @@ fn write_args(vm: &mut Vm, base: usize, n: usize, first: usize) -> LResult<()> {
                 vm.out.extend_from_slice(&b);
             }
             Value::Int(_) | Value::Float(_) => {
-                let s = crate::number_fmt::fmt_number(v);
+                let s = match v {
+                    Value::Float(f) if f.is_finite() => crate::number_fmt::fmt_g(f, 14),
+                    _ => crate::number_fmt::fmt_number(v),
+                };
                 vm.out.extend_from_slice(s.as_bytes());
             }
             _ => {

@@ -24,10 +24,19 @@ pub fn open_all(vm: &mut Vm) {
 }
 
 /// Create a library table with the given functions and store it as global `name`.
-pub(crate) fn new_lib(vm: &mut Vm, name: &str, funcs: &[(&'static str, NativeFn)]) -> Value {
+pub(crate) fn new_lib(
+    vm: &mut Vm,
+    name: &'static str,
+    funcs: &[(&'static str, NativeFn)],
+) -> Value {
     let t = Value::Table(vm.heap.alloc_table(Table::default()));
     for (n, f) in funcs {
-        let fv = vm.native(n, *f);
+        let fv = Value::Func(vm.heap.alloc_native(crate::heap::Native {
+            f: *f,
+            name: n,
+            lib: name,
+            upvals: Vec::new(),
+        }));
         vm.set_str_field(t, n, fv);
     }
     let g = vm.globals;
@@ -143,9 +152,11 @@ impl Vm {
         f: NativeFn,
         upvals: Vec<Value>,
     ) -> Value {
-        Value::Func(
-            self.heap
-                .alloc_native(crate::heap::Native { f, name, upvals }),
-        )
+        Value::Func(self.heap.alloc_native(crate::heap::Native {
+            f,
+            name,
+            lib: "",
+            upvals,
+        }))
     }
 }

@@ -1,0 +1,5 @@
+print("before")
+local t = nil
+local function f() return t.field end
+f()
+print("after")

@@ -1,0 +1,20 @@
+package.path = "tests/smoke/?.lua;" .. package.path
+local m = require("smoke_module")
+local m2 = require("smoke_module")
+print(m.greet("world"), m == m2, package.loaded.smoke_module == m)
+print(pcall(require, "no_such_module_xyz") == false)
+local f = load("return ...")
+print(f(1, 2))
+local function reader() local parts = {"return ", "4", "2"} local i = 0 return function() i = i + 1 return parts[i] end end
+local chunk = load(reader())
+print(chunk and chunk() or "reader load failed")
+local env = {print = print, x = 7}
+local g = load("x = x + 1 return x", "envchunk", "t", env)
+print(g(), env.x, x)
+print(type(load("return", "=named")))
+print(type(load("error('in chunk')", "=named2")))
+print(pcall(load("error('in chunk')", "=named2")))
+print(pcall(load("local t = nil; return t.x", "@file.lua")))
+print(select("#", load("syntax ==", "=bad")))
+local fn, err = load("x = ", "=bad2")
+print(fn, err)
