@@ -53,7 +53,8 @@ pub fn demo_vm(root: &Path) -> Result<Interp, String> {
 /// executable (`<target>/<profile>/programs`), else `<root>/target`.
 fn target_dir(root: &Path) -> PathBuf {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        return root.join(dir);
+        // Cargo reads a relative CARGO_TARGET_DIR against the working directory.
+        return std::path::absolute(&dir).unwrap_or_else(|_| PathBuf::from(dir));
     }
     std::env::current_exe()
         .ok()
