@@ -35,7 +35,7 @@ fn write_args(vm: &mut Vm, base: usize, n: usize, first: usize) -> LResult<()> {
             }
             Value::Int(_) | Value::Float(_) => {
                 let s = match v {
-                    Value::Float(f) if f.is_finite() => crate::number_fmt::fmt_g(f, 14),
+                    Value::Float(f) => crate::stdlib::lstr::number::float_to_g14(f),
                     _ => crate::number_fmt::fmt_number(v),
                 };
                 vm.out.extend_from_slice(s.as_bytes());

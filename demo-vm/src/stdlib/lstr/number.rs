@@ -26,16 +26,22 @@ pub fn int_to_string(n: i64) -> String {
 /// with `.0` appended when the result consists only of `-` and digits
 /// (`1.0`, `-0.0`, `1e+15` unchanged), `inf`, `-inf`, `nan`, `-nan`.
 pub fn float_to_string(x: f64) -> String {
+    let mut s = float_to_g14(x);
+    if s.bytes().all(|b| b == b'-' || b.is_ascii_digit()) {
+        s.push_str(".0");
+    }
+    s
+}
+
+/// A float as C's `%.14g` (Lua's `LUAI_NUMFFORMAT`), as `io.write` prints it:
+/// no `.0` suffix, so `-0.0` is `-0`.
+pub fn float_to_g14(x: f64) -> String {
     let spec = Spec {
         precision: Some(14),
         conv: b'g',
         ..Spec::default()
     };
-    let mut s = String::from_utf8(cfmt::float(x, &spec)).unwrap_or_default();
-    if s.bytes().all(|b| b == b'-' || b.is_ascii_digit()) {
-        s.push_str(".0");
-    }
-    s
+    String::from_utf8(cfmt::float(x, &spec)).unwrap_or_default()
 }
 
 /// `tostring` of any number.
