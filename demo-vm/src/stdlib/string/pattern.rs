@@ -78,9 +78,8 @@ pub(super) fn match_(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
 }
 
 /// Upvalue slots of the `gmatch` iterator: subject, search pattern (see
-/// [`search_pattern`]), the 0-based
-/// offset where the next search starts, and the end offset of the last
-/// match (-1 before the first match).
+/// [`search_pattern`]), the 0-based offset where the next search starts,
+/// and the end offset of the last match (-1 before the first match).
 const GM_SUBJECT: usize = 0;
 const GM_PATTERN: usize = 1;
 const GM_SRC: usize = 2;
@@ -161,8 +160,9 @@ fn upval_offset(vm: &Vm, i: usize) -> Option<usize> {
 /// done.
 ///
 /// The search is `lstr`'s `find` from the saved offset with the pattern
-/// from [`search_pattern`]. Lua 5.4 skips an empty match ending where the previous match ended;
-/// that is the only match a search from there can return with that end.
+/// from [`search_pattern`]. Lua 5.4 skips an empty match ending where the
+/// previous match ended; that is the only match a search from there can
+/// return with that end, and the search then resumes one byte further.
 fn gmatch_aux(vm: &mut Vm, _base: usize, _n: usize) -> LResult<usize> {
     let (Value::Str(sr), Value::Str(pr)) =
         (vm.native_upval(GM_SUBJECT), vm.native_upval(GM_PATTERN))
