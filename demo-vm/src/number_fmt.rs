@@ -4,6 +4,7 @@
 //! `lua5.4` digit for digit; this module only maps between its [`Number`]
 //! and the VM's [`Value`].
 
+use crate::stdlib::lstr::cfmt::{self, Spec};
 use crate::stdlib::lstr::number::{self, Number};
 use crate::value::Value;
 
@@ -15,6 +16,23 @@ pub fn fmt_number(v: Value) -> String {
         Value::Int(i) => number::number_to_string(Number::Int(i)),
         Value::Float(f) => number::number_to_string(Number::Float(f)),
         _ => String::new(),
+    }
+}
+
+/// A number as `io.write` and `file:write` print it: C's `%d` for
+/// integers and `%.14g` for floats, so without the `.0` that `tostring`
+/// adds (`io.write(1.0)` prints `1`).
+pub fn fmt_number_io(v: Value) -> String {
+    match v {
+        Value::Float(f) => {
+            let spec = Spec {
+                precision: Some(14),
+                conv: b'g',
+                ..Spec::default()
+            };
+            String::from_utf8_lossy(&cfmt::float(f, &spec)).into_owned()
+        }
+        _ => fmt_number(v),
     }
 }
 
@@ -45,6 +63,14 @@ mod tests {
         assert_eq!(f(f64::NEG_INFINITY), "-inf");
         assert_eq!(f(-f64::NAN), "-nan");
         assert_eq!(fmt_number(Value::Int(i64::MIN)), "-9223372036854775808");
+    }
+
+    #[test]
+    fn io_text_has_no_float_suffix() {
+        assert_eq!(fmt_number_io(Value::Float(1.0)), "1");
+        assert_eq!(fmt_number_io(Value::Float(-0.0)), "-0");
+        assert_eq!(fmt_number_io(Value::Float(0.1)), "0.1");
+        assert_eq!(fmt_number_io(Value::Int(7)), "7");
     }
 
     #[test]

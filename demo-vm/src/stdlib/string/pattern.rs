@@ -2,16 +2,18 @@
 //! values in, [`lstr::pattern`](crate::stdlib::lstr::pattern) on bytes, Lua
 //! values out.
 //!
-//! Subjects and patterns are copied out of the heap before matching: a
-//! `gsub` replacement function or a table's `__index` runs Lua code, which
-//! may collect and move every string.
+//! `find`, `match` and `gmatch` run no Lua code, so they match on the heap
+//! strings in place (no copy per call: a `find` loop over a long string
+//! stays linear). `gsub` copies subject and pattern first: a replacement
+//! function or a table's `__index` runs Lua code, which may collect and
+//! move every string.
 
 use super::{NativeErr, bytes_arg, opt_int_arg};
 use crate::error::LResult;
 use crate::meta::Opnd;
 use crate::number_fmt::fmt_number;
 use crate::stdlib::lstr::pattern::{self, Capture, Replacement};
-use crate::value::Value;
+use crate::value::{GcRef, Value};
 use crate::vm::Vm;
 
 /// A capture as a Lua value: a substring of `s`, or an integer position.
@@ -22,11 +24,17 @@ fn capture_value(vm: &mut Vm, s: &[u8], c: &Capture) -> Value {
     }
 }
 
-/// Push every capture; returns how many.
-fn push_captures(vm: &mut Vm, s: &[u8], caps: &[Capture]) -> LResult<usize> {
+/// Push every capture of a match in the heap string `s`; returns how many.
+fn push_captures(vm: &mut Vm, s: GcRef, caps: &[Capture]) -> LResult<usize> {
     vm.ensure_stack(vm.top + caps.len())?;
     for c in caps {
-        let v = capture_value(vm, s, c);
+        let v = match c {
+            Capture::Str(r) => {
+                let sub = vm.heap.str_bytes(s)[r.clone()].to_vec();
+                vm.str_val(&sub)
+            }
+            Capture::Position(p) => Value::Int(*p as i64),
+        };
         vm.push(v);
     }
     Ok(caps.len())
@@ -34,15 +42,16 @@ fn push_captures(vm: &mut Vm, s: &[u8], caps: &[Capture]) -> LResult<usize> {
 
 /// `string.find(s, pattern [, init [, plain]])`.
 pub(super) fn find(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
-    let s = bytes_arg(vm, base, n, 0)?;
-    let p = bytes_arg(vm, base, n, 1)?;
+    let s = vm.check_str(base, n, 0)?;
+    let p = vm.check_str(base, n, 1)?;
     let init = vm.opt_int(base, n, 2, 1)?;
     let plain = vm.arg(base, n, 3).truthy();
-    match pattern::find(&s, &p, init, plain) {
+    let found = pattern::find(vm.heap.str_bytes(s), vm.heap.str_bytes(p), init, plain);
+    match found {
         Ok(Some((start, end, caps))) => {
             vm.push(Value::Int(start as i64));
             vm.push(Value::Int(end as i64));
-            Ok(2 + push_captures(vm, &s, &caps)?)
+            Ok(2 + push_captures(vm, s, &caps)?)
         }
         Ok(None) => {
             vm.push(Value::Nil);
@@ -54,11 +63,12 @@ pub(super) fn find(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
 
 /// `string.match(s, pattern [, init])`.
 pub(super) fn match_(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
-    let s = bytes_arg(vm, base, n, 0)?;
-    let p = bytes_arg(vm, base, n, 1)?;
+    let s = vm.check_str(base, n, 0)?;
+    let p = vm.check_str(base, n, 1)?;
     let init = vm.opt_int(base, n, 2, 1)?;
-    match pattern::match_(&s, &p, init) {
-        Ok(Some(caps)) => push_captures(vm, &s, &caps),
+    let found = pattern::match_(vm.heap.str_bytes(s), vm.heap.str_bytes(p), init);
+    match found {
+        Ok(Some(caps)) => push_captures(vm, s, &caps),
         Ok(None) => {
             vm.push(Value::Nil);
             Ok(1)
@@ -67,9 +77,9 @@ pub(super) fn match_(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     }
 }
 
-/// Upvalue slots of the `gmatch` iterator: subject, pattern, the 0-based
-/// offset where the next search starts, and the end offset of the last
-/// match (-1 before the first match).
+/// Upvalue slots of the `gmatch` iterator: subject, search pattern (see
+/// [`search_pattern`]), the 0-based offset where the next search starts,
+/// and the end offset of the last match (-1 before the first match).
 const GM_SUBJECT: usize = 0;
 const GM_PATTERN: usize = 1;
 const GM_SRC: usize = 2;
@@ -83,15 +93,47 @@ pub(super) fn gmatch(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     let init = vm.opt_int(base, n, 2, 1)?;
     let len = vm.heap.str_bytes(s).len();
     let src = crate::stdlib::lstr::index::start_offset(init, len).min(len + 1);
+    let search = search_pattern(vm.heap.str_bytes(p));
+    let search = vm.str_val(&search);
     let upvals = vec![
         Value::Str(s),
-        Value::Str(p),
+        search,
         Value::Int(src as i64),
         Value::Int(-1),
     ];
     let it = vm.native_with("gmatch_aux", gmatch_aux, upvals);
     vm.push(it);
     Ok(1)
+}
+
+/// The pattern to give `lstr`'s `find` so that it searches exactly like
+/// `gmatch` (`lstr`'s `GMatch` keeps its offsets private, so the iterator
+/// cannot keep one in a VM closure). `find` differs from `gmatch` in two
+/// ways, both undone here without changing matches or errors:
+/// * `find` anchors on a leading `^`; `gmatch` matches it literally, as `%^`;
+/// * `find` searches plainly when the pattern has no special characters,
+///   where `gmatch` runs the matcher, which rejects a `)` closing no
+///   capture ("invalid pattern capture"). Writing the first byte `c` as
+///   the class `[c]` forces the matcher; a first byte `)` gets `()` before
+///   it, which fails at the first attempt just as `)` alone does.
+fn search_pattern(p: &[u8]) -> Vec<u8> {
+    const SPECIALS: &[u8] = b"^$*+?.([%-";
+    let mut out = Vec::with_capacity(p.len() + 3);
+    match p.first() {
+        Some(b'^') => out.push(b'%'),
+        Some(&c) if !p.iter().any(|b| SPECIALS.contains(b)) => {
+            if c == b')' {
+                out.extend_from_slice(b"()");
+            } else {
+                out.extend_from_slice(&[b'[', c, b']']);
+                out.extend_from_slice(&p[1..]);
+                return out;
+            }
+        }
+        _ => {}
+    }
+    out.extend_from_slice(p);
+    out
 }
 
 /// Store `v` in upvalue slot `i` of the running native function.
@@ -117,25 +159,22 @@ fn upval_offset(vm: &Vm, i: usize) -> Option<usize> {
 /// captures (the whole match if the pattern has none), or no values when
 /// done.
 ///
-/// The search is `lstr`'s `find` from the saved offset. `gmatch` does not
-/// anchor on `^`, so a leading `^` is searched as the literal byte `%^`.
-/// Lua 5.4 skips an empty match ending where the previous match ended;
-/// that is the only match a search from there can return with that end.
+/// The search is `lstr`'s `find` from the saved offset with the pattern
+/// from [`search_pattern`]. Lua 5.4 skips an empty match ending where the
+/// previous match ended; that is the only match a search from there can
+/// return with that end, and the search then resumes one byte further.
 fn gmatch_aux(vm: &mut Vm, _base: usize, _n: usize) -> LResult<usize> {
     let (Value::Str(sr), Value::Str(pr)) =
         (vm.native_upval(GM_SUBJECT), vm.native_upval(GM_PATTERN))
     else {
         return Err(vm.native_error("gmatch iterator has lost its state"));
     };
-    let s = vm.heap.str_bytes(sr).to_vec();
-    let mut p = vm.heap.str_bytes(pr).to_vec();
-    if p.first() == Some(&b'^') {
-        p.insert(0, b'%');
-    }
-    let mut src = upval_offset(vm, GM_SRC).unwrap_or(s.len() + 1);
+    let len = vm.heap.str_bytes(sr).len();
+    let mut src = upval_offset(vm, GM_SRC).unwrap_or(len + 1);
     let last = upval_offset(vm, GM_LAST);
-    while src <= s.len() {
-        let found = pattern::find(&s, &p, src as i64 + 1, false);
+    while src <= len {
+        let (s, p) = (vm.heap.str_bytes(sr), vm.heap.str_bytes(pr));
+        let found = pattern::find(s, p, src as i64 + 1, false);
         let (start, end, caps) = match found {
             Ok(Some(m)) => m,
             Ok(None) => break,
@@ -150,11 +189,11 @@ fn gmatch_aux(vm: &mut Vm, _base: usize, _n: usize) -> LResult<usize> {
         set_native_upval(vm, GM_LAST, Value::Int(end as i64));
         if caps.is_empty() {
             let whole = [Capture::Str(start..end)];
-            return push_captures(vm, &s, &whole);
+            return push_captures(vm, sr, &whole);
         }
-        return push_captures(vm, &s, &caps);
+        return push_captures(vm, sr, &caps);
     }
-    set_native_upval(vm, GM_SRC, Value::Int(s.len() as i64 + 1));
+    set_native_upval(vm, GM_SRC, Value::Int(len as i64 + 1));
     Ok(0)
 }
 
@@ -234,5 +273,19 @@ pub(super) fn gsub(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
             Ok(2)
         }
         Err(e) => Err(e.raise(vm)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search_pattern;
+
+    #[test]
+    fn gmatch_search_pattern_keeps_gmatch_semantics_under_find() {
+        assert_eq!(search_pattern(b"^a"), b"%^a");
+        assert_eq!(search_pattern(b"ab)"), b"[a]b)");
+        assert_eq!(search_pattern(b")x"), b"())x");
+        assert_eq!(search_pattern(b"%a+"), b"%a+");
+        assert_eq!(search_pattern(b""), b"");
     }
 }
