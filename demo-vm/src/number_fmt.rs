@@ -4,7 +4,6 @@
 //! `lua5.4` digit for digit; this module only maps between its [`Number`]
 //! and the VM's [`Value`].
 
-use crate::stdlib::lstr::cfmt::{self, Spec};
 use crate::stdlib::lstr::number::{self, Number};
 use crate::value::Value;
 
@@ -24,14 +23,7 @@ pub fn fmt_number(v: Value) -> String {
 /// adds (`io.write(1.0)` prints `1`).
 pub fn fmt_number_io(v: Value) -> String {
     match v {
-        Value::Float(f) => {
-            let spec = Spec {
-                precision: Some(14),
-                conv: b'g',
-                ..Spec::default()
-            };
-            String::from_utf8_lossy(&cfmt::float(f, &spec)).into_owned()
-        }
+        Value::Float(f) => number::float_to_g14(f),
         _ => fmt_number(v),
     }
 }

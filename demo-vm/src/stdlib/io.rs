@@ -34,10 +34,7 @@ fn write_args(vm: &mut Vm, base: usize, n: usize, first: usize) -> LResult<()> {
                 vm.out.extend_from_slice(&b);
             }
             Value::Int(_) | Value::Float(_) => {
-                let s = match v {
-                    Value::Float(f) => crate::stdlib::lstr::number::float_to_g14(f),
-                    _ => crate::number_fmt::fmt_number(v),
-                };
+                let s = crate::number_fmt::fmt_number_io(v);
                 vm.out.extend_from_slice(s.as_bytes());
             }
             _ => {
