@@ -17,3 +17,13 @@ fn random_traces_match_the_interpreter_sysv() {
     let n = differential(Target::SysV64, GenConfig::all(WordSize::W64, 24), 1, TRACES);
     println!("sysv64: {n} random traces checked");
 }
+
+#[test]
+fn quickcheck_seeds_match_the_interpreter_sysv() {
+    fn prop(seed: u64) -> bool {
+        differential(Target::SysV64, GenConfig::all(WordSize::W64, 32), seed, 1) == 1
+    }
+    quickcheck::QuickCheck::new()
+        .tests(200)
+        .quickcheck(prop as fn(u64) -> bool);
+}
