@@ -15,14 +15,25 @@
 //! safepoint; plus the label's locations, spill slot count, and the
 //! callee-saved registers the prologue must save.
 //!
-//! Algorithm: a backward-free liveness pre-pass ([`liveness`]) records
-//! every use position; the forward pass ([`linear_scan`]) assigns free
-//! registers preferring hints (a jump arg prefers its label register, a
-//! value prefers the fixed register of its next fixed use, values crossing
-//! calls prefer callee-saved registers), evicts the value whose next use is
-//! furthest when none is free (Belady), reuses spill slots after values die,
-//! and rematerialises constants. Simultaneous moves go through
-//! [`parallel_move`].
+//! Algorithm (files named after the parts): a liveness pre-pass
+//! (`liveness.rs`) validates the program and records every use position;
+//! the forward pass (`linear_scan.rs`) assigns free registers preferring
+//! hints (a jump arg prefers its label register, a value prefers the fixed
+//! register of its next fixed use, values crossing calls prefer
+//! callee-saved registers), evicts the value whose next use is furthest
+//! when none is free (Belady), reuses spill slots after values die, and
+//! rematerialises constants. Simultaneous moves (fixed-register operands,
+//! loop back edges) go through [`parallel_move`].
+//!
+//! What the client must know when lowering:
+//! - Edits run in order before their instruction; none touches the flags
+//!   (constants are materialised with `mov`, XMM swaps with `xorps`).
+//! - Stack-to-stack and constant-to-stack moves use the client's scratch
+//!   register ([`RegEnv::scratch`]) or `push`/`pop`.
+//! - Call arguments passed on the stack are stored by the client from
+//!   `Reg` operands of the call (or of a preceding store op).
+//! - Spill slots are 8 bytes each, numbered from 0; the frame needs
+//!   [`Output::num_spill_slots`] of them.
 
 mod env;
 mod error;
