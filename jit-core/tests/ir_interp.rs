@@ -4,21 +4,12 @@
 
 use jit_core::ir::interp::run;
 use jit_core::ir::{
-    Addr, CallHandler, CallRejected, Callee, IntBinOp, IntUnOp, IrError, MemDesc, Outcome, RetType,
-    Signature, Trace, TraceBuilder, Type, Val, Value, WordSize,
+    Addr, CallHandler, CallRejected, Callee, IntBinOp, IntUnOp, IrError, MemDesc, NoCalls, Outcome,
+    RetType, Signature, Trace, TraceBuilder, Type, Val, Value, WordSize,
 };
 
 const W32: WordSize = WordSize::W32;
 const W64: WordSize = WordSize::W64;
-
-/// A handler for traces that make no calls.
-struct NoCalls;
-
-impl CallHandler for NoCalls {
-    fn call(&mut self, _: usize, _: &Signature, _: &[Val]) -> Result<Option<Val>, CallRejected> {
-        Err(CallRejected)
-    }
-}
 
 fn exec(t: &Trace, inputs: &[Val]) -> Result<Outcome, IrError> {
     exec_with(t, inputs, &mut NoCalls)
@@ -812,5 +803,28 @@ fn inputs_are_checked() {
     assert_eq!(
         exec(&t, &[Val::Int(1 << 40)]),
         Err(IrError::InputOutOfRange { index: 0 })
+    );
+}
+
+#[test]
+fn refs_in_32_bit_mode_are_stored_and_loaded_as_4_bytes() {
+    let mut buf = [0xaau8; 12];
+    let mut b = TraceBuilder::new(W32);
+    let obj = b.input(Type::Ref);
+    let r = b.input(Type::Ref);
+    b.store(MemDesc::gc_ref(W32), Addr::field(obj, 4), r);
+    let back = b.load(MemDesc::gc_ref(W32), Addr::field(obj, 4));
+    b.finish(&[back], 0);
+    let t = b.build().unwrap();
+    let out = exec(
+        &t,
+        &[Val::Ref(buf.as_mut_ptr() as usize), Val::Ref(0x8765_4321)],
+    );
+    assert_eq!(out, finished(&[Val::Ref(0x8765_4321)]));
+    assert_eq!(
+        buf,
+        [
+            0xaa, 0xaa, 0xaa, 0xaa, 0x21, 0x43, 0x65, 0x87, 0xaa, 0xaa, 0xaa, 0xaa
+        ]
     );
 }

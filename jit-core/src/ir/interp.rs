@@ -160,6 +160,16 @@ pub trait CallHandler {
     ) -> Result<Option<Val>, CallRejected>;
 }
 
+/// A handler for traces that make no calls: refuses every call.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoCalls;
+
+impl CallHandler for NoCalls {
+    fn call(&mut self, _: usize, _: &Signature, _: &[Val]) -> Result<Option<Val>, CallRejected> {
+        Err(CallRejected)
+    }
+}
+
 /// Runs `trace` on `inputs` until it finishes or a guard fails, executing at
 /// most `fuel` ops.
 ///

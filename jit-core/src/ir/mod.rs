@@ -18,6 +18,29 @@
 //! - [`display`]: `Display` for traces, a readable dump for logs.
 //! - [`float`]: bit-exact x86 SSE float semantics (shared with the interpreter).
 //!
+//! ```
+//! use jit_core::ir::interp::{run, NoCalls};
+//! use jit_core::ir::{Outcome, TraceBuilder, Type, Val, WordSize};
+//!
+//! // sum = 0; for i in 0..n { sum += i }, leaving through a guard.
+//! let mut b = TraceBuilder::new(WordSize::W64);
+//! let n = b.input(Type::Int);
+//! let zero = b.const_int(0);
+//! let (top, p) = b.label(&[zero, zero]); // p = [i, sum]
+//! let more = b.ilt(p[0], n);
+//! b.guard_true(more, 1, &[Some(p[1]), None]);
+//! let sum = b.iadd(p[1], p[0]);
+//! let one = b.const_int(1);
+//! let i = b.iadd(p[0], one);
+//! b.jump(top, &[i, sum]);
+//! let trace = b.build()?;
+//! println!("{trace}");
+//! // SAFETY: the trace touches no memory.
+//! let out = unsafe { run(&trace, &[Val::Int(10)], &mut NoCalls, 1_000) }?;
+//! assert_eq!(out, Outcome::GuardFailed { id: 1, values: vec![Some(Val::Int(45)), None] });
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Decisions a backend must match
 //! - `Int` is the word: 32 bits in [`WordSize::W32`]. Constants and inputs are
 //!   canonical (sign-extended into `i64`); arithmetic wraps; shift counts
@@ -54,7 +77,7 @@ use alloc::vec::Vec;
 use core::ops::Range;
 
 pub use builder::TraceBuilder;
-pub use interp::{CallHandler, CallRejected, IrError, Outcome};
+pub use interp::{CallHandler, CallRejected, IrError, NoCalls, Outcome};
 pub use op::{
     Callee, ConvOp, FloatBinOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, IntUnOp, Op, OvfOp,
     RefCmpOp,
