@@ -39,7 +39,7 @@ pub mod target;
 #[cfg(feature = "disasm")]
 pub mod disasm;
 
-pub use exec::{CompiledTrace, Compiler, ExecError, Exit, OpRange};
+pub use exec::{CompiledTrace, Compiler, ExecError, Exit, OpRange, PatchError};
 pub use frame::SavedReg;
 pub use target::Target;
 
