@@ -5,21 +5,88 @@
 
 mod backend_support;
 
-use backend_support::{differential, run_compiled};
+use backend_support::{differential_with, run_compiled};
 use jit_core::backend::{Exit, Target};
-use jit_core::ir::testgen::GenConfig;
+use jit_core::ir::testgen::{self as tg, GenConfig, TestFunctions};
 use jit_core::ir::{Callee, RetType, Signature, TraceBuilder, Type, Val, WordSize};
 
 /// Traces per run (release builds run more).
-const TRACES: u64 = if cfg!(debug_assertions) { 300 } else { 2000 };
+const TRACES: u64 = if cfg!(debug_assertions) { 1000 } else { 10_000 };
+
+// `extern "win64"` wrappers of the generator's (SysV) test functions.
+extern "win64" fn w0(a: i64, b: i64) -> i64 {
+    tg::tf_mix(a, b)
+}
+extern "win64" fn w1(a: f64, b: i64) -> f64 {
+    tg::tf_scale(a, b)
+}
+extern "win64" fn w2(a: usize, b: i64) -> i64 {
+    tg::tf_obj(a, b)
+}
+extern "win64" fn w3(a: i64) -> i8 {
+    tg::tf_narrow_i8(a)
+}
+extern "win64" fn w4(a: i64) -> u16 {
+    tg::tf_narrow_u16(a)
+}
+extern "win64" fn w5() {
+    tg::tf_effect()
+}
+#[allow(clippy::too_many_arguments)]
+extern "win64" fn w6(a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64, h: i64) -> i64 {
+    tg::tf_many_ints(a, b, c, d, e, f, g, h)
+}
+#[allow(clippy::too_many_arguments)]
+extern "win64" fn w7(
+    a: f64,
+    b: f64,
+    c: f64,
+    d: f64,
+    e: f64,
+    f: f64,
+    g: f64,
+    h: f64,
+    i: f64,
+    j: i64,
+) -> f64 {
+    tg::tf_many_floats(a, b, c, d, e, f, g, h, i, j)
+}
+extern "win64" fn w8(a: i64, b: f64, c: usize, d: i64, e: f64) -> i64 {
+    tg::tf_mixed(a, b, c, d, e)
+}
+extern "win64" fn w9(a: i64) {
+    tg::tf_log(a)
+}
+extern "win64" fn w10(a: usize) -> usize {
+    tg::tf_same_ref(a)
+}
+
+/// The generator's menu with the Win64 wrappers at the same positions.
+fn menu_win64() -> TestFunctions {
+    let addrs: [usize; 11] = [
+        w0 as *const () as usize,
+        w1 as *const () as usize,
+        w2 as *const () as usize,
+        w3 as *const () as usize,
+        w4 as *const () as usize,
+        w5 as *const () as usize,
+        w6 as *const () as usize,
+        w7 as *const () as usize,
+        w8 as *const () as usize,
+        w9 as *const () as usize,
+        w10 as *const () as usize,
+    ];
+    let mut funcs = TestFunctions::new();
+    for (f, a) in funcs.fns.iter_mut().zip(addrs) {
+        f.0 = a;
+    }
+    funcs
+}
 
 #[test]
 fn random_traces_match_the_interpreter_win64() {
-    let mut cfg = GenConfig::all(WordSize::W64, 24);
-    // The generator's test functions are `extern "C"` (SysV); Win64 calls
-    // are checked by hand below.
-    cfg.calls = false;
-    let n = differential(Target::Win64, cfg, 10_000, TRACES);
+    let cfg = GenConfig::all(WordSize::W64, 24);
+    let n = differential_with(Target::Win64, cfg, &menu_win64(), 10_000, TRACES);
     println!("win64: {n} random traces checked");
 }
 

@@ -11,7 +11,11 @@ use jit_core::ir::testgen::{
 };
 use jit_core::ir::{Trace, Val};
 use os_glue::unix::UnixMemory;
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
+
+/// Serialises runs that read [`CALL_DIGEST`].
+static DIGEST_LOCK: Mutex<()> = Mutex::new(());
 
 /// Compiles `trace` for `target` and runs it natively (x86-64 targets).
 pub fn run_compiled(target: Target, trace: &Trace, inputs: &[Val]) -> Exit {
@@ -35,8 +39,22 @@ pub fn run_interp(trace: &Trace, inputs: &[Val], calls: &mut TestCalls) -> Exit 
 /// exit, every value, the heap bytes and the side-effect digest of calls.
 /// Returns how many traces were checked.
 pub fn differential(target: Target, cfg: GenConfig, seed0: u64, n: u64) -> u64 {
-    let funcs = TestFunctions::new();
-    for seed in seed0..seed0 + n {
+    differential_with(target, cfg, &TestFunctions::new(), seed0, n)
+}
+
+/// [`differential`] with a given function menu (e.g. Win64 wrappers).
+pub fn differential_with(
+    target: Target,
+    cfg: GenConfig,
+    funcs: &TestFunctions,
+    seed0: u64,
+    n: u64,
+) -> u64 {
+    // The test functions' effect digest is one global: one run at a time.
+    let _one_at_a_time = DIGEST_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let funcs = funcs.clone();
+    let mut total_calls = 0;
+    for seed in (0..n).map(|k| seed0.wrapping_add(k)) {
         let mut rng = Rng::new(seed);
         let mut heap = TestHeap::new(cfg.word, 4, &mut rng);
         let g = testgen::generate(&mut rng, &mut heap, &funcs, &cfg).expect("generator");
@@ -64,6 +82,13 @@ pub fn differential(target: Target, cfg: GenConfig, seed0: u64, n: u64) -> u64 {
                 "seed {seed}: call effects"
             );
         }
+        total_calls += calls.calls;
     }
+    // Calls must really be exercised when enabled (a menu that is never
+    // reached would make the comparison vacuous).
+    assert!(
+        !cfg.calls || n < 50 || total_calls > n as usize / 4,
+        "calls rarely reached: {total_calls} in {n} traces"
+    );
     n
 }
