@@ -86,10 +86,15 @@ impl<'b> Liveness<'b> {
                         reason: "branch args on an op",
                     });
                 }
-                InstKind::Label | InstKind::Jump if !ops.is_empty() => {
+                InstKind::Label | InstKind::Jump
+                    if !ops.is_empty()
+                        || !func.exit_args(i).is_empty()
+                        || !info.clobbers.is_empty()
+                        || info.safepoint =>
+                {
                     return Err(RegAllocError::BadLoop {
                         inst: i,
-                        reason: "operands on a label or jump",
+                        reason: "a label or jump carries only branch args",
                     });
                 }
                 InstKind::Label if label != NONE => {
