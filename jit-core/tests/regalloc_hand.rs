@@ -398,6 +398,14 @@ fn malformed_programs_are_refused_with_typed_errors() {
     assert!(matches!(refuse(&f), RegAllocError::BadLoop { .. }));
 
     let mut f = TestFunc::default();
+    let a = f.vreg(RegClass::Gpr);
+    f.op(vec![def_reg(a)]);
+    f.label(vec![a]);
+    f.jump(vec![a]);
+    f.insts[1].exits.push(a);
+    assert!(matches!(refuse(&f), RegAllocError::BadLoop { inst: 1, .. }));
+
+    let mut f = TestFunc::default();
     f.op(vec![use_reg(jit_core::regalloc::VReg(7))]);
     assert!(matches!(refuse(&f), RegAllocError::VRegOutOfRange { .. }));
 }

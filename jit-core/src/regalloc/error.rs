@@ -24,7 +24,8 @@ pub enum RegAllocError {
     /// `FixedStack` slot demanded twice or already in use.
     BadConstraint { inst: usize, operand: usize },
     /// Malformed loop: several labels or jumps, a jump that is not last,
-    /// arity mismatch, duplicate label args, operands on a label/jump.
+    /// arity mismatch, duplicate label args, operands, fail-args, clobbers
+    /// or a safepoint on a label/jump.
     BadLoop { inst: usize, reason: &'static str },
     /// A flags value misused: used as a register, clobbered before its last
     /// use, live across the loop edge, or listed in fail-args.

@@ -86,10 +86,15 @@ impl<'b> Liveness<'b> {
                         reason: "branch args on an op",
                     });
                 }
-                InstKind::Label | InstKind::Jump if !ops.is_empty() => {
+                InstKind::Label | InstKind::Jump
+                    if !ops.is_empty()
+                        || !func.exit_args(i).is_empty()
+                        || !info.clobbers.is_empty()
+                        || info.safepoint =>
+                {
                     return Err(RegAllocError::BadLoop {
                         inst: i,
-                        reason: "operands on a label or jump",
+                        reason: "a label or jump carries only branch args",
                     });
                 }
                 InstKind::Label if label != NONE => {
@@ -241,6 +246,26 @@ impl<'b> Liveness<'b> {
             }
         }
         clobber_prefix.push(clobbers);
+        // A value whose last read is a two-operand form becomes the result:
+        // it inherits the result's hints (backwards, so chains propagate).
+        for i in (0..n).rev() {
+            let ops = func.operands(i);
+            for op in ops {
+                let Constraint::Reuse(k) = op.constraint else {
+                    continue;
+                };
+                let (d, v) = (op.vreg.0 as usize, ops[k as usize].vreg.0 as usize);
+                if last_use[v] != i as u32 {
+                    continue;
+                }
+                if fixed_hint[v] == 0xFF {
+                    fixed_hint[v] = fixed_hint[d];
+                }
+                if jump_index[v] == NONE {
+                    jump_index[v] = jump_index[d];
+                }
+            }
+        }
         if label != NONE && jump == NONE {
             return Err(RegAllocError::BadLoop {
                 inst: label as usize,
