@@ -582,6 +582,22 @@ impl Vm {
                         {
                             return Err(self.type_error(fv, "call", Opnd::Reg(a)));
                         }
+                        if let Value::Func(fr) = fv
+                            && let Obj::Native(n) = &self.heap.slot(fr).obj
+                        {
+                            // Like Lua, a native callee runs above the calling frame
+                            // (so errors see its position); then return its results.
+                            let f = n.f;
+                            self.call_native(f, func, nargs, -1)?;
+                            let n = self.top - func;
+                            self.close_upvals(base);
+                            let fr = self.frames.pop().expect("frame to return from");
+                            self.finish_results(fr.func, func, n, fr.nresults);
+                            if self.frames.len() == entry {
+                                return Ok(());
+                            }
+                            continue 'frame;
+                        }
                         self.close_upvals(base);
                         let (dst, nres) = (self.frames[fi].func, self.frames[fi].nresults);
                         self.stack.copy_within(func..func + 1 + nargs, dst);
