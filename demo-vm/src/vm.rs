@@ -155,6 +155,12 @@ impl Default for Vm {
 impl Vm {
     /// A fresh VM with the standard library loaded. `DEMO_VM_GC_STRESS=1` in
     /// the environment turns on GC stress mode (see [`Vm::set_gc_stress`]).
+    ///
+    /// Lua-to-Lua calls do not use the Rust stack, but parsing nested source
+    /// and calls through Rust (metamethods, `pcall`, `sort` comparators) do,
+    /// bounded by fixed limits. Those bounds fit a 2 MiB thread in release
+    /// builds; give debug builds a thread with 64 MiB of stack (the
+    /// CLI runs the VM on a 256 MiB thread).
     pub fn new() -> Vm {
         let mut heap = Heap::new();
         heap.stress = std::env::var("DEMO_VM_GC_STRESS")
@@ -507,7 +513,7 @@ impl Vm {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_lua_frame(
         &mut self,
         func: usize,
@@ -576,7 +582,7 @@ impl Vm {
     }
 
     /// Move `n` results from `first` to `func`, adjusting to `nresults`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn finish_results(&mut self, func: usize, first: usize, n: usize, nresults: i32) {
         if nresults < 0 {
             if first != func {
