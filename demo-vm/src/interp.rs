@@ -16,16 +16,13 @@ impl Vm {
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
         'frame: loop {
             let fi = self.frames.len() - 1;
-            let proto_rc = self.frames[fi]
+            let proto_ref = self.frames[fi]
                 .proto
-                .as_ref()
                 .expect("execute: running a native frame");
-            // SAFETY: the frame owns an `Rc` to this prototype for as long as it
-            // is on the frame stack, and `proto` is only used while this frame
-            // runs: every arm that pops the frame (`Return`, `TailCall`) leaves
-            // through `continue 'frame` or `return` without touching it again.
-            // This avoids a reference-count round trip on every frame switch.
-            let proto: &crate::bytecode::Proto = unsafe { &*std::rc::Rc::as_ptr(proto_rc) };
+            // The prototype stays alive while this frame exists (see
+            // `ProtoRef`); arms that pop the frame leave through
+            // `continue 'frame` or `return` without touching `proto` again.
+            let proto: &crate::bytecode::Proto = proto_ref.get();
             let base = self.frames[fi].base;
             let mut pc = self.frames[fi].pc;
             let code: &[Instr] = &proto.code;
@@ -547,7 +544,7 @@ impl Vm {
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
-                                    let p = cl.proto.clone();
+                                    let p = crate::vm::ProtoRef::new(&cl.proto);
                                     self.push_lua_frame(func, nargs, nres, p)?;
                                     continue 'frame;
                                 }
@@ -581,6 +578,22 @@ impl Vm {
                             && self.get_tm(fv, crate::vm::Tm::Call).is_nil()
                         {
                             return Err(self.type_error(fv, "call", Opnd::Reg(a)));
+                        }
+                        if let Value::Func(fr) = fv
+                            && let Obj::Native(n) = &self.heap.slot(fr).obj
+                        {
+                            // Like Lua, a native callee runs above the calling frame
+                            // (so errors see its position); then return its results.
+                            let f = n.f;
+                            self.call_native(f, func, nargs, -1)?;
+                            let n = self.top - func;
+                            self.close_upvals(base);
+                            let fr = self.frames.pop().expect("frame to return from");
+                            self.finish_results(fr.func, func, n, fr.nresults);
+                            if self.frames.len() == entry {
+                                return Ok(());
+                            }
+                            continue 'frame;
                         }
                         self.close_upvals(base);
                         let (dst, nres) = (self.frames[fi].func, self.frames[fi].nresults);
@@ -660,7 +673,7 @@ impl Vm {
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
-                                    let p = cl.proto.clone();
+                                    let p = crate::vm::ProtoRef::new(&cl.proto);
                                     self.push_lua_frame(ra + 3, 2, c as i32, p)?;
                                     continue 'frame;
                                 }

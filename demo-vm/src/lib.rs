@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! `demo-vm`: a Lua 5.4 subset VM, the worked example of embedding `jit-core`.
 //!
 //! Pipeline: [`lexer`] -> [`parser`] (AST in [`ast`]) -> [`compiler`]

@@ -105,6 +105,34 @@ const TM_NAMES: [&str; 25] = [
     "__bnot",
 ];
 
+/// A borrowed pointer to the prototype of a running Lua frame. The frame's
+/// function slot holds the closure, whose `Rc<Proto>` owns the prototype, so
+/// it lives as long as the frame; frames therefore skip reference counting.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProtoRef(std::ptr::NonNull<Proto>);
+
+impl ProtoRef {
+    /// Point at the prototype owned by a closure about to get a frame.
+    pub(crate) fn new(p: &Rc<Proto>) -> ProtoRef {
+        ProtoRef(std::ptr::NonNull::from(&**p))
+    }
+
+    /// The prototype with a lifetime detached from the frame vector.
+    pub(crate) fn get<'a>(self) -> &'a Proto {
+        // SAFETY: a `ProtoRef` only lives in a frame whose function slot roots
+        // the closure owning this prototype (see the type's doc); the
+        // interpreter stops using the reference before popping the frame.
+        unsafe { self.0.as_ref() }
+    }
+}
+
+impl std::ops::Deref for ProtoRef {
+    type Target = Proto;
+    fn deref(&self) -> &Proto {
+        self.get()
+    }
+}
+
 /// One activation record.
 #[derive(Debug, Clone)]
 pub(crate) struct Frame {
@@ -115,7 +143,7 @@ pub(crate) struct Frame {
     /// Saved program counter (next instruction) while not running.
     pub pc: usize,
     /// The prototype, for Lua frames.
-    pub proto: Option<Rc<Proto>>,
+    pub proto: Option<ProtoRef>,
     /// Results the caller wants (-1: all).
     pub nresults: i32,
     /// Number of extra arguments (`...`), stored at `func + 1 + nparams`.
@@ -155,6 +183,12 @@ impl Default for Vm {
 impl Vm {
     /// A fresh VM with the standard library loaded. `DEMO_VM_GC_STRESS=1` in
     /// the environment turns on GC stress mode (see [`Vm::set_gc_stress`]).
+    ///
+    /// Lua-to-Lua calls do not use the Rust stack, but parsing nested source
+    /// and calls through Rust (metamethods, `pcall`, `sort` comparators) do,
+    /// bounded by fixed limits. Those bounds fit a 2 MiB thread in release
+    /// builds; give debug builds a thread with 64 MiB of stack (the
+    /// CLI runs the VM on a 256 MiB thread).
     pub fn new() -> Vm {
         let mut heap = Heap::new();
         heap.stress = std::env::var("DEMO_VM_GC_STRESS")
@@ -493,7 +527,7 @@ impl Vm {
             };
             return match &self.heap.slot(r).obj {
                 Obj::Closure(c) => {
-                    let p = c.proto.clone();
+                    let p = ProtoRef::new(&c.proto);
                     self.push_lua_frame(func, nargs, nresults, p)?;
                     Ok(true)
                 }
@@ -507,13 +541,13 @@ impl Vm {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_lua_frame(
         &mut self,
         func: usize,
         nargs: usize,
         nresults: i32,
-        p: Rc<Proto>,
+        p: ProtoRef,
     ) -> LResult<()> {
         if self.frames.len() >= MAX_FRAMES {
             return Err(self.rt_error("stack overflow"));
@@ -576,7 +610,7 @@ impl Vm {
     }
 
     /// Move `n` results from `first` to `func`, adjusting to `nresults`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn finish_results(&mut self, func: usize, first: usize, n: usize, nresults: i32) {
         if nresults < 0 {
             if first != func {

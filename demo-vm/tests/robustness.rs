@@ -140,12 +140,17 @@ fn random_token_sequences_never_panic() {
 
 #[test]
 fn deeply_nested_source_is_a_clean_error() {
-    let src = format!("x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
-    let mut vm = Vm::new();
-    let e = vm.run_string(&src, "=deep").unwrap_err();
-    assert!(e.message().contains("overflow"), "{e}");
-    let src = format!("{}{}", "do ".repeat(50_000), "end ".repeat(50_000));
-    assert!(vm.run_string(&src, "=deep").is_err());
+    in_big_thread(|| {
+        let src = format!("x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        let mut vm = Vm::new();
+        let e = vm.run_string(&src, "=deep").unwrap_err();
+        assert!(e.message().contains("overflow"), "{e}");
+        let src = format!("{}{}", "do ".repeat(50_000), "end ".repeat(50_000));
+        assert!(vm.run_string(&src, "=deep").is_err());
+        // Nesting well within the limit still works.
+        let src = format!("return {}1{}", "(".repeat(60), ")".repeat(60));
+        assert_eq!(vm.run_string(&src, "=ok").unwrap(), vec!["1".to_string()]);
+    });
 }
 
 fn in_big_thread<F: FnOnce() + Send + 'static>(f: F) {

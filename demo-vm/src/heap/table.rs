@@ -19,6 +19,9 @@ pub struct Entry {
     pub val: Value,
 }
 
+/// Hash parts up to this size are searched linearly and have no index.
+const SMALL: usize = 8;
+
 /// `next` was given a key that is not in the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvalidKey;
@@ -42,7 +45,11 @@ impl Table {
         Table {
             arr: Vec::with_capacity(narr),
             entries: Vec::with_capacity(nhash),
-            index: HashTable::with_capacity(nhash),
+            index: if nhash > SMALL {
+                HashTable::with_capacity(nhash)
+            } else {
+                HashTable::new()
+            },
             dead: 0,
             meta: None,
         }
@@ -55,10 +62,28 @@ impl Table {
 
     #[inline]
     fn find(&self, hash: u64, key: Value) -> Option<usize> {
+        if self.entries.len() <= SMALL {
+            // Small hash parts (objects with a few fields) are scanned linearly.
+            return self
+                .entries
+                .iter()
+                .position(|e| e.hash == hash && e.key.key_eq(key));
+        }
         let entries = &self.entries;
         self.index
             .find(hash, |&i| entries[i as usize].key.key_eq(key))
             .map(|&i| i as usize)
+    }
+
+    fn rebuild_index(&mut self) {
+        self.index.clear();
+        if self.entries.len() > SMALL {
+            let entries = &self.entries;
+            for (i, e) in entries.iter().enumerate() {
+                self.index
+                    .insert_unique(e.hash, i as u32, |&j| entries[j as usize].hash);
+            }
+        }
     }
 
     /// Lookup of an integer key.
@@ -143,21 +168,20 @@ impl Table {
         }
         let i = self.entries.len() as u32;
         self.entries.push(Entry { hash, key, val: v });
-        let entries = &self.entries;
-        self.index
-            .insert_unique(hash, i, |&j| entries[j as usize].hash);
+        if self.entries.len() == SMALL + 1 {
+            self.rebuild_index();
+        } else if self.entries.len() > SMALL + 1 {
+            let entries = &self.entries;
+            self.index
+                .insert_unique(hash, i, |&j| entries[j as usize].hash);
+        }
         true
     }
 
     fn compact(&mut self) {
         self.entries.retain(|e| !e.val.is_nil());
         self.dead = 0;
-        self.index.clear();
-        for (i, e) in self.entries.iter().enumerate() {
-            let entries = &self.entries;
-            self.index
-                .insert_unique(e.hash, i as u32, |&j| entries[j as usize].hash);
-        }
+        self.rebuild_index();
     }
 
     /// The border `#t`.

@@ -321,17 +321,17 @@ fn assert(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     if vm.stack[base].truthy() {
         return Ok(n);
     }
-    if n >= 2 {
-        return Err(LuaError {
-            value: vm.stack[base + 1],
-        });
-    }
-    Err(vm.native_error("assertion failed!"))
+    // Like Lua: behave as `error(msg or "assertion failed!", 1)`.
+    let msg = if n >= 2 {
+        vm.stack[base + 1]
+    } else {
+        vm.str_val(b"assertion failed!")
+    };
+    Err(positioned_error(vm, msg, 1))
 }
 
-fn error(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
-    let v = vm.arg(base, n, 0);
-    let level = vm.opt_int(base, n, 1, 1)?;
+/// An error value with "CHUNK:LINE:" of call level `level` prefixed to string messages.
+fn positioned_error(vm: &mut Vm, v: Value, level: i64) -> LuaError {
     if let Value::Str(s) = v
         && level > 0
     {
@@ -342,11 +342,17 @@ fn error(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
                 let mut b = pos.into_bytes();
                 b.extend_from_slice(vm.heap.str_bytes(s));
                 let m = vm.str_val(&b);
-                return Err(LuaError { value: m });
+                return LuaError { value: m };
             }
         }
     }
-    Err(LuaError { value: v })
+    LuaError { value: v }
+}
+
+fn error(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
+    let v = vm.arg(base, n, 0);
+    let level = vm.opt_int(base, n, 1, 1)?;
+    Err(positioned_error(vm, v, level))
 }
 
 fn pcall(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {

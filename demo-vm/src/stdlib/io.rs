@@ -1,4 +1,5 @@
-//! `io` (write, read, stdout:write) and `os` (clock, time, getenv, exit).
+//! `io` (write, read, lines, stdout:write), `os` (clock, time, getenv,
+//! exit) and a minimal `debug.traceback`.
 
 use crate::error::LResult;
 use crate::heap::Table;
@@ -8,7 +9,12 @@ use std::io::{BufRead, Read};
 
 /// Install `io` and `os`.
 pub fn open(vm: &mut Vm) {
-    let io = crate::stdlib::new_lib(vm, "io", &[("write", write), ("read", read)]);
+    let io = crate::stdlib::new_lib(
+        vm,
+        "io",
+        &[("write", write), ("read", read), ("lines", lines)],
+    );
+    crate::stdlib::new_lib(vm, "debug", &[("traceback", traceback)]);
     let stdout = Value::Table(vm.heap.alloc_table(Table::default()));
     let w = vm.native("write", stdout_write);
     vm.set_str_field(stdout, "write", w);
@@ -166,4 +172,49 @@ fn exit(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     };
     vm.flush_output();
     std::process::exit(code)
+}
+
+fn lines_aux(vm: &mut Vm, _base: usize, _n: usize) -> LResult<usize> {
+    vm.flush_output();
+    let mut line = Vec::new();
+    let r = match std::io::stdin().lock().read_until(b'\n', &mut line) {
+        Ok(0) | Err(_) => Value::Nil,
+        Ok(_) => {
+            if line.last() == Some(&b'\n') {
+                line.pop();
+            }
+            vm.str_val(&line)
+        }
+    };
+    vm.push(r);
+    Ok(1)
+}
+
+/// `io.lines()`: iterate over the lines of standard input.
+fn lines(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
+    if !vm.arg(base, n, 0).is_nil() {
+        return Err(vm.native_error("io.lines: only standard input is supported"));
+    }
+    let f = vm.native("lines_aux", lines_aux);
+    vm.push(f);
+    Ok(1)
+}
+
+/// `debug.traceback([msg])`: the message followed by a (minimal) traceback.
+fn traceback(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
+    let m = vm.arg(base, n, 0);
+    match m {
+        Value::Str(s) => {
+            let mut b = vm.heap.str_bytes(s).to_vec();
+            b.extend_from_slice(b"\nstack traceback:\n\t[C]: in ?");
+            let v = vm.str_val(&b);
+            vm.push(v);
+        }
+        Value::Nil => {
+            let v = vm.str_val(b"stack traceback:\n\t[C]: in ?");
+            vm.push(v);
+        }
+        other => vm.push(other),
+    }
+    Ok(1)
 }

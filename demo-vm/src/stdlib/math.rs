@@ -249,7 +249,15 @@ fn random(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
             vm.push(Value::Float((rv >> 11) as f64 * (0.5f64).powi(53)));
             return Ok(1);
         }
-        1 => (1, vm.check_int(base, n, 0)?),
+        1 => {
+            let m = vm.check_int(base, n, 0)?;
+            if m == 0 {
+                // math.random(0): an integer with all bits random.
+                vm.push(Value::Int(rv as i64));
+                return Ok(1);
+            }
+            (1, m)
+        }
         2 => (vm.check_int(base, n, 0)?, vm.check_int(base, n, 1)?),
         _ => return Err(vm.native_error("wrong number of arguments")),
     };
