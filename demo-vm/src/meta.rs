@@ -236,8 +236,12 @@ impl Vm {
         oa: Opnd,
         ob: Opnd,
     ) -> LResult<Value> {
-        if let Some(r) = arith_num(op, a, b) {
-            return r.map_err(|m| self.rt_error(&m.replace("%%", "%")));
+        match arith_num(op, a, b) {
+            // A float without an integer value in a bitwise op: as in lua5.4,
+            // metamethods get their chance first, then the error names the operand.
+            Some(Err(_)) if op.is_bitwise() => {}
+            Some(r) => return r.map_err(|m| self.rt_error(&m.replace("%%", "%"))),
+            None => {}
         }
         let is_strnum = |v: Value| matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_));
         if !op.is_bitwise() && is_strnum(a) && is_strnum(b) {
@@ -273,7 +277,11 @@ impl Vm {
         }
         if op.is_bitwise() {
             if a.as_f64().is_some() && b.as_f64().is_some() {
-                return Err(self.rt_error("number has no integer representation"));
+                // As lua5.4's luaG_tointerror: name the second operand if it is
+                // the one without an integer value, else the first.
+                let o = if to_int_bits(b).is_none() { ob } else { oa };
+                let info = self.varinfo(o);
+                return Err(self.rt_error(&format!("number{info} has no integer representation")));
             }
             let (v, o) = if a.as_f64().is_none() {
                 (a, oa)
