@@ -16,6 +16,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod backend;
 pub mod ir;
 pub mod memory;
+pub mod regalloc;
 pub mod x86;

@@ -1,0 +1,365 @@
+//! The compile and execute API: [`Compiler::compile`] lowers a trace into a
+//! [`CompiledTrace`] placed in executable memory; [`CompiledTrace::execute`]
+//! runs it on an x86-64 host and reports the [`Exit`].
+
+use alloc::vec::Vec;
+use core::fmt;
+use core::ops::Range;
+
+use bumpalo::Bump;
+
+use super::CompileError;
+use super::frame::SavedReg;
+use super::lower::Lowering;
+use super::target::Target;
+use crate::ir::{Op, Trace, Type, Val, WordSize};
+use crate::memory::{CodeBlock, ExecutableMemory};
+use crate::x86::Gpr;
+
+/// How a run of compiled code ended: the same shape as the reference
+/// interpreter's outcome (which `Finish` with its values, or which guard
+/// failed with its fail-args, holes as `None`), so results compare directly.
+pub type Exit = crate::ir::Outcome;
+
+/// Compiles traces for one [`Target`]. Holds no per-compile state: the
+/// scratch data of each compile lives in the caller's `Bump`.
+#[derive(Clone, Copy, Debug)]
+pub struct Compiler {
+    target: Target,
+}
+
+/// Code range of one IR op, for listings and profilers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpRange {
+    /// The op's index in the trace.
+    pub op: u32,
+    /// Its code, as byte offsets from the start of the trace.
+    pub code: Range<u32>,
+}
+
+/// What one exit index means.
+#[derive(Clone, Debug)]
+struct ExitInfo {
+    guard: bool,
+    id: u32,
+    /// Range into `CompiledTrace::exit_types`.
+    types: Range<u32>,
+    /// Offset of the exit's first patchable jump.
+    site: u32,
+}
+
+/// A trace placed in executable memory, with what is needed to run it and
+/// to interpret its exits.
+#[derive(Debug)]
+pub struct CompiledTrace<M: ExecutableMemory> {
+    code: CodeBlock<M>,
+    target: Target,
+    input_types: Vec<Type>,
+    exits: Vec<ExitInfo>,
+    exit_types: Vec<Option<Type>>,
+    deopt_words: usize,
+    ranges: Vec<OpRange>,
+    saved: [SavedReg; 1],
+    frame_size: u32,
+}
+
+/// Why running compiled code failed (before or after the code ran).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExecError {
+    /// The inputs do not match the trace's input types (count or type).
+    BadInputs,
+    /// The code is for a target this host cannot call directly (x86-32
+    /// needs a compat-mode gate; see [`CompiledTrace::entry_address`]).
+    WrongHost,
+    /// The code returned an exit index the trace does not have.
+    BadExit(u32),
+    /// The deopt buffer is shorter than [`CompiledTrace::deopt_words`].
+    ShortBuffer,
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecError::BadInputs => write!(f, "inputs do not match the trace's input types"),
+            ExecError::WrongHost => write!(f, "this host cannot call the trace's target directly"),
+            ExecError::BadExit(i) => write!(f, "compiled code returned unknown exit index {i}"),
+            ExecError::ShortBuffer => write!(f, "deopt buffer too short"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ExecError {}
+
+impl Compiler {
+    /// A compiler for `target`.
+    pub fn new(target: Target) -> Self {
+        Compiler { target }
+    }
+
+    /// The target.
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    /// Compiles `trace` and places the code in a fresh block of `mem` (pass
+    /// `&mut provider` to share one provider), sealed executable. Scratch
+    /// data lives in `bump` (reset it between compiles to reuse it).
+    pub fn compile<M: ExecutableMemory>(
+        &self,
+        trace: &Trace,
+        mem: M,
+        bump: &Bump,
+    ) -> Result<CompiledTrace<M>, CompileError> {
+        let t = self.target;
+        if trace.word() != t.word() {
+            return Err(CompileError::WordMismatch);
+        }
+        let mut l = Lowering::new(t, trace, bump)?;
+        l.prologue()?;
+        for (i, &op) in trace.ops().iter().enumerate() {
+            let start = l.asm.offset();
+            match op {
+                Op::Guard { kind, .. } => l.guard(i, kind)?,
+                Op::Label { args } => l.label(i, trace.args(args))?,
+                Op::Jump { label, args } => l.jump(label.0 as usize, trace.args(args))?,
+                Op::Finish { values, .. } => l.finish(i, trace.args(values))?,
+                op => l.lower_op(i, op)?,
+            }
+            l.ranges.push((i as u32, start, l.asm.offset()));
+        }
+        l.emit_stubs()?;
+        l.exit_path()?;
+        let frame_size = l.frame.size as u32;
+        let (exits_ops, sites, ranges) = (l.exits, l.exit_sites, l.ranges);
+        let code = l.asm.finish()?;
+        let bytes = code.bytes();
+
+        // Final placement: the code block and the output tables.
+        let mut block = CodeBlock::new(mem, bytes.len().max(1), t.placement())?;
+        block.append(bytes)?;
+        block.seal()?;
+        let mut exits = Vec::with_capacity(exits_ops.len());
+        let total: usize = exits_ops
+            .iter()
+            .map(|&op| match trace.ops()[op as usize] {
+                Op::Guard { fail, .. } => fail.len as usize,
+                Op::Finish { values, .. } => values.len as usize,
+                _ => 0,
+            })
+            .sum();
+        let mut exit_types = Vec::with_capacity(total);
+        let mut deopt_words = 1;
+        for (&op, &site) in exits_ops.iter().zip(sites.iter()) {
+            let start = exit_types.len() as u32;
+            let (guard, id) = match trace.ops()[op as usize] {
+                Op::Guard { id, fail, .. } => {
+                    let f = trace.fail_args(fail).iter();
+                    exit_types.extend(f.map(|v| v.map(|v| trace.value_type(v))));
+                    (true, id)
+                }
+                Op::Finish { id, values } => {
+                    let v = trace.args(values).iter();
+                    exit_types.extend(v.map(|&v| Some(trace.value_type(v))));
+                    (false, id)
+                }
+                _ => return Err(CompileError::Unsupported("exit at a non-exit op")),
+            };
+            let end = exit_types.len() as u32;
+            deopt_words = deopt_words.max((end - start) as usize);
+            exits.push(ExitInfo {
+                guard,
+                id,
+                types: start..end,
+                site,
+            });
+        }
+        let mut out_ranges = Vec::with_capacity(ranges.len());
+        out_ranges.extend(
+            ranges
+                .iter()
+                .filter(|r| r.1 != r.2)
+                .map(|&(op, s, e)| OpRange { op, code: s..e }),
+        );
+        Ok(CompiledTrace {
+            code: block,
+            target: t,
+            input_types: trace.input_types().to_vec(),
+            exits,
+            exit_types,
+            deopt_words,
+            ranges: out_ranges,
+            saved: [SavedReg {
+                reg: Gpr::RBX,
+                offset: -(t.word_bytes() as i32),
+            }],
+            frame_size,
+        })
+    }
+}
+
+impl<M: ExecutableMemory> CompiledTrace<M> {
+    /// The target the code is for.
+    pub fn target(&self) -> Target {
+        self.target
+    }
+
+    /// The machine code.
+    pub fn code(&self) -> &[u8] {
+        self.code.code()
+    }
+
+    /// The code block (address, region).
+    pub fn block(&self) -> &CodeBlock<M> {
+        &self.code
+    }
+
+    /// Address of the entry point `entry(inputs, deopt) -> exit index`
+    /// (see the module docs of [`super`] for the convention). For x86-32
+    /// code this is below 4 GiB; call it through a compat-mode gate with
+    /// 32-bit addresses of an input array ([`CompiledTrace::encode_inputs`])
+    /// and a deopt buffer of [`CompiledTrace::deopt_words`] `u64`s, then
+    /// [`CompiledTrace::decode_exit`].
+    pub fn entry_address(&self) -> usize {
+        self.code.addr()
+    }
+
+    /// Number of `u64` words the deopt buffer needs (at least 1).
+    pub fn deopt_words(&self) -> usize {
+        self.deopt_words
+    }
+
+    /// Number of exits (guards and finishes).
+    pub fn num_exits(&self) -> usize {
+        self.exits.len()
+    }
+
+    /// Byte offset of the first patchable `rel32` jump of exit `index`
+    /// (guards: the `jcc` to the stub; finishes: the jump to the shared exit).
+    pub fn exit_site(&self, index: usize) -> Option<u32> {
+        self.exits.get(index).map(|e| e.site)
+    }
+
+    /// Code ranges of the ops that emitted code, in op order.
+    pub fn op_ranges(&self) -> &[OpRange] {
+        &self.ranges
+    }
+
+    /// The callee-saved table: where the prologue saved each register.
+    pub fn saved_registers(&self) -> &[SavedReg] {
+        &self.saved
+    }
+
+    /// The fixed frame size below the saved frame pointer, in bytes.
+    pub fn frame_size(&self) -> u32 {
+        self.frame_size
+    }
+
+    /// Encodes `inputs` for the entry (one `u64` per input), checking types.
+    pub fn encode_inputs(&self, inputs: &[Val], out: &mut [u64]) -> Result<(), ExecError> {
+        if inputs.len() != self.input_types.len() || out.len() < inputs.len() {
+            return Err(ExecError::BadInputs);
+        }
+        for ((v, &ty), o) in inputs.iter().zip(&self.input_types).zip(out.iter_mut()) {
+            if v.ty() != ty {
+                return Err(ExecError::BadInputs);
+            }
+            *o = match *v {
+                Val::Int(x) => x as u64,
+                Val::Ref(r) => r as u64,
+                Val::Float(f) => f.to_bits(),
+            };
+        }
+        Ok(())
+    }
+
+    /// Turns the exit index the code returned and the deopt buffer into an [`Exit`].
+    pub fn decode_exit(&self, index: u32, deopt: &[u64]) -> Result<Exit, ExecError> {
+        let e = self
+            .exits
+            .get(index as usize)
+            .ok_or(ExecError::BadExit(index))?;
+        let types = &self.exit_types[e.types.start as usize..e.types.end as usize];
+        if deopt.len() < types.len() {
+            return Err(ExecError::ShortBuffer);
+        }
+        let word = self.target.word();
+        let val = |ty: Type, bits: u64| match ty {
+            Type::Int => Val::Int(word.wrap(bits as i64)),
+            Type::Ref if word == WordSize::W32 => Val::Ref(bits as u32 as usize),
+            Type::Ref => Val::Ref(bits as usize),
+            Type::Float => Val::Float(f64::from_bits(bits)),
+        };
+        Ok(if e.guard {
+            let values = types
+                .iter()
+                .zip(deopt)
+                .map(|(t, &b)| t.map(|t| val(t, b)))
+                .collect();
+            Exit::GuardFailed { id: e.id, values }
+        } else {
+            let values = types
+                .iter()
+                .zip(deopt)
+                .map(|(t, &b)| val(t.unwrap_or(Type::Int), b))
+                .collect();
+            Exit::Finish { id: e.id, values }
+        })
+    }
+
+    /// Runs the trace on `inputs` (x86-64 targets on an x86-64 host).
+    ///
+    /// # Safety
+    /// The trace's memory accesses and calls must be valid for these
+    /// inputs: compiled code dereferences the addresses the trace computes
+    /// and calls the functions it names, exactly as the interpreter would.
+    /// Win64 code calls its callees with the Win64 convention, so they must
+    /// be `extern "win64"` (and SysV callees `extern "C"`/`"sysv64"`).
+    pub unsafe fn execute(&self, inputs: &[Val]) -> Result<Exit, ExecError> {
+        let mut input_words = alloc::vec![0u64; inputs.len().max(1)];
+        self.encode_inputs(inputs, &mut input_words)?;
+        let mut deopt = alloc::vec![0u64; self.deopt_words];
+        let entry = self.entry_address();
+        // SAFETY: forwarded from this function's contract; the code follows
+        // the entry convention of its target, which `run_native` checks.
+        let index = unsafe { run_native(self.target, entry, &input_words, &mut deopt)? };
+        self.decode_exit(index, &deopt)
+    }
+}
+
+/// Calls the entry point at `entry` natively.
+///
+/// # Safety
+/// `entry` must be sealed code of `target` following the entry convention.
+#[cfg(target_arch = "x86_64")]
+unsafe fn run_native(
+    target: Target,
+    entry: usize,
+    inputs: &[u64],
+    deopt: &mut [u64],
+) -> Result<u32, ExecError> {
+    match target {
+        Target::SysV64 => {
+            // SAFETY: the code is a SysV function of this signature (caller's contract).
+            let f: extern "sysv64" fn(*const u64, *mut u64) -> u32 =
+                unsafe { core::mem::transmute(entry) };
+            Ok(f(inputs.as_ptr(), deopt.as_mut_ptr()))
+        }
+        Target::Win64 => {
+            // SAFETY: the code is a Win64 function of this signature (caller's contract).
+            let f: extern "win64" fn(*const u64, *mut u64) -> u32 =
+                unsafe { core::mem::transmute(entry) };
+            Ok(f(inputs.as_ptr(), deopt.as_mut_ptr()))
+        }
+        Target::Cdecl32 => Err(ExecError::WrongHost),
+    }
+}
+
+/// Calls the entry point at `entry` natively: not possible on this host.
+///
+/// # Safety
+/// Never runs code.
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn run_native(_: Target, _: usize, _: &[u64], _: &mut [u64]) -> Result<u32, ExecError> {
+    Err(ExecError::WrongHost)
+}

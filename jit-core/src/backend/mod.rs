@@ -1,0 +1,91 @@
+//! The trace backend: lowers a verified [`Trace`](crate::ir::Trace) to x86
+//! machine code for a [`Target`], places it in executable memory and runs it.
+//!
+//! - [`target`]: the three targets (SysV x86-64, Win64, cdecl x86-32).
+//! - [`frame`]: the fixed frame (frame pointer kept, callee-saved save slots).
+//! - `lower`: one function per IR op family.
+//! - `guards`: exit stubs, the shared exit path and the deopt buffer format.
+//! - [`exec`]: [`Compiler`], [`CompiledTrace`] and execution.
+//!
+//! # Entry convention (both modes)
+//! The compiled trace is a function `entry(inputs: *const u64, deopt: *mut u64)
+//! -> u32` in the target's calling convention. `inputs[k]` holds input `k`
+//! (an `Int` sign-extended, a `Ref` address, a `Float`'s bits); the prologue
+//! copies them into the frame. Every exit (a `Finish` or a failing guard)
+//! writes its values to `deopt[0..n]` in the same encoding (holes are left
+//! untouched) and returns its *exit index*; [`CompiledTrace::decode_exit`]
+//! turns index and buffer into an [`Exit`]. On x86-64 hosts
+//! [`CompiledTrace::execute`] does all of this; x86-32 code is called the same
+//! way through a compat-mode gate (`os_glue::gate32`), see
+//! [`CompiledTrace::entry_address`].
+//!
+//! # Current state of the lowering
+//! Every IR value lives in its own 8-byte frame slot; ops load operands
+//! into scratch registers (`rax`, `rcx`, `rdx`, `r11`, `xmm0`), compute and
+//! store. This is simple and obviously correct (no value is ever clobbered
+//! by a call, fail-args are always recoverable from slots), but slower than
+//! register-allocated code: wiring in the linear-scan allocator
+//! ([`crate::regalloc`]) is the next step. Comparisons feeding only the next
+//! guard stay in the flags (fused). Float results of calls on x86-32 (x87
+//! `st(0)`) are refused with [`CompileError::Unsupported`]: the encoder has
+//! no x87 forms.
+
+pub mod exec;
+pub mod frame;
+mod guards;
+mod lower;
+pub mod target;
+
+#[cfg(feature = "disasm")]
+pub mod disasm;
+
+pub use exec::{CompiledTrace, Compiler, ExecError, Exit, OpRange};
+pub use frame::SavedReg;
+pub use target::Target;
+
+use core::fmt;
+
+use crate::memory::MemoryError;
+use crate::x86::EncodeError;
+
+/// Why a trace could not be compiled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompileError {
+    /// The trace's word size is not the target's.
+    WordMismatch,
+    /// The trace uses something this target cannot do (the message says what).
+    Unsupported(&'static str),
+    /// The frame or code would exceed 32-bit offsets.
+    TooLarge,
+    /// The encoder refused an instruction (a backend bug or an impossible operand).
+    Encode(EncodeError),
+    /// Executable memory could not be obtained or sealed.
+    Memory(MemoryError),
+}
+
+impl From<EncodeError> for CompileError {
+    fn from(e: EncodeError) -> Self {
+        CompileError::Encode(e)
+    }
+}
+
+impl From<MemoryError> for CompileError {
+    fn from(e: MemoryError) -> Self {
+        CompileError::Memory(e)
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompileError::WordMismatch => write!(f, "trace word size differs from the target's"),
+            CompileError::Unsupported(what) => write!(f, "unsupported on this target: {what}"),
+            CompileError::TooLarge => write!(f, "trace too large (frame or code offsets)"),
+            CompileError::Encode(e) => write!(f, "encoder error: {e}"),
+            CompileError::Memory(e) => write!(f, "executable memory error: {e}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for CompileError {}

@@ -1,0 +1,799 @@
+//! The forward pass: walks the instructions once, keeping for each live
+//! vreg its register (if any) and spill slot (if any), and emits edits.
+//!
+//! Per instruction: (1) one parallel move relocates values out of registers
+//! the instruction needs (fixed uses, fixed defs, clobbers) and copies values
+//! into fixed-use registers; (2) reuse defs and remaining uses get registers
+//! (reloading, evicting the value whose next use is furthest: Belady);
+//! (3) fail-args and safepoint maps are recorded; (4) values dying here are
+//! freed; (5) defs get registers.
+
+use super::env::RegEnv;
+use super::error::RegAllocError;
+use super::liveness::{Liveness, NONE};
+use super::output::Output;
+use super::parallel_move::{self, Edit, ParallelMove};
+use super::types::{
+    Allocation, Constraint, Function, InstKind, OperandKind, PReg, PRegSet, RegClass, SpillSlot,
+    VReg,
+};
+use bumpalo::Bump;
+use bumpalo::collections::Vec as BumpVec;
+
+const NOREG: u8 = 0xFF;
+/// Slot owner marker for the slot reserved for breaking move cycles.
+const RESERVED: u32 = NONE - 1;
+
+/// What happens to a value sitting in a register the instruction needs.
+#[derive(Clone, Copy)]
+struct Relocation {
+    vreg: u32,
+    from: PReg,
+    to: Option<Allocation>,
+}
+
+pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
+    func: &'a F,
+    env: &'a RegEnv,
+    bump: &'b Bump,
+    live: Liveness<'b>,
+    home: BumpVec<'b, u8>,
+    slot: BumpVec<'b, u32>,
+    remat: BumpVec<'b, bool>,
+    /// Per vreg: 1 + the instruction that reads it as an operand.
+    stamp: BumpVec<'b, u32>,
+    /// Per vreg: 1 + the instruction that lists it as a fail-arg.
+    exit_stamp: BumpVec<'b, u32>,
+    owner: [u32; 64],
+    occupied: PRegSet,
+    temps: PRegSet,
+    slot_owner: BumpVec<'b, u32>,
+    free_slots: BumpVec<'b, u32>,
+    cycle_slot: u32,
+    flags_vreg: u32,
+    label_state: BumpVec<'b, (u32, Allocation)>,
+    moves: BumpVec<'b, ParallelMove>,
+    plan: BumpVec<'b, Relocation>,
+    op_allocs: BumpVec<'b, Allocation>,
+    out: Output<'b>,
+}
+
+impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
+    pub(super) fn new(func: &'a F, env: &'a RegEnv, bump: &'b Bump) -> Result<Self, RegAllocError> {
+        let live = Liveness::compute(func, env, bump)?;
+        let n = func.num_insts();
+        let nv = func.num_vregs();
+        let per_vreg = |x| BumpVec::from_iter_in(core::iter::repeat_n(x, nv), bump);
+        let mut remat = BumpVec::with_capacity_in(nv, bump);
+        remat.extend((0..nv).map(|v| func.vreg_info(VReg(v as u32)).is_const));
+        Ok(LinearScan {
+            func,
+            env,
+            bump,
+            live,
+            home: BumpVec::from_iter_in(core::iter::repeat_n(NOREG, nv), bump),
+            slot: per_vreg(NONE),
+            remat,
+            stamp: per_vreg(0),
+            exit_stamp: per_vreg(0),
+            owner: [NONE; 64],
+            occupied: PRegSet::EMPTY,
+            temps: PRegSet::EMPTY,
+            slot_owner: BumpVec::new_in(bump),
+            free_slots: BumpVec::new_in(bump),
+            cycle_slot: NONE,
+            flags_vreg: NONE,
+            label_state: BumpVec::new_in(bump),
+            moves: BumpVec::new_in(bump),
+            plan: BumpVec::new_in(bump),
+            op_allocs: BumpVec::new_in(bump),
+            out: Output {
+                allocs: BumpVec::new_in(bump),
+                alloc_start: BumpVec::with_capacity_in(n + 1, bump),
+                edits: BumpVec::new_in(bump),
+                edit_start: BumpVec::with_capacity_in(n + 1, bump),
+                exits: BumpVec::new_in(bump),
+                exit_start: BumpVec::with_capacity_in(n + 1, bump),
+                refs: BumpVec::new_in(bump),
+                ref_start: BumpVec::with_capacity_in(n + 1, bump),
+                label_locs: BumpVec::new_in(bump),
+                num_spill_slots: 0,
+                callee_saved_used: PRegSet::EMPTY,
+            },
+        })
+    }
+
+    pub(super) fn run(mut self) -> Result<Output<'b>, RegAllocError> {
+        for i in 0..self.func.num_insts() {
+            self.out.alloc_start.push(self.out.allocs.len() as u32);
+            self.out.edit_start.push(self.out.edits.len() as u32);
+            self.out.exit_start.push(self.out.exits.len() as u32);
+            self.out.ref_start.push(self.out.refs.len() as u32);
+            match self.func.inst_info(i).kind {
+                InstKind::Op => self.op(i)?,
+                InstKind::Label => self.label(i)?,
+                InstKind::Jump => self.jump(i)?,
+            }
+        }
+        self.out.alloc_start.push(self.out.allocs.len() as u32);
+        self.out.edit_start.push(self.out.edits.len() as u32);
+        self.out.exit_start.push(self.out.exits.len() as u32);
+        self.out.ref_start.push(self.out.refs.len() as u32);
+        self.out.num_spill_slots = self.slot_owner.len() as u32;
+        Ok(self.out)
+    }
+
+    // ---- small state helpers -------------------------------------------
+
+    fn class(&self, v: u32) -> RegClass {
+        self.func.vreg_info(VReg(v)).class
+    }
+
+    fn home_reg(&self, v: u32) -> Option<PReg> {
+        let h = self.home[v as usize];
+        (h != NOREG).then(|| PReg::from_index(h as usize))
+    }
+
+    /// The best place to read `v` from now.
+    fn location(&self, v: u32) -> Allocation {
+        if let Some(r) = self.home_reg(v) {
+            Allocation::Reg(r)
+        } else if self.slot[v as usize] != NONE {
+            Allocation::Stack(SpillSlot(self.slot[v as usize]))
+        } else {
+            Allocation::Const(VReg(v))
+        }
+    }
+
+    fn take_reg(&mut self, v: u32, r: PReg) {
+        self.owner[r.index()] = v;
+        self.occupied.insert(r);
+        if self.env.callee_saved.contains(r) {
+            self.out.callee_saved_used.insert(r);
+        }
+    }
+
+    fn set_home(&mut self, v: u32, r: PReg) {
+        self.take_reg(v, r);
+        self.home[v as usize] = r.index() as u8;
+    }
+
+    fn release_reg(&mut self, r: PReg) {
+        self.owner[r.index()] = NONE;
+        self.occupied.remove(r);
+        self.temps.remove(r);
+    }
+
+    fn clear_home(&mut self, v: u32) {
+        if let Some(r) = self.home_reg(v) {
+            self.release_reg(r);
+            self.home[v as usize] = NOREG;
+        }
+    }
+
+    fn new_slot(&mut self, v: u32) -> u32 {
+        let s = match self.free_slots.pop() {
+            Some(s) => {
+                debug_assert_eq!(
+                    self.slot_owner[s as usize], NONE,
+                    "slot {s} reused while owned"
+                );
+                s
+            }
+            None => {
+                self.slot_owner.push(NONE);
+                self.slot_owner.len() as u32 - 1
+            }
+        };
+        self.slot_owner[s as usize] = v;
+        self.slot[v as usize] = s;
+        s
+    }
+
+    fn free_slot(&mut self, v: u32) {
+        let s = self.slot[v as usize];
+        if s != NONE {
+            debug_assert_eq!(
+                self.slot_owner[s as usize], v,
+                "slot {s} freed by a non-owner"
+            );
+            self.slot_owner[s as usize] = NONE;
+            self.free_slots.push(s);
+            self.slot[v as usize] = NONE;
+        }
+    }
+
+    fn free_value(&mut self, v: u32) {
+        self.clear_home(v);
+        self.free_slot(v);
+        if self.flags_vreg == v {
+            self.flags_vreg = NONE;
+        }
+    }
+
+    fn survives(&mut self, v: u32, i: u32) -> bool {
+        self.exit_stamp[v as usize] == i + 1 || self.live.next_use_after(v, i) != NONE
+    }
+
+    fn edit(&mut self, from: Allocation, to: Allocation, class: RegClass) {
+        self.out.edits.push(Edit::Move { from, to, class });
+    }
+
+    /// A free register of `class` outside `avoid`: the hint if possible,
+    /// else callee-saved first when `across_call`, caller-saved first otherwise.
+    fn pick_free(
+        &self,
+        class: RegClass,
+        avoid: PRegSet,
+        hint: Option<PReg>,
+        across_call: bool,
+    ) -> Option<PReg> {
+        let free = self
+            .env
+            .allocatable_of(class)
+            .minus(avoid)
+            .minus(self.occupied);
+        if let Some(h) = hint
+            && free.contains(h)
+        {
+            return Some(h);
+        }
+        let callee = free.intersect(self.env.callee_saved);
+        let other = free.minus(self.env.callee_saved);
+        let (first, second) = if across_call {
+            (callee, other)
+        } else {
+            (other, callee)
+        };
+        first.iter().next().or_else(|| second.iter().next())
+    }
+
+    /// Frees a register of `class` outside `avoid` by evicting the value
+    /// whose next use is furthest (not one read by instruction `i` unless
+    /// `allow_read`: at def time, when the store before the instruction
+    /// still sees the value), storing it first if it has no slot and is not
+    /// a constant.
+    fn evict(&mut self, class: RegClass, avoid: PRegSet, i: u32, allow_read: bool) -> Option<PReg> {
+        let mut best: Option<(PReg, u32, bool)> = None;
+        let candidates = self
+            .env
+            .allocatable_of(class)
+            .minus(avoid)
+            .minus(self.temps)
+            .intersect(self.occupied);
+        for r in candidates.iter() {
+            let w = self.owner[r.index()];
+            if self.stamp[w as usize] == i + 1 && !allow_read {
+                continue;
+            }
+            let next = self.live.next_use_after(w, i);
+            let clean = self.slot[w as usize] != NONE || self.remat[w as usize];
+            if best.is_none_or(|(_, n, c)| next > n || (next == n && clean && !c)) {
+                best = Some((r, next, clean));
+            }
+        }
+        let (r, _, clean) = best?;
+        let w = self.owner[r.index()];
+        if !clean {
+            let s = self.new_slot(w);
+            self.edit(Allocation::Reg(r), Allocation::Stack(SpillSlot(s)), class);
+        }
+        self.clear_home(w);
+        Some(r)
+    }
+
+    fn get_reg(
+        &mut self,
+        class: RegClass,
+        avoid: PRegSet,
+        hint: Option<PReg>,
+        across_call: bool,
+        i: u32,
+        allow_read: bool,
+    ) -> Result<PReg, RegAllocError> {
+        if let Some(r) = self.pick_free(class, avoid, hint, across_call) {
+            return Ok(r);
+        }
+        self.evict(class, avoid, i, allow_read)
+            .ok_or(RegAllocError::OutOfRegisters {
+                inst: i as usize,
+                class,
+            })
+    }
+
+    /// Sequentialises `self.moves` into edits; cycles through the stack use
+    /// a free register outside `busy`, else the reserved cycle slot.
+    fn resolve_moves(&mut self, busy: PRegSet) {
+        let mut moves = core::mem::replace(&mut self.moves, BumpVec::new_in(self.bump));
+        let mut busy = busy.union(self.occupied);
+        for m in moves.iter() {
+            for loc in [m.from, m.to] {
+                if let Allocation::Reg(r) = loc {
+                    busy.insert(r);
+                }
+            }
+        }
+        let free = self.env.allocatable.minus(self.env.scratch).minus(busy);
+        let next_slot = if self.cycle_slot == NONE {
+            self.slot_owner.len() as u32
+        } else {
+            self.cycle_slot
+        };
+        let mut used_slot = false;
+        let mut temp = |class: RegClass| match free.of_class(class).iter().next() {
+            Some(r) => Allocation::Reg(r),
+            None => {
+                used_slot = true;
+                Allocation::Stack(SpillSlot(next_slot))
+            }
+        };
+        let first_edit = self.out.edits.len();
+        let result = parallel_move::resolve(&mut moves, &mut temp, &mut self.out.edits);
+        debug_assert!(
+            result.is_ok(),
+            "allocator built a bad parallel move: {result:?}"
+        );
+        if used_slot && self.cycle_slot == NONE {
+            self.slot_owner.push(RESERVED);
+            self.cycle_slot = next_slot;
+        }
+        for e in self.out.edits[first_edit..].iter() {
+            if let Edit::Move {
+                to: Allocation::Reg(r),
+                ..
+            } = e
+                && self.env.callee_saved.contains(*r)
+            {
+                self.out.callee_saved_used.insert(*r);
+            }
+        }
+        self.moves = moves;
+    }
+
+    // ---- instructions ----------------------------------------------------
+
+    fn op(&mut self, inst: usize) -> Result<(), RegAllocError> {
+        let func = self.func;
+        let i = inst as u32;
+        let info = func.inst_info(inst);
+        let ops = func.operands(inst);
+        let exits = func.exit_args(inst);
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            self.stamp[op.vreg.0 as usize] = i + 1;
+        }
+        for &e in exits {
+            self.exit_stamp[e.0 as usize] = i + 1;
+        }
+        let mut fixed_uses = PRegSet::EMPTY;
+        let mut fixed_defs = PRegSet::EMPTY;
+        for op in ops {
+            if let Constraint::Fixed(p) = op.constraint {
+                match op.kind {
+                    OperandKind::Use => fixed_uses.insert(p),
+                    OperandKind::Def => fixed_defs.insert(p),
+                }
+            }
+        }
+        let clobbered = info.clobbers.union(fixed_defs);
+
+        // Flags: the live flags value must not be clobbered before its last use.
+        if self.flags_vreg != NONE {
+            let f = self.flags_vreg;
+            let defines_flags = ops
+                .iter()
+                .any(|o| o.kind == OperandKind::Def && o.constraint == Constraint::Flags);
+            if (info.clobbers_flags || defines_flags) && self.live.next_use_after(f, i) != NONE {
+                return Err(RegAllocError::BadFlags {
+                    inst,
+                    vreg: VReg(f),
+                    reason: "clobbered before its last use",
+                });
+            }
+        }
+
+        // (1) Relocations and fixed-use copies, as one parallel move.
+        self.plan.clear();
+        self.moves.clear();
+        let mut taken = PRegSet::EMPTY;
+        for r in self.occupied.iter() {
+            let w = self.owner[r.index()];
+            let survives = self.survives(w, i);
+            let wanted_by_other = fixed_uses.contains(r)
+                && ops.iter().any(|o| {
+                    o.constraint == Constraint::Fixed(r)
+                        && o.kind == OperandKind::Use
+                        && o.vreg.0 != w
+                });
+            let own_fixed = ops.iter().find_map(|o| match o.constraint {
+                Constraint::Fixed(p)
+                    if o.kind == OperandKind::Use
+                        && o.vreg.0 == w
+                        && p != r
+                        && !(survives && clobbered.contains(p)) =>
+                {
+                    Some(p)
+                }
+                _ => None,
+            });
+            // A value read only through fixed registers moves there rather
+            // than being copied, so it does not hold two registers.
+            let only_fixed_reads = ops.iter().all(|o| {
+                o.vreg.0 != w
+                    || o.kind != OperandKind::Use
+                    || matches!(o.constraint, Constraint::Fixed(_))
+            });
+            let self_fixed = own_fixed.is_some() && only_fixed_reads && !fixed_uses.contains(r);
+            if !(wanted_by_other || self_fixed || survives && clobbered.contains(r)) {
+                continue;
+            }
+            let to = if let Some(p) = own_fixed {
+                taken.insert(p);
+                Some(Allocation::Reg(p))
+            } else if self.slot[w as usize] != NONE || self.remat[w as usize] {
+                None
+            } else {
+                let mut avoid = self.occupied.union(taken).union(fixed_uses);
+                if survives {
+                    avoid = avoid.union(clobbered);
+                }
+                let across = survives && !info.clobbers.is_empty();
+                match self.pick_free(r.class, avoid, None, across) {
+                    Some(q) => {
+                        taken.insert(q);
+                        Some(Allocation::Reg(q))
+                    }
+                    None => Some(Allocation::Stack(SpillSlot(self.new_slot(w)))),
+                }
+            };
+            if let Some(to) = to {
+                self.moves.push(ParallelMove {
+                    from: Allocation::Reg(r),
+                    to,
+                    class: r.class,
+                });
+            }
+            self.plan.push(Relocation {
+                vreg: w,
+                from: r,
+                to,
+            });
+        }
+        // Fixed-use copies (temporaries for this instruction only).
+        let mut temp_copies = PRegSet::EMPTY;
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            let Constraint::Fixed(p) = op.constraint else {
+                continue;
+            };
+            let v = op.vreg.0;
+            let moved_there = self
+                .plan
+                .iter()
+                .any(|m| m.vreg == v && m.to == Some(Allocation::Reg(p)));
+            let stays = self.owner[p.index()] == v && !self.plan.iter().any(|m| m.from == p);
+            if moved_there || stays || temp_copies.contains(p) {
+                continue;
+            }
+            if self.owner[p.index()] != v {
+                let from = self.location(v);
+                self.moves.push(ParallelMove {
+                    from,
+                    to: Allocation::Reg(p),
+                    class: p.class,
+                });
+            }
+            temp_copies.insert(p);
+        }
+        self.resolve_moves(taken.union(fixed_uses));
+        for k in 0..self.plan.len() {
+            let m = self.plan[k];
+            self.release_reg(m.from);
+            self.home[m.vreg as usize] = NOREG;
+        }
+        for k in 0..self.plan.len() {
+            let m = self.plan[k];
+            if let Some(Allocation::Reg(q)) = m.to {
+                self.set_home(m.vreg, q);
+            }
+        }
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            if let Constraint::Fixed(p) = op.constraint
+                && temp_copies.contains(p)
+            {
+                self.take_reg(op.vreg.0, p);
+                self.temps.insert(p);
+            }
+        }
+
+        // (2) Reuse defs, then the other uses.
+        self.op_allocs.clear();
+        self.op_allocs
+            .extend(core::iter::repeat_n(Allocation::Flags, ops.len()));
+        let mut def_reserved = PRegSet::EMPTY;
+        for (d, op) in ops.iter().enumerate() {
+            let Constraint::Reuse(k) = op.constraint else {
+                continue;
+            };
+            let k = k as usize;
+            let v = ops[k].vreg.0;
+            let class = self.class(v);
+            let in_place = match self.home_reg(v) {
+                Some(h)
+                    if !self.survives(v, i)
+                        && !def_reserved.contains(h)
+                        && !fixed_defs.contains(h) =>
+                {
+                    Some(h)
+                }
+                _ => None,
+            };
+            let q = match in_place {
+                Some(h) => h,
+                None => {
+                    let avoid = def_reserved.union(fixed_defs).union(fixed_uses);
+                    let hint = self.def_hint(op.vreg.0);
+                    let across = self.live.crosses_call(op.vreg.0, i);
+                    let q = self.get_reg(class, avoid, hint, across, i, false)?;
+                    let from = self.location(v);
+                    self.edit(from, Allocation::Reg(q), class);
+                    self.take_reg(v, q);
+                    self.temps.insert(q);
+                    q
+                }
+            };
+            def_reserved.insert(q);
+            self.op_allocs[k] = Allocation::Reg(q);
+            self.op_allocs[d] = Allocation::Reg(q);
+        }
+        for (j, op) in ops.iter().enumerate() {
+            if op.kind != OperandKind::Use || self.op_allocs[j] != Allocation::Flags {
+                continue;
+            }
+            let v = op.vreg.0;
+            self.op_allocs[j] = match op.constraint {
+                Constraint::Fixed(p) => Allocation::Reg(p),
+                Constraint::Flags => {
+                    if self.flags_vreg != v {
+                        return Err(RegAllocError::BadFlags {
+                            inst,
+                            vreg: op.vreg,
+                            reason: "not in the flags here",
+                        });
+                    }
+                    Allocation::Flags
+                }
+                Constraint::RegOrStack
+                    if self.home_reg(v).is_none() && self.slot[v as usize] != NONE =>
+                {
+                    Allocation::Stack(SpillSlot(self.slot[v as usize]))
+                }
+                _ => match self.home_reg(v) {
+                    Some(h) => Allocation::Reg(h),
+                    None => {
+                        let survives = self.survives(v, i);
+                        let mut avoid = def_reserved.union(fixed_uses);
+                        if survives {
+                            avoid = avoid.union(clobbered);
+                        }
+                        let class = self.class(v);
+                        let across = survives && self.live.crosses_call(v, i);
+                        let hint = self.live.fixed_hint(v);
+                        let q = self.get_reg(class, avoid, hint, across, i, false)?;
+                        let from = self.location(v);
+                        self.edit(from, Allocation::Reg(q), class);
+                        self.set_home(v, q);
+                        Allocation::Reg(q)
+                    }
+                },
+            };
+        }
+
+        // (4) Free temporaries and values whose last read is here.
+        for r in self.temps.iter() {
+            self.release_reg(r);
+        }
+        // Their slots stay reserved until the defs are placed: a spill store
+        // for a def-time eviction runs before the instruction, and must not
+        // overwrite a slot the instruction still reads.
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            if !self.survives(op.vreg.0, i) {
+                self.clear_home(op.vreg.0);
+                if self.flags_vreg == op.vreg.0 {
+                    self.flags_vreg = NONE;
+                }
+            }
+        }
+
+        // (5) Defs.
+        let mut assigned = def_reserved.union(fixed_defs);
+        for (d, op) in ops.iter().enumerate() {
+            if op.kind != OperandKind::Def {
+                continue;
+            }
+            let v = op.vreg.0;
+            let class = self.class(v);
+            let alloc = match op.constraint {
+                Constraint::Fixed(p) => {
+                    if self.occupied.contains(p) {
+                        return Err(RegAllocError::FixedConflict { inst, reg: p });
+                    }
+                    self.set_home(v, p);
+                    Allocation::Reg(p)
+                }
+                Constraint::Reuse(_) => {
+                    let Allocation::Reg(q) = self.op_allocs[d] else {
+                        continue;
+                    };
+                    self.set_home(v, q);
+                    Allocation::Reg(q)
+                }
+                Constraint::Flags => {
+                    self.flags_vreg = v;
+                    Allocation::Flags
+                }
+                Constraint::RegOrStack | Constraint::Reg => {
+                    let hint = self.def_hint(v);
+                    let across = self.live.crosses_call(v, i);
+                    let reg = match self.pick_free(class, assigned, hint, across) {
+                        Some(r) => Some(r),
+                        None if op.constraint == Constraint::RegOrStack => None,
+                        None => Some(
+                            self.evict(class, assigned, i, true)
+                                .ok_or(RegAllocError::OutOfRegisters { inst, class })?,
+                        ),
+                    };
+                    match reg {
+                        Some(r) => {
+                            self.set_home(v, r);
+                            Allocation::Reg(r)
+                        }
+                        None => Allocation::Stack(SpillSlot(self.new_slot(v))),
+                    }
+                }
+            };
+            if let Allocation::Reg(r) = alloc {
+                assigned.insert(r);
+            }
+            self.op_allocs[d] = alloc;
+        }
+        // (6) Fail-args and the safepoint map: where survivors are after the
+        // instruction (a def-time eviction stored them before it).
+        for &e in exits {
+            let loc = self.location(e.0);
+            self.out.exits.push(loc);
+        }
+        if info.safepoint {
+            for r in self.occupied.minus(self.temps).iter() {
+                let w = self.owner[r.index()];
+                let defined_here = ops
+                    .iter()
+                    .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w);
+                if func.vreg_info(VReg(w)).is_ref && !defined_here && self.survives(w, i) {
+                    self.out.refs.push((VReg(w), Allocation::Reg(r)));
+                }
+            }
+            for s in 0..self.slot_owner.len() {
+                let w = self.slot_owner[s];
+                if w < RESERVED && func.vreg_info(VReg(w)).is_ref && self.survives(w, i) {
+                    self.out
+                        .refs
+                        .push((VReg(w), Allocation::Stack(SpillSlot(s as u32))));
+                }
+            }
+        }
+
+        for op in ops {
+            if self.live.next_use_after(op.vreg.0, i) == NONE {
+                self.free_value(op.vreg.0);
+            }
+        }
+        for &e in exits {
+            if self.live.next_use_after(e.0, i) == NONE {
+                self.free_value(e.0);
+            }
+        }
+        self.out.allocs.extend(self.op_allocs.iter().copied());
+        Ok(())
+    }
+
+    /// Preferred register for a new def: the label location of the jump arg
+    /// it becomes, else the fixed register it is next used in.
+    fn def_hint(&self, v: u32) -> Option<PReg> {
+        let k = self.live.jump_index[v as usize];
+        if k != NONE
+            && let Some(Allocation::Reg(r)) = self.out.label_locs.get(k as usize)
+        {
+            return Some(*r);
+        }
+        self.live.fixed_hint(v)
+    }
+
+    fn label(&mut self, inst: usize) -> Result<(), RegAllocError> {
+        let i = inst as u32;
+        if self.flags_vreg != NONE && self.live.next_use_after(self.flags_vreg, i) != NONE {
+            return Err(RegAllocError::BadFlags {
+                inst,
+                vreg: VReg(self.flags_vreg),
+                reason: "live across the loop header",
+            });
+        }
+        let args = self.func.branch_args(inst);
+        for &a in args {
+            self.stamp[a.0 as usize] = i + 1;
+        }
+        for &a in args {
+            let v = a.0;
+            let loc = if let Some(r) = self.home_reg(v) {
+                self.free_slot(v);
+                Allocation::Reg(r)
+            } else if self.slot[v as usize] != NONE {
+                Allocation::Stack(SpillSlot(self.slot[v as usize]))
+            } else {
+                // A constant becomes a loop variable: it needs a real home.
+                let class = self.class(v);
+                let to = match self.pick_free(class, PRegSet::EMPTY, None, false) {
+                    Some(r) => {
+                        self.set_home(v, r);
+                        Allocation::Reg(r)
+                    }
+                    None => Allocation::Stack(SpillSlot(self.new_slot(v))),
+                };
+                self.edit(Allocation::Const(a), to, class);
+                to
+            };
+            self.remat[v as usize] = false;
+            self.out.label_locs.push(loc);
+        }
+        // Constants are rematerialised inside the loop, never carried.
+        for r in self.occupied.iter() {
+            let w = self.owner[r.index()];
+            if self.remat[w as usize] {
+                self.clear_home(w);
+            }
+        }
+        for r in self.occupied.iter() {
+            self.label_state
+                .push((self.owner[r.index()], Allocation::Reg(r)));
+        }
+        for s in 0..self.slot_owner.len() {
+            let w = self.slot_owner[s];
+            if w < RESERVED {
+                self.label_state
+                    .push((w, Allocation::Stack(SpillSlot(s as u32))));
+            }
+        }
+        for &a in args {
+            if self.live.next_use_after(a.0, i) == NONE {
+                self.free_value(a.0);
+            }
+        }
+        Ok(())
+    }
+
+    fn jump(&mut self, inst: usize) -> Result<(), RegAllocError> {
+        self.moves.clear();
+        let args = self.func.branch_args(inst);
+        for (k, &a) in args.iter().enumerate() {
+            let from = self.location(a.0);
+            let to = self.out.label_locs[k];
+            self.moves.push(ParallelMove {
+                from,
+                to,
+                class: self.class(a.0),
+            });
+        }
+        for k in 0..self.label_state.len() {
+            let (w, to) = self.label_state[k];
+            if !self.live.is_label_arg[w as usize] {
+                let from = self.location(w);
+                self.moves.push(ParallelMove {
+                    from,
+                    to,
+                    class: self.class(w),
+                });
+            }
+        }
+        // Label locations are the only registers written; everything read is occupied.
+        self.resolve_moves(PRegSet::EMPTY);
+        Ok(())
+    }
+}

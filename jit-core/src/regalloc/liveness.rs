@@ -1,0 +1,330 @@
+//! The pre-pass: validates the program and computes, per vreg, its def
+//! position, its sorted use positions (the next-use information that drives
+//! Belady eviction), register hints, and the loop extension of values live
+//! around the back edge.
+
+use super::env::RegEnv;
+use super::error::RegAllocError;
+use super::types::{Constraint, Function, InstKind, OperandKind, PReg, VReg};
+use bumpalo::Bump;
+use bumpalo::collections::Vec as BumpVec;
+
+pub(super) const NONE: u32 = u32::MAX;
+
+/// Facts computed before the forward pass.
+pub(super) struct Liveness<'b> {
+    /// Use positions of vreg `v`: `uses[use_start[v]..use_start[v + 1]]`, ascending.
+    uses: BumpVec<'b, u32>,
+    use_start: BumpVec<'b, u32>,
+    /// Per vreg: index into `uses` of the first use not yet passed.
+    cursor: BumpVec<'b, u32>,
+    /// Per vreg: first fixed-register use, as `PReg::index` (0xFF: none).
+    pub fixed_hint: BumpVec<'b, u8>,
+    /// Per vreg: index among the jump args (NONE: not a jump arg).
+    pub jump_index: BumpVec<'b, u32>,
+    /// Per vreg: is a label arg.
+    pub is_label_arg: BumpVec<'b, bool>,
+    /// Number of clobbering instructions before each instruction.
+    clobber_prefix: BumpVec<'b, u32>,
+}
+
+impl<'b> Liveness<'b> {
+    pub(super) fn compute<F: Function + ?Sized>(
+        func: &F,
+        env: &RegEnv,
+        bump: &'b Bump,
+    ) -> Result<Liveness<'b>, RegAllocError> {
+        let n = func.num_insts();
+        let nv = func.num_vregs();
+        let mut def_pos = BumpVec::from_iter_in(core::iter::repeat_n(NONE, nv), bump);
+        let mut last_use = BumpVec::from_iter_in(core::iter::repeat_n(NONE, nv), bump);
+        let mut count = BumpVec::from_iter_in(core::iter::repeat_n(0u32, nv + 1), bump);
+        let mut fixed_hint = BumpVec::from_iter_in(core::iter::repeat_n(0xFFu8, nv), bump);
+        let mut jump_index = BumpVec::from_iter_in(core::iter::repeat_n(NONE, nv), bump);
+        let mut is_label_arg = BumpVec::from_iter_in(core::iter::repeat_n(false, nv), bump);
+        let mut is_flags = BumpVec::from_iter_in(core::iter::repeat_n(false, nv), bump);
+        let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
+        let (mut label, mut jump) = (NONE, NONE);
+        let mut clobbers = 0u32;
+
+        let check = |inst: usize, v: VReg| {
+            if v.0 as usize >= nv {
+                Err(RegAllocError::VRegOutOfRange { inst, vreg: v })
+            } else {
+                Ok(v.0 as usize)
+            }
+        };
+        let used = |inst: usize, v: usize, def_pos: &[u32]| {
+            if def_pos[v] == NONE && !func.vreg_info(VReg(v as u32)).is_const {
+                Err(RegAllocError::UseBeforeDef {
+                    inst,
+                    vreg: VReg(v as u32),
+                })
+            } else {
+                Ok(())
+            }
+        };
+
+        for i in 0..n {
+            clobber_prefix.push(clobbers);
+            let info = func.inst_info(i);
+            if !info.clobbers.is_empty() {
+                clobbers += 1;
+            }
+            if jump != NONE {
+                return Err(RegAllocError::BadLoop {
+                    inst: i,
+                    reason: "instruction after the jump",
+                });
+            }
+            let ops = func.operands(i);
+            let branch = func.branch_args(i);
+            match info.kind {
+                InstKind::Op if !branch.is_empty() => {
+                    return Err(RegAllocError::BadLoop {
+                        inst: i,
+                        reason: "branch args on an op",
+                    });
+                }
+                InstKind::Label | InstKind::Jump if !ops.is_empty() => {
+                    return Err(RegAllocError::BadLoop {
+                        inst: i,
+                        reason: "operands on a label or jump",
+                    });
+                }
+                InstKind::Label if label != NONE => {
+                    return Err(RegAllocError::BadLoop {
+                        inst: i,
+                        reason: "second label",
+                    });
+                }
+                InstKind::Jump if label == NONE => {
+                    return Err(RegAllocError::BadLoop {
+                        inst: i,
+                        reason: "jump without label",
+                    });
+                }
+                _ => {}
+            }
+            // Uses.
+            for (k, op) in ops.iter().enumerate() {
+                let v = check(i, op.vreg)?;
+                let vi = func.vreg_info(op.vreg);
+                match (op.kind, op.constraint) {
+                    (OperandKind::Use, Constraint::Reuse(_)) => {
+                        return Err(RegAllocError::BadReuse {
+                            inst: i,
+                            operand: k,
+                        });
+                    }
+                    (_, Constraint::Fixed(p)) => {
+                        if p.class != vi.class {
+                            return Err(RegAllocError::ClassMismatch {
+                                inst: i,
+                                vreg: op.vreg,
+                            });
+                        }
+                        if !env.is_allocatable(p) {
+                            return Err(RegAllocError::FixedNotAllocatable { inst: i, reg: p });
+                        }
+                        let clash = ops[..k].iter().any(|o| {
+                            o.kind == op.kind
+                                && o.constraint == op.constraint
+                                && (o.vreg != op.vreg || op.kind == OperandKind::Def)
+                        });
+                        if clash {
+                            return Err(RegAllocError::FixedConflict { inst: i, reg: p });
+                        }
+                    }
+                    (OperandKind::Def, Constraint::Reuse(r)) => {
+                        let ok = ops.get(r as usize).is_some_and(|u| {
+                            u.kind == OperandKind::Use
+                                && matches!(u.constraint, Constraint::Reg | Constraint::RegOrStack)
+                                && func.vreg_info(u.vreg).class == vi.class
+                        });
+                        let twice = ops[..k]
+                            .iter()
+                            .any(|o| o.constraint == op.constraint && o.kind == OperandKind::Def);
+                        if !ok || twice {
+                            return Err(RegAllocError::BadReuse {
+                                inst: i,
+                                operand: k,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                if op.kind != OperandKind::Use {
+                    continue;
+                }
+                used(i, v, &def_pos)?;
+                if is_flags[v] != (op.constraint == Constraint::Flags) {
+                    return Err(RegAllocError::BadFlags {
+                        inst: i,
+                        vreg: op.vreg,
+                        reason: "flags value used as a register or vice versa",
+                    });
+                }
+                if let Constraint::Fixed(p) = op.constraint
+                    && fixed_hint[v] == 0xFF
+                {
+                    fixed_hint[v] = p.index() as u8;
+                }
+                count[v] += 1;
+                last_use[v] = i as u32;
+            }
+            for &a in func.exit_args(i).iter().chain(branch) {
+                let v = check(i, a)?;
+                used(i, v, &def_pos)?;
+                if is_flags[v] {
+                    return Err(RegAllocError::BadFlags {
+                        inst: i,
+                        vreg: a,
+                        reason: "in fail-args or branch args",
+                    });
+                }
+                count[v] += 1;
+                last_use[v] = i as u32;
+            }
+            match info.kind {
+                InstKind::Label => {
+                    label = i as u32;
+                    for &a in branch {
+                        if is_label_arg[a.0 as usize] {
+                            return Err(RegAllocError::BadLoop {
+                                inst: i,
+                                reason: "label arg listed twice",
+                            });
+                        }
+                        is_label_arg[a.0 as usize] = true;
+                    }
+                }
+                InstKind::Jump => {
+                    jump = i as u32;
+                    let label_args = func.branch_args(label as usize);
+                    if label_args.len() != branch.len() {
+                        return Err(RegAllocError::BadLoop {
+                            inst: i,
+                            reason: "jump and label arity differ",
+                        });
+                    }
+                    for (k, (&a, &l)) in branch.iter().zip(label_args).enumerate() {
+                        if func.vreg_info(a).class != func.vreg_info(l).class {
+                            return Err(RegAllocError::ClassMismatch { inst: i, vreg: a });
+                        }
+                        if jump_index[a.0 as usize] == NONE {
+                            jump_index[a.0 as usize] = k as u32;
+                        }
+                    }
+                }
+                InstKind::Op => {}
+            }
+            // Defs.
+            for op in ops.iter().filter(|o| o.kind == OperandKind::Def) {
+                let v = op.vreg.0 as usize;
+                if def_pos[v] != NONE || func.vreg_info(op.vreg).is_const {
+                    return Err(RegAllocError::BadDef {
+                        inst: i,
+                        vreg: op.vreg,
+                    });
+                }
+                def_pos[v] = i as u32;
+                is_flags[v] = op.constraint == Constraint::Flags;
+            }
+        }
+        clobber_prefix.push(clobbers);
+        if label != NONE && jump == NONE {
+            return Err(RegAllocError::BadLoop {
+                inst: label as usize,
+                reason: "label without jump",
+            });
+        }
+
+        // Values defined before the label and read inside the loop stay
+        // live until the jump (a pseudo-use there), so they survive the
+        // back edge; label args are redefined by the jump instead.
+        let live_through = |v: usize| {
+            label != NONE
+                && def_pos[v] != NONE
+                && def_pos[v] < label
+                && !is_label_arg[v]
+                && last_use[v] != NONE
+                && last_use[v] > label
+                && last_use[v] < jump
+        };
+        let mut use_start = BumpVec::with_capacity_in(nv + 1, bump);
+        let mut total = 0u32;
+        for v in 0..nv {
+            use_start.push(total);
+            total += count[v] + u32::from(live_through(v));
+        }
+        use_start.push(total);
+        let mut uses = BumpVec::from_iter_in(core::iter::repeat_n(0u32, total as usize), bump);
+        for (v, c) in count.iter_mut().enumerate().take(nv) {
+            *c = use_start[v];
+        }
+        let mut record = |v: VReg, i: usize| {
+            let v = v.0 as usize;
+            uses[count[v] as usize] = i as u32;
+            count[v] += 1;
+        };
+        for i in 0..n {
+            for op in func
+                .operands(i)
+                .iter()
+                .filter(|o| o.kind == OperandKind::Use)
+            {
+                record(op.vreg, i);
+            }
+            for &a in func.exit_args(i).iter().chain(func.branch_args(i)) {
+                record(a, i);
+            }
+        }
+        for v in 0..nv {
+            if live_through(v) {
+                record(VReg(v as u32), jump as usize);
+            }
+        }
+        let cursor = BumpVec::from_iter_in(use_start.iter().copied().take(nv), bump);
+        Ok(Liveness {
+            uses,
+            use_start,
+            cursor,
+            fixed_hint,
+            jump_index,
+            is_label_arg,
+            clobber_prefix,
+        })
+    }
+
+    /// The first use of `v` strictly after instruction `inst` (NONE if
+    /// dead after it). Queries must not go backwards in `inst`.
+    pub(super) fn next_use_after(&mut self, v: u32, inst: u32) -> u32 {
+        let v = v as usize;
+        let end = self.use_start[v + 1];
+        let mut c = self.cursor[v];
+        while c < end && self.uses[c as usize] <= inst {
+            c += 1;
+        }
+        self.cursor[v] = c;
+        if c < end { self.uses[c as usize] } else { NONE }
+    }
+
+    /// Whether a call (a clobbering instruction) lies strictly between
+    /// `inst` and the last use of `v`.
+    pub(super) fn crosses_call(&self, v: u32, inst: u32) -> bool {
+        let (s, e) = (self.use_start[v as usize], self.use_start[v as usize + 1]);
+        if s == e {
+            return false;
+        }
+        let last = self.uses[e as usize - 1] as usize;
+        last > inst as usize + 1
+            && self.clobber_prefix[last] > self.clobber_prefix[inst as usize + 1]
+    }
+
+    /// The fixed register `v` is next wanted in, if any.
+    pub(super) fn fixed_hint(&self, v: u32) -> Option<PReg> {
+        let h = self.fixed_hint[v as usize];
+        (h != 0xFF).then(|| PReg::from_index(h as usize))
+    }
+}

@@ -1,0 +1,167 @@
+//! Parallel move resolution: turn a set of simultaneous moves into a
+//! sequence of ordinary moves and swaps that has the same effect.
+//!
+//! Used for loop back edges (jump args into label locations) and for the
+//! relocations and fixed-register copies before an instruction (call
+//! arguments). Moves whose destination is not read by another pending move
+//! go first; what remains are disjoint cycles. A cycle of registers is
+//! rotated with swaps (`xchg` for GPRs, three `xorps` for XMMs, neither
+//! touches the flags); a cycle through the stack goes through a temporary
+//! location the caller supplies (a free register, or a frame slot).
+
+use super::types::{Allocation, PReg, RegClass};
+use bumpalo::collections::Vec as BumpVec;
+
+/// One sequential step of a resolved parallel move, also the allocator's
+/// edit type: inserted before an instruction, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// Copy a value of `class` from `from` to `to`. `from` may be `Const`
+    /// (materialise with `mov`); `to` is a register or slot. Stack-to-stack
+    /// and constant-to-stack moves are emitted as is: the client lowers them
+    /// through its scratch register (or `push`/`pop` when it has none).
+    Move {
+        from: Allocation,
+        to: Allocation,
+        class: RegClass,
+    },
+    /// Exchange two registers of one class (`xchg` for GPRs; for XMMs three
+    /// `xorps`, which leave the flags alone).
+    Swap { a: PReg, b: PReg },
+}
+
+/// One of a set of simultaneous moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParallelMove {
+    /// Source location (register, slot or constant).
+    pub from: Allocation,
+    /// Destination (register or slot).
+    pub to: Allocation,
+    /// Class of the value moved.
+    pub class: RegClass,
+}
+
+/// Why a parallel move set was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParallelMoveError {
+    /// Two moves write the same location.
+    DuplicateDestination(Allocation),
+    /// A destination is a constant or the flags, or a source is the flags.
+    BadLocation(Allocation),
+}
+
+/// Sequentialises `moves` (consumed: the vector is left empty), appending
+/// the steps to `out`. `temp(class)` must return a location of that class
+/// that no move reads or writes; it is called only for cycles that pass
+/// through a stack slot.
+pub fn resolve(
+    moves: &mut BumpVec<'_, ParallelMove>,
+    temp: &mut dyn FnMut(RegClass) -> Allocation,
+    out: &mut BumpVec<'_, Edit>,
+) -> Result<(), ParallelMoveError> {
+    for (i, m) in moves.iter().enumerate() {
+        if !matches!(m.to, Allocation::Reg(_) | Allocation::Stack(_)) {
+            return Err(ParallelMoveError::BadLocation(m.to));
+        }
+        if m.from == Allocation::Flags {
+            return Err(ParallelMoveError::BadLocation(m.from));
+        }
+        if moves[..i].iter().any(|o| o.to == m.to) {
+            return Err(ParallelMoveError::DuplicateDestination(m.to));
+        }
+    }
+    moves.retain(|m| m.from != m.to);
+    while !moves.is_empty() {
+        let mut progressed = false;
+        let mut j = 0;
+        while j < moves.len() {
+            let dst = moves[j].to;
+            if moves.iter().any(|m| m.from == dst) {
+                j += 1;
+            } else {
+                let m = moves.swap_remove(j);
+                out.push(Edit::Move {
+                    from: m.from,
+                    to: m.to,
+                    class: m.class,
+                });
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break_cycle(moves, temp, out);
+        }
+    }
+    Ok(())
+}
+
+/// Every remaining destination is read by another remaining move, so the
+/// moves form disjoint cycles (each location read exactly once). Resolves
+/// the cycle through `moves[0]` and removes its moves.
+fn break_cycle(
+    moves: &mut BumpVec<'_, ParallelMove>,
+    temp: &mut dyn FnMut(RegClass) -> Allocation,
+    out: &mut BumpVec<'_, Edit>,
+) {
+    let class = moves[0].class;
+    let first = moves[0].from;
+    // Cycle locations in move order: first -> l1 -> l2 -> ... -> first.
+    let mut all_regs = true;
+    let mut len = 0;
+    let mut loc = first;
+    loop {
+        all_regs &= matches!(loc, Allocation::Reg(_));
+        len += 1;
+        let Some(next) = moves.iter().find(|m| m.from == loc) else {
+            break;
+        };
+        loc = next.to;
+        if loc == first {
+            break;
+        }
+    }
+    let nth = |moves: &BumpVec<'_, ParallelMove>, n: usize| {
+        let mut loc = first;
+        for _ in 0..n {
+            loc = moves.iter().find(|m| m.from == loc).map_or(loc, |m| m.to);
+        }
+        loc
+    };
+    if all_regs {
+        // Swap(l0, lk) for k = 1..len leaves l_{k} = old l_{k-1}, l0 = old l_{len-1}.
+        let Allocation::Reg(a) = first else { return };
+        for k in 1..len {
+            if let Allocation::Reg(b) = nth(moves, k) {
+                out.push(Edit::Swap { a, b });
+            }
+        }
+    } else {
+        let t = temp(class);
+        let last = nth(moves, len - 1);
+        out.push(Edit::Move {
+            from: last,
+            to: t,
+            class,
+        });
+        for k in (1..len).rev() {
+            out.push(Edit::Move {
+                from: nth(moves, k - 1),
+                to: nth(moves, k),
+                class,
+            });
+        }
+        out.push(Edit::Move {
+            from: t,
+            to: first,
+            class,
+        });
+    }
+    // Remove the cycle's moves: those whose source is on the cycle.
+    let mut loc = first;
+    for _ in 0..len {
+        if let Some(pos) = moves.iter().position(|m| m.from == loc) {
+            loc = moves[pos].to;
+            moves.swap_remove(pos);
+        }
+    }
+}
