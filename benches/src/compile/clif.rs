@@ -34,6 +34,8 @@ use jit_core::ir::{
 pub fn host_isa(opt_level: &str) -> Result<OwnedTargetIsa, Box<dyn Error>> {
     let mut flags = settings::builder();
     flags.set("opt_level", opt_level)?;
+    // Production JITs run without the IR verifier; it is a debugging aid.
+    flags.set("enable_verifier", "false")?;
     let isa = cranelift_native::builder()?.finish(settings::Flags::new(flags))?;
     Ok(isa)
 }
@@ -168,7 +170,11 @@ impl Translator {
                 }
                 Op::Conv(c, x) => Some(conv(&mut b, c, v(&self.vals, x))),
                 Op::RefCmp(o, x, y) => {
-                    let cc = if o == RefCmpOp::Eq { IntCC::Equal } else { IntCC::NotEqual };
+                    let cc = if o == RefCmpOp::Eq {
+                        IntCC::Equal
+                    } else {
+                        IntCC::NotEqual
+                    };
                     let c = b.ins().icmp(cc, v(&self.vals, x), v(&self.vals, y));
                     Some(b.ins().uextend(types::I64, c))
                 }
@@ -208,7 +214,8 @@ impl Translator {
                         Callee::Const(a) => b.ins().iconst(types::I64, a as i64),
                         Callee::Value(x) => v(&self.vals, x),
                     };
-                    let argv: Vec<CValue> = trace.args(args).iter().map(|&x| v(&self.vals, x)).collect();
+                    let argv: Vec<CValue> =
+                        trace.args(args).iter().map(|&x| v(&self.vals, x)).collect();
                     let call = b.ins().call_indirect(sref, f, &argv);
                     match trace.sig(sig).ret {
                         None => None,
@@ -232,7 +239,8 @@ impl Translator {
                         Callee::Const(a) => b.ins().iconst(types::I64, a as i64),
                         Callee::Value(x) => v(&self.vals, x),
                     };
-                    let argv: Vec<CValue> = trace.args(args).iter().map(|&x| v(&self.vals, x)).collect();
+                    let argv: Vec<CValue> =
+                        trace.args(args).iter().map(|&x| v(&self.vals, x)).collect();
                     b.ins().call_indirect(sref, f, &argv);
                     b.ins().jump(cont, &[]);
                     b.switch_to_block(cont);
@@ -261,10 +269,17 @@ impl Translator {
                             expected,
                         } => {
                             let w = b.ins().load(types::I64, mem, v(&self.vals, obj), offset);
-                            (b.ins().icmp(IntCC::Equal, w, v(&self.vals, expected)), false)
+                            (
+                                b.ins().icmp(IntCC::Equal, w, v(&self.vals, expected)),
+                                false,
+                            )
                         }
-                        GuardKind::NoOverflow => (ovf.unwrap_or_else(|| b.ins().iconst(types::I8, 0)), true),
-                        GuardKind::Overflow => (ovf.unwrap_or_else(|| b.ins().iconst(types::I8, 0)), false),
+                        GuardKind::NoOverflow => {
+                            (ovf.unwrap_or_else(|| b.ins().iconst(types::I8, 0)), true)
+                        }
+                        GuardKind::Overflow => {
+                            (ovf.unwrap_or_else(|| b.ins().iconst(types::I8, 0)), false)
+                        }
                         GuardKind::NotInvalidated { cell } => {
                             let p = b.ins().iconst(types::I64, cell as i64);
                             (b.ins().load(types::I64, mem, p, 0), true)
@@ -283,8 +298,11 @@ impl Translator {
                     for &x in trace.args(args) {
                         b.append_block_param(block, clif_type(trace.value_type(x)));
                     }
-                    let argv: Vec<BlockArg> =
-                        trace.args(args).iter().map(|&x| BlockArg::Value(v(&self.vals, x))).collect();
+                    let argv: Vec<BlockArg> = trace
+                        .args(args)
+                        .iter()
+                        .map(|&x| BlockArg::Value(v(&self.vals, x)))
+                        .collect();
                     b.ins().jump(block, &argv);
                     b.switch_to_block(block);
                     let params = trace.op_values(i);
@@ -295,8 +313,11 @@ impl Translator {
                     None
                 }
                 Op::Jump { label, args } => {
-                    let argv: Vec<BlockArg> =
-                        trace.args(args).iter().map(|&x| BlockArg::Value(v(&self.vals, x))).collect();
+                    let argv: Vec<BlockArg> = trace
+                        .args(args)
+                        .iter()
+                        .map(|&x| BlockArg::Value(v(&self.vals, x)))
+                        .collect();
                     b.ins().jump(self.labels[label.0 as usize], &argv);
                     None
                 }
@@ -329,33 +350,33 @@ impl Translator {
         b.seal_all_blocks();
         b.finalize(isa.frontend_config());
     }
-
 }
 
 /// The imported CLIF signature for trace signature `sig` (imported once per function).
 fn sig_ref(
-        sigs: &mut [Option<SigRef>],
-        b: &mut FunctionBuilder,
-        trace: &Trace,
-        sig: usize,
-        cc: cranelift_codegen::isa::CallConv,
-    ) -> SigRef {
-        if let Some(s) = sigs[sig] {
-            return s;
-        }
-        let ts = &trace.raw().sigs[sig];
-        let mut s = ir::Signature::new(cc);
-        s.params.extend(ts.args.iter().map(|&t| AbiParam::new(clif_type(t))));
-        if let Some(rt) = ts.ret {
-            let ty = match rt {
-                RetType::Float => types::F64,
-                _ => types::I64,
-            };
-            s.returns.push(AbiParam::new(ty));
-        }
-        let r = b.import_signature(s);
-        sigs[sig] = Some(r);
-        r
+    sigs: &mut [Option<SigRef>],
+    b: &mut FunctionBuilder,
+    trace: &Trace,
+    sig: usize,
+    cc: cranelift_codegen::isa::CallConv,
+) -> SigRef {
+    if let Some(s) = sigs[sig] {
+        return s;
+    }
+    let ts = &trace.raw().sigs[sig];
+    let mut s = ir::Signature::new(cc);
+    s.params
+        .extend(ts.args.iter().map(|&t| AbiParam::new(clif_type(t))));
+    if let Some(rt) = ts.ret {
+        let ty = match rt {
+            RetType::Float => types::F64,
+            _ => types::I64,
+        };
+        s.returns.push(AbiParam::new(ty));
+    }
+    let r = b.import_signature(s);
+    sigs[sig] = Some(r);
+    r
 }
 
 fn bool_to_int(b: &mut FunctionBuilder, c: CValue) -> CValue {
@@ -432,7 +453,7 @@ fn conv(b: &mut FunctionBuilder, c: ConvOp, x: CValue) -> CValue {
         ConvOp::FloatToInt => {
             let sat = b.ins().fcvt_to_sint_sat(types::I64, x);
             let nan = b.ins().fcmp(FloatCC::Unordered, x, x);
-            let limit = b.ins().f64const(9.223_372_036_854_775_808e18);
+            let limit = b.ins().f64const(9_223_372_036_854_775_808.0_f64);
             let big = b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, limit);
             let bad = b.ins().bor(nan, big);
             let min = b.ins().iconst(types::I64, i64::MIN);
@@ -484,7 +505,9 @@ pub fn compile_bytes(
     ctrl: &mut ControlPlane,
 ) -> Result<usize, Box<dyn Error>> {
     tr.translate(trace, isa, ctx);
-    let code = ctx.compile(&**isa, ctrl).map_err(|e| format!("cranelift: {:?}", e.inner))?;
+    let code = ctx
+        .compile(&**isa, ctrl)
+        .map_err(|e| format!("cranelift: {:?}", e.inner))?;
     Ok(code.code_buffer().len())
 }
 

@@ -75,6 +75,13 @@ pub mod callees {
     pub extern "C" fn half(x: f64) -> f64 {
         x * 0.5 + 1.0
     }
+
+    /// The one address of [`mix`] that traces embed and the interpreter's
+    /// handler recognises (Rust does not promise a function item has a
+    /// single address across codegen units; a static pointer does).
+    pub static MIX: extern "C" fn(i64, i64) -> i64 = mix;
+    /// The one address of [`half`] (see [`MIX`]).
+    pub static HALF: extern "C" fn(f64) -> f64 = half;
 }
 
 /// Routes interpreter calls to [`callees`] by address, so the interpreter
@@ -83,12 +90,17 @@ pub mod callees {
 pub struct Calls;
 
 impl CallHandler for Calls {
-    fn call(&mut self, target: usize, _: &Signature, args: &[Val]) -> Result<Option<Val>, CallRejected> {
+    fn call(
+        &mut self,
+        target: usize,
+        _: &Signature,
+        args: &[Val],
+    ) -> Result<Option<Val>, CallRejected> {
         match args {
-            [Val::Int(a), Val::Int(b)] if target == callees::mix as *const () as usize => {
+            [Val::Int(a), Val::Int(b)] if target == callees::MIX as usize => {
                 Ok(Some(Val::Int(callees::mix(*a, *b))))
             }
-            [Val::Float(x)] if target == callees::half as *const () as usize => {
+            [Val::Float(x)] if target == callees::HALF as usize => {
                 Ok(Some(Val::Float(callees::half(*x))))
             }
             _ => Err(CallRejected),
@@ -107,7 +119,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -116,7 +128,7 @@ impl Rng {
 
     /// Uniform in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 }
 
@@ -166,7 +178,13 @@ fn generate(ops: usize, seed: u64) -> Result<Trace, Box<dyn Error>> {
         IntBinOp::Sar,
         IntBinOp::Shr,
     ];
-    let int_cmps = [IntBinOp::Lt, IntBinOp::Le, IntBinOp::Eq, IntBinOp::Ne, IntBinOp::Ugt];
+    let int_cmps = [
+        IntBinOp::Lt,
+        IntBinOp::Le,
+        IntBinOp::Eq,
+        IntBinOp::Ne,
+        IntBinOp::Ugt,
+    ];
     let float_ops = [
         FloatBinOp::Add,
         FloatBinOp::Add,
@@ -188,23 +206,31 @@ fn generate(ops: usize, seed: u64) -> Result<Trace, Box<dyn Error>> {
             next_call += 45 + rng.below(10);
             if rng.below(3) == 0 {
                 let x = pick(&mut rng, &floats);
-                let r = b.call(Callee::Const(callees::half as *const () as usize), sig_half, &[x]);
+                let r = b.call(Callee::Const(callees::HALF as usize), sig_half, &[x]);
                 floats.extend(r);
             } else {
                 let (x, y) = (pick(&mut rng, &ints), pick(&mut rng, &ints));
-                let r = b.call(Callee::Const(callees::mix as *const () as usize), sig_mix, &[x, y]);
+                let r = b.call(Callee::Const(callees::MIX as usize), sig_mix, &[x, y]);
                 ints.extend(r);
             }
             continue;
         }
         let fail = |rng: &mut Rng, ints: &[Value], floats: &[Value]| {
-            [Some(pick(rng, ints)), None, Some(pick(rng, floats)), Some(pick(rng, ints))]
+            [
+                Some(pick(rng, ints)),
+                None,
+                Some(pick(rng, floats)),
+                Some(pick(rng, ints)),
+            ]
         };
         let roll = rng.below(100);
         len += if matches!(roll, 62..65 | 88..) { 2 } else { 1 };
         match roll {
             0..12 => {
-                let v = b.load(MemDesc::word(WordSize::W64), Addr::field(heap, int_slot(&mut rng)));
+                let v = b.load(
+                    MemDesc::word(WordSize::W64),
+                    Addr::field(heap, int_slot(&mut rng)),
+                );
                 ints.push(v);
             }
             12..15 => {
@@ -217,7 +243,11 @@ fn generate(ops: usize, seed: u64) -> Result<Trace, Box<dyn Error>> {
             }
             22..27 => {
                 let v = pick(&mut rng, &ints);
-                b.store(MemDesc::word(WordSize::W64), Addr::field(heap, int_slot(&mut rng)), v);
+                b.store(
+                    MemDesc::word(WordSize::W64),
+                    Addr::field(heap, int_slot(&mut rng)),
+                    v,
+                );
             }
             27..30 => {
                 let v = pick(&mut rng, &floats);
