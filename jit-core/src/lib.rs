@@ -5,6 +5,9 @@
 //!
 //! - [`x86`]: one encoder for both x86-32 and x86-64, driven by a table of
 //!   instruction forms; forms that do not exist in a mode are refused.
+//! - [`backend`]: lowers verified traces for x86-64 SysV, Win64 or x86-32
+//!   cdecl ([`backend::Compiler`]), places them in executable memory and
+//!   runs them ([`backend::CompiledTrace`]), reporting which exit was taken.
 //! - [`memory`]: the [`memory::ExecutableMemory`] trait that platform crates
 //!   (`os-glue`) implement, and W^X helpers on top of it.
 //!

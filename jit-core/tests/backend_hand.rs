@@ -409,3 +409,60 @@ fn stack_passed_arguments_arrive_in_order() {
         }
     );
 }
+
+#[test]
+fn guard_jumps_are_patchable_rel32_sites_that_can_be_redirected() {
+    for op in [FloatCmpOp::Lt, FloatCmpOp::Ne] {
+        let mut t = TraceBuilder::new(W);
+        let (x, y) = (t.input(Type::Float), t.input(Type::Int));
+        let c = t.float_cmp(op, x, x);
+        // Guard 0 (id 10) fails for NaN (`x < x` is false; `x != x` is true).
+        if op == FloatCmpOp::Lt {
+            t.guard_true(c, 10, &[Some(x)]);
+        } else {
+            t.guard_false(c, 10, &[Some(x)]);
+        }
+        let zero = t.const_int(0);
+        let z = t.int_bin(IntBinOp::Eq, y, zero);
+        t.guard_false(z, 20, &[Some(y), None]);
+        t.finish(&[y], 0);
+        let t = t.build().unwrap();
+        let bump = Bump::new();
+        let mut c = Compiler::new(Target::SysV64)
+            .compile(&t, UnixMemory::new(), &bump)
+            .unwrap();
+        let inputs = [Val::Float(f64::NAN), Val::Int(5)];
+        let run = |c: &jit_core::backend::CompiledTrace<UnixMemory>| {
+            // SAFETY: the trace touches no memory and calls nothing.
+            unsafe { c.execute(&inputs) }.unwrap()
+        };
+        assert!(matches!(run(&c), Exit::GuardFailed { id: 10, .. }));
+        let sites = c.exit_sites(0).to_vec();
+        assert_eq!(sites.len(), if op == FloatCmpOp::Ne { 2 } else { 1 });
+        // Each site is the rel32 field of a `jcc` (0F 8x) aimed at the stub.
+        let stub = c.stub_address(0).unwrap();
+        for &s in &sites {
+            let code = c.code();
+            assert_eq!(code[s as usize - 2], 0x0F);
+            let rel = i32::from_le_bytes(code[s as usize..s as usize + 4].try_into().unwrap());
+            assert_eq!(
+                c.entry_address() as i64 + s as i64 + 4 + rel as i64,
+                stub as i64
+            );
+        }
+        // Redirect guard 10 to guard 20's stub: it now reports exit 20.
+        let other = c.stub_address(1).unwrap();
+        c.redirect_exit(0, other).unwrap();
+        assert!(
+            run(&c).same(&Exit::GuardFailed {
+                id: 20,
+                values: vec![Some(Val::Int(5)), None]
+            }),
+            "{:?}",
+            run(&c)
+        );
+        c.redirect_exit(0, stub).unwrap();
+        assert!(matches!(run(&c), Exit::GuardFailed { id: 10, .. }));
+        assert!(c.redirect_exit(2, stub).is_err(), "finishes are not guards");
+    }
+}

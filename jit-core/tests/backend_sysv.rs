@@ -10,7 +10,7 @@ use jit_core::ir::WordSize;
 use jit_core::ir::testgen::GenConfig;
 
 /// Traces per run (release builds run more).
-const TRACES: u64 = if cfg!(debug_assertions) { 400 } else { 3000 };
+const TRACES: u64 = if cfg!(debug_assertions) { 1500 } else { 20_000 };
 
 #[test]
 fn random_traces_match_the_interpreter_sysv() {

@@ -11,7 +11,7 @@ use jit_core::ir::testgen::{self as tg, GenConfig, TestFunctions};
 use jit_core::ir::{Callee, RetType, Signature, TraceBuilder, Type, Val, WordSize};
 
 /// Traces per run (release builds run more).
-const TRACES: u64 = if cfg!(debug_assertions) { 300 } else { 2000 };
+const TRACES: u64 = if cfg!(debug_assertions) { 1000 } else { 10_000 };
 
 // `extern "win64"` wrappers of the generator's (SysV) test functions.
 extern "win64" fn w0(a: i64, b: i64) -> i64 {

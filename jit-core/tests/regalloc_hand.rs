@@ -373,7 +373,7 @@ fn malformed_programs_are_refused_with_typed_errors() {
     let [a, x] = [f.vreg(RegClass::Gpr), f.vreg(RegClass::Xmm)];
     f.op(vec![def_reg(a)]);
     f.op(vec![use_reg(a), Operand::def(x, Constraint::Reuse(0))]);
-    assert!(matches!(refuse(&f), RegAllocError::BadReuse { .. }));
+    assert!(matches!(refuse(&f), RegAllocError::BadConstraint { .. }));
 
     let mut f = TestFunc::default();
     let [a, x] = [f.vreg(RegClass::Gpr), f.vreg(RegClass::Xmm)];
@@ -400,4 +400,89 @@ fn malformed_programs_are_refused_with_typed_errors() {
     let mut f = TestFunc::default();
     f.op(vec![use_reg(jit_core::regalloc::VReg(7))]);
     assert!(matches!(refuse(&f), RegAllocError::VRegOutOfRange { .. }));
+}
+
+#[test]
+fn call_arguments_are_computed_in_their_argument_registers() {
+    let env = RegEnv::x86_64_sysv();
+    let mut f = TestFunc::default();
+    let [a, b, r] = [0; 3].map(|_| f.vreg(RegClass::Gpr));
+    f.op(vec![def_reg(a), def_reg(b)]);
+    let call = InstInfo {
+        clobbers: env.caller_saved,
+        ..InstInfo::op()
+    };
+    let (rdi, rsi, rax) = (PReg::gpr(7), PReg::gpr(6), PReg::gpr(0));
+    f.push(
+        call,
+        vec![
+            Operand::use_(a, Constraint::Fixed(rdi)),
+            Operand::use_(b, Constraint::Fixed(rsi)),
+            Operand::def(r, Constraint::Fixed(rax)),
+        ],
+        vec![],
+        vec![],
+    );
+    f.op(vec![use_reg(r)]);
+    let bump = Bump::new();
+    let out = checked(&f, &env, &bump);
+    assert_eq!(
+        out.operand_allocations(0),
+        &[Allocation::Reg(rdi), Allocation::Reg(rsi)]
+    );
+    assert!(out.edits_before(1).is_empty(), "{:?}", out.edits_before(1));
+}
+
+#[test]
+fn a_bridge_entry_takes_values_where_the_guard_left_them() {
+    use jit_core::regalloc::SpillSlot;
+    let env = RegEnv::x86_64_sysv();
+    let mut f = TestFunc::default();
+    let [a, b, x] = [f.vreg(RegClass::Gpr), f.ref_vreg(), f.vreg(RegClass::Xmm)];
+    f.op(vec![
+        Operand::def(a, Constraint::FixedStack(SpillSlot(3))),
+        Operand::def(b, Constraint::Fixed(PReg::gpr(3))),
+        Operand::def(x, Constraint::FixedStack(SpillSlot(0))),
+    ]);
+    let c = f.vreg(RegClass::Gpr);
+    f.op(vec![use_reg(a), use_reg(b), use_reg(x), def_reg(c)]);
+    f.op(vec![use_reg(c)]);
+    let bump = Bump::new();
+    let out = checked(&f, &env, &bump);
+    assert_eq!(
+        out.operand_allocations(0),
+        &[
+            Allocation::Stack(SpillSlot(3)),
+            Allocation::Reg(PReg::gpr(3)),
+            Allocation::Stack(SpillSlot(0))
+        ]
+    );
+    assert!(out.num_spill_slots() >= 4);
+
+    // The same slot twice, or a slot constraint on a use, is refused.
+    f.insts[0].operands[2].constraint = Constraint::FixedStack(SpillSlot(3));
+    let err = allocate(&f, &env, &bump).map(|_| ());
+    assert!(
+        matches!(
+            err,
+            Err(RegAllocError::BadConstraint {
+                inst: 0,
+                operand: 2
+            })
+        ),
+        "{err:?}"
+    );
+    f.insts[0].operands[2].constraint = Constraint::RegOrStack;
+    f.insts[1].operands[0].constraint = Constraint::FixedStack(SpillSlot(3));
+    let err = allocate(&f, &env, &bump).map(|_| ());
+    assert!(
+        matches!(
+            err,
+            Err(RegAllocError::BadConstraint {
+                inst: 1,
+                operand: 0
+            })
+        ),
+        "{err:?}"
+    );
 }

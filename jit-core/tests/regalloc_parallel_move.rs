@@ -13,15 +13,23 @@ use std::collections::HashMap;
 fn location(code: u8, class: RegClass) -> Allocation {
     match code % 12 {
         n @ 0..=7 => Allocation::Reg(PReg { class, num: n }),
-        n => Allocation::Stack(SpillSlot(
-            u32::from(n - 8) + if class == RegClass::Xmm { 4 } else { 0 },
-        )),
+        // Slots are shared by both classes, so cycles can mix them.
+        n => Allocation::Stack(SpillSlot(u32::from(n - 8))),
     }
 }
 
 /// Runs `edits` on a machine where every location initially holds its own
 /// name; returns the final contents.
 fn simulate(edits: &[Edit]) -> HashMap<Allocation, Allocation> {
+    simulate_classes(edits, &HashMap::new()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// As `simulate`, also checking each move's class against the class of the
+/// value it carries (`classes`: class of the value initially at a location).
+fn simulate_classes(
+    edits: &[Edit],
+    classes: &HashMap<Allocation, RegClass>,
+) -> Result<HashMap<Allocation, Allocation>, String> {
     let mut m: HashMap<Allocation, Allocation> = HashMap::new();
     let get = |m: &HashMap<Allocation, Allocation>, l: Allocation| match l {
         Allocation::Const(_) => l,
@@ -29,8 +37,13 @@ fn simulate(edits: &[Edit]) -> HashMap<Allocation, Allocation> {
     };
     for e in edits {
         match *e {
-            Edit::Move { from, to, .. } => {
+            Edit::Move { from, to, class } => {
                 let v = get(&m, from);
+                if let Some(&c) = classes.get(&v)
+                    && c != class
+                {
+                    return Err(format!("{e:?} moves a {c:?} value"));
+                }
                 m.insert(to, v);
             }
             Edit::Swap { a, b } => {
@@ -40,7 +53,7 @@ fn simulate(edits: &[Edit]) -> HashMap<Allocation, Allocation> {
             }
         }
     }
-    m
+    Ok(m)
 }
 
 /// `pairs`: (source code, destination code); destinations deduplicated.
@@ -48,17 +61,20 @@ fn run(pairs: Vec<(u8, u8, bool)>, consts: u8) -> TestResult {
     let bump = Bump::new();
     let mut moves = BumpVec::new_in(&bump);
     let mut wanted = Vec::new();
+    // A location holds one value: a slot's class is fixed by its first use.
+    let mut classes: HashMap<Allocation, RegClass> = HashMap::new();
     for (k, &(s, d, xmm)) in pairs.iter().enumerate() {
         let class = if xmm { RegClass::Xmm } else { RegClass::Gpr };
-        let to = location(d, class);
-        if wanted.iter().any(|&(t, _)| t == to) {
-            continue;
-        }
         let from = if consts > 0 && k as u8 % 7 == consts % 7 {
             Allocation::Const(VReg(k as u32))
         } else {
             location(s, class)
         };
+        let class = *classes.entry(from).or_insert(class);
+        let to = location(d, class);
+        if wanted.iter().any(|&(t, _)| t == to) {
+            continue;
+        }
         moves.push(ParallelMove { from, to, class });
         wanted.push((to, from));
     }
@@ -75,7 +91,10 @@ fn run(pairs: Vec<(u8, u8, bool)>, consts: u8) -> TestResult {
     if let Err(e) = resolve(&mut moves, &mut temp, &mut out) {
         return TestResult::error(format!("{e:?}"));
     }
-    let m = simulate(&out);
+    let m = match simulate_classes(&out, &classes) {
+        Ok(m) => m,
+        Err(e) => return TestResult::error(e),
+    };
     for &(to, from) in &wanted {
         let got = m.get(&to).copied().unwrap_or(to);
         if got != from {

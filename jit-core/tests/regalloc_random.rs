@@ -9,6 +9,14 @@ use jit_core::regalloc::{RegEnv, allocate};
 use quickcheck::{QuickCheck, TestResult};
 use regalloc_support::{Rng, check, dump, random_program, tiny_env};
 
+/// Programs per property: the default, or `QUICKCHECK_TESTS` for long runs.
+fn runs(default: u64) -> u64 {
+    std::env::var("QUICKCHECK_TESTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
 fn allocate_and_check(seed: u64, env: &RegEnv, len: usize) -> TestResult {
     let mut rng = Rng::new(seed);
     let func = random_program(&mut rng, env, len);
@@ -33,7 +41,7 @@ fn random_programs_on_a_tiny_register_file_read_the_right_values() {
         allocate_and_check(seed, &tiny_env(), 5 + (seed % 30) as usize)
     }
     QuickCheck::new()
-        .tests(3000)
+        .tests(runs(3000))
         .quickcheck(prop as fn(u64) -> TestResult);
 }
 
@@ -43,7 +51,7 @@ fn random_programs_on_x86_64_read_the_right_values() {
         allocate_and_check(seed, &RegEnv::x86_64_sysv(), 10 + (seed % 60) as usize)
     }
     QuickCheck::new()
-        .tests(1000)
+        .tests(runs(1000))
         .quickcheck(prop as fn(u64) -> TestResult);
 }
 
@@ -53,6 +61,6 @@ fn random_programs_on_x86_32_read_the_right_values() {
         allocate_and_check(seed, &RegEnv::x86_32(), 10 + (seed % 40) as usize)
     }
     QuickCheck::new()
-        .tests(1000)
+        .tests(runs(1000))
         .quickcheck(prop as fn(u64) -> TestResult);
 }

@@ -16,7 +16,7 @@ use os_glue::unix::UnixMemory;
 use std::sync::atomic::Ordering;
 
 /// Traces per run (release builds run more).
-const TRACES: u64 = if cfg!(debug_assertions) { 300 } else { 2000 };
+const TRACES: u64 = if cfg!(debug_assertions) { 1000 } else { 10_000 };
 
 /// Runs compiled 32-bit code through `gate`, with inputs and the deopt
 /// buffer placed in `scratch` (below 4 GiB).

@@ -7,13 +7,14 @@ use core::fmt;
 use core::ops::Range;
 
 use bumpalo::Bump;
+use bumpalo::collections::Vec as BVec;
 
 use super::CompileError;
 use super::frame::SavedReg;
 use super::lower::Lowering;
 use super::target::Target;
 use crate::ir::{Op, Trace, Type, Val, WordSize};
-use crate::memory::{CodeBlock, ExecutableMemory};
+use crate::memory::{CodeBlock, ExecutableMemory, MemoryError};
 use crate::x86::Gpr;
 
 /// How a run of compiled code ended: the same shape as the reference
@@ -44,8 +45,10 @@ struct ExitInfo {
     id: u32,
     /// Range into `CompiledTrace::exit_types`.
     types: Range<u32>,
-    /// Offset of the exit's first patchable jump.
-    site: u32,
+    /// Range into `CompiledTrace::sites` (guards only).
+    sites: Range<u32>,
+    /// Code offset of the guard's exit stub (finishes: `u32::MAX`).
+    stub: u32,
 }
 
 /// A trace placed in executable memory, with what is needed to run it and
@@ -57,6 +60,8 @@ pub struct CompiledTrace<M: ExecutableMemory> {
     input_types: Vec<Type>,
     exits: Vec<ExitInfo>,
     exit_types: Vec<Option<Type>>,
+    /// Offsets of the rel32 fields of the guards' patchable jumps, by exit.
+    sites: Vec<u32>,
     deopt_words: usize,
     ranges: Vec<OpRange>,
     saved: [SavedReg; 1],
@@ -90,6 +95,30 @@ impl fmt::Display for ExecError {
 
 #[cfg(feature = "std")]
 impl std::error::Error for ExecError {}
+
+/// Why an exit could not be redirected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatchError {
+    /// The exit index is not a guard of this trace.
+    NoSuchGuard,
+    /// The target is more than ±2 GiB away from the jump.
+    OutOfRange,
+    /// Reopening or resealing the code failed.
+    Memory(MemoryError),
+}
+
+impl fmt::Display for PatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PatchError::NoSuchGuard => write!(f, "no guard exit with that index"),
+            PatchError::OutOfRange => write!(f, "redirect target out of rel32 range"),
+            PatchError::Memory(e) => write!(f, "patching failed: {e}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for PatchError {}
 
 impl Compiler {
     /// A compiler for `target`.
@@ -131,7 +160,11 @@ impl Compiler {
         l.emit_stubs()?;
         l.exit_path()?;
         let frame_size = l.frame.size as u32;
-        let (exits_ops, sites, ranges) = (l.exits, l.exit_sites, l.ranges);
+        let mut stubs = BVec::from_iter_in(core::iter::repeat_n(u32::MAX, l.exits.len()), bump);
+        for s in l.stubs.iter() {
+            stubs[s.exit as usize] = l.asm.label_offset(s.label).unwrap_or(u32::MAX);
+        }
+        let (exits_ops, sites, ranges) = (l.exits, l.sites, l.ranges);
         let code = l.asm.finish()?;
         let bytes = code.bytes();
 
@@ -150,7 +183,16 @@ impl Compiler {
             .sum();
         let mut exit_types = Vec::with_capacity(total);
         let mut deopt_words = 1;
-        for (&op, &site) in exits_ops.iter().zip(sites.iter()) {
+        let mut out_sites = Vec::with_capacity(sites.len());
+        // Sites were recorded in exit order: walk them with one cursor.
+        let mut cursor = 0;
+        for (k, &op) in exits_ops.iter().enumerate() {
+            let first_site = out_sites.len() as u32;
+            while cursor < sites.len() && sites[cursor].0 == k as u32 {
+                out_sites.push(sites[cursor].1);
+                cursor += 1;
+            }
+            let site_range = first_site..out_sites.len() as u32;
             let start = exit_types.len() as u32;
             let (guard, id) = match trace.ops()[op as usize] {
                 Op::Guard { id, fail, .. } => {
@@ -171,7 +213,8 @@ impl Compiler {
                 guard,
                 id,
                 types: start..end,
-                site,
+                sites: site_range,
+                stub: stubs[k],
             });
         }
         let mut out_ranges = Vec::with_capacity(ranges.len());
@@ -187,6 +230,7 @@ impl Compiler {
             input_types: trace.input_types().to_vec(),
             exits,
             exit_types,
+            sites: out_sites,
             deopt_words,
             ranges: out_ranges,
             saved: [SavedReg {
@@ -234,10 +278,41 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
         self.exits.len()
     }
 
-    /// Byte offset of the first patchable `rel32` jump of exit `index`
-    /// (guards: the `jcc` to the stub; finishes: the jump to the shared exit).
-    pub fn exit_site(&self, index: usize) -> Option<u32> {
-        self.exits.get(index).map(|e| e.site)
+    /// Offsets of the rel32 fields of guard exit `index`'s patchable jumps
+    /// (one, or two for float equality); empty for finishes.
+    pub fn exit_sites(&self, index: usize) -> &[u32] {
+        self.exits.get(index).map_or(&[], |e| {
+            &self.sites[e.sites.start as usize..e.sites.end as usize]
+        })
+    }
+
+    /// Address of guard exit `index`'s stub (where its jumps go until
+    /// redirected), `None` for finishes and unknown indices.
+    pub fn stub_address(&self, index: usize) -> Option<usize> {
+        let e = self.exits.get(index)?;
+        (e.stub != u32::MAX).then(|| self.code.addr() + e.stub as usize)
+    }
+
+    /// Redirects every patchable jump of guard exit `index` to `target` (an
+    /// absolute address within ±2 GiB of the code, e.g. a bridge that starts
+    /// from the guard's frame state, or the stub again to undo). The block
+    /// is reopened for the write and resealed (W^X); no thread may run this
+    /// trace's code meanwhile.
+    pub fn redirect_exit(&mut self, index: usize, target: usize) -> Result<(), PatchError> {
+        let e = self.exits.get(index).ok_or(PatchError::NoSuchGuard)?;
+        if !e.guard {
+            return Err(PatchError::NoSuchGuard);
+        }
+        let base = self.code.addr() as i64;
+        for k in e.sites.clone() {
+            let field = self.sites[k as usize] as usize;
+            let rel = target as i64 - (base + field as i64 + 4);
+            let rel = i32::try_from(rel).map_err(|_| PatchError::OutOfRange)?;
+            self.code
+                .patch(field, &rel.to_le_bytes())
+                .map_err(PatchError::Memory)?;
+        }
+        Ok(())
     }
 
     /// Code ranges of the ops that emitted code, in op order.

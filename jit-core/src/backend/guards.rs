@@ -78,7 +78,6 @@ impl Lowering<'_, '_> {
         self.save_values(values.iter().map(|&v| Some(v)))?;
         let exit = self.new_exit(i)?;
         self.asm.mov_ri(Size::D, Gpr::RAX, exit as i64)?;
-        self.exit_sites.push(self.asm.offset());
         Ok(self.asm.jmp(self.exit_label)?)
     }
 
@@ -88,27 +87,29 @@ impl Lowering<'_, '_> {
         Ok(exit)
     }
 
-    /// Jumps to `stub` when `f` holds (patchable rel32 sites).
-    fn jump_if(&mut self, f: Flags, stub: Label) -> Result<u32, CompileError> {
-        let first = self.asm.offset();
+    /// A patchable `jcc rel32` to the stub of the newest exit.
+    fn jcc_site(&mut self, c: Cond, stub: Label) -> Result<(), CompileError> {
+        let site = self.asm.jcc_patchable(c, stub)?;
+        let exit = self.exits.len() as u32 - 1;
+        self.sites.push((exit, site.rel32_offset));
+        Ok(())
+    }
+
+    /// Jumps to `stub` (of the newest exit) when `f` holds.
+    fn jump_if(&mut self, f: Flags, stub: Label) -> Result<(), CompileError> {
         match f {
-            Flags::Cc(c) => {
-                self.asm.jcc_patchable(c, stub)?;
-            }
+            Flags::Cc(c) => self.jcc_site(c, stub),
             Flags::FloatNe => {
-                self.asm.jcc_patchable(Cond::NE, stub)?;
-                self.asm.jcc_patchable(Cond::P, stub)?;
+                self.jcc_site(Cond::NE, stub)?;
+                self.jcc_site(Cond::P, stub)
             }
             Flags::FloatEq => {
                 let skip = self.asm.new_label();
                 self.asm.jcc(Cond::P, skip)?;
-                let site = self.asm.offset();
-                self.asm.jcc_patchable(Cond::E, stub)?;
-                self.asm.bind(skip)?;
-                return Ok(site);
+                self.jcc_site(Cond::E, stub)?;
+                Ok(self.asm.bind(skip)?)
             }
         }
-        Ok(first)
     }
 
     /// A guard: its check, then a jump to its stub when it fails.
@@ -149,12 +150,10 @@ impl Lowering<'_, '_> {
                     let stub = self.stub_for(i)?;
                     self.asm.mov_rm(Size::D, Gpr::RAX, ma)?;
                     self.asm.alu_rm(Alu::Cmp, Size::D, Gpr::RAX, mb)?;
-                    let site = self.jump_if(Flags::Cc(Cond::NE), stub)?;
+                    self.jump_if(Flags::Cc(Cond::NE), stub)?;
                     self.asm.mov_rm(Size::D, Gpr::RAX, ma.offset(4))?;
                     self.asm.alu_rm(Alu::Cmp, Size::D, Gpr::RAX, mb.offset(4))?;
-                    self.jump_if(Flags::Cc(Cond::NE), stub)?;
-                    self.exit_sites.push(site);
-                    return Ok(());
+                    return self.jump_if(Flags::Cc(Cond::NE), stub);
                 }
                 let size = if self.trace.value_type(a) == Type::Float {
                     Size::Q
@@ -185,9 +184,7 @@ impl Lowering<'_, '_> {
             }
         };
         let stub = self.stub_for(i)?;
-        let site = self.jump_if(fail, stub)?;
-        self.exit_sites.push(site);
-        Ok(())
+        self.jump_if(fail, stub)
     }
 
     /// Allocates the exit and stub of guard op `i`.
@@ -202,7 +199,8 @@ impl Lowering<'_, '_> {
         Ok(label)
     }
 
-    /// Emits every pending guard stub (after the trace body).
+    /// Emits every pending guard stub (after the trace body). Stub offsets
+    /// are then `asm.label_offset(stub.label)`.
     pub fn emit_stubs(&mut self) -> Result<(), CompileError> {
         for k in 0..self.stubs.len() {
             let s = self.stubs[k];

@@ -66,9 +66,8 @@ pub(crate) struct Lowering<'a, 'b> {
     pub stubs: BVec<'b, PendingStub>,
     /// Op index of each exit (guard or finish), by exit index.
     pub exits: BVec<'b, u32>,
-    /// Code offset of the first patchable jump of each exit (finishes: the
-    /// offset of the jump to the shared exit path).
-    pub exit_sites: BVec<'b, u32>,
+    /// `(exit index, rel32 field offset)` of every patchable guard jump.
+    pub sites: BVec<'b, (u32, u32)>,
     /// `(op, start, end)` code ranges, for listings.
     pub ranges: BVec<'b, (u32, u32, u32)>,
     /// The shared exit path.
@@ -105,7 +104,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             labels,
             stubs: BVec::new_in(bump),
             exits: BVec::new_in(bump),
-            exit_sites: BVec::new_in(bump),
+            sites: BVec::new_in(bump),
             ranges: BVec::with_capacity_in(trace.ops().len(), bump),
             exit_label,
             fused: None,

@@ -19,13 +19,20 @@
 //! way through a compat-mode gate (`os_glue::gate32`), see
 //! [`CompiledTrace::entry_address`].
 //!
+//! # Guards and patching
+//! Each guard is a patchable `jcc rel32` (two for float equality) to its
+//! own stub; [`CompiledTrace::exit_sites`], [`CompiledTrace::stub_address`]
+//! and [`CompiledTrace::redirect_exit`] expose and rewrite them (for bridges).
+//!
 //! # Current state of the lowering
 //! Every IR value lives in its own 8-byte frame slot; ops load operands
 //! into scratch registers (`rax`, `rcx`, `rdx`, `r11`, `xmm0`), compute and
 //! store. This is simple and obviously correct (no value is ever clobbered
 //! by a call, fail-args are always recoverable from slots), but slower than
 //! register-allocated code: wiring in the linear-scan allocator
-//! ([`crate::regalloc`]) is the next step. Comparisons feeding only the next
+//! ([`crate::regalloc`]) is the next step (operands at their allocated
+//! locations, edits before each instruction, fail-args from
+//! `exit_locations`, loops through `label_locations`). Comparisons feeding only the next
 //! guard stay in the flags (fused). Float results of calls on x86-32 (x87
 //! `st(0)`) are refused with [`CompileError::Unsupported`]: the encoder has
 //! no x87 forms.
@@ -39,7 +46,7 @@ pub mod target;
 #[cfg(feature = "disasm")]
 pub mod disasm;
 
-pub use exec::{CompiledTrace, Compiler, ExecError, Exit, OpRange};
+pub use exec::{CompiledTrace, Compiler, ExecError, Exit, OpRange, PatchError};
 pub use frame::SavedReg;
 pub use target::Target;
 

@@ -20,8 +20,9 @@ pub enum RegAllocError {
     /// Two operands of one instruction demand the same fixed register.
     FixedConflict { inst: usize, reg: PReg },
     /// A `Reuse(k)` whose operand `k` is not a `Reg`/`RegOrStack` use of
-    /// the same class, or a `Reuse` on a use.
-    BadReuse { inst: usize, operand: usize },
+    /// the same class, a `Reuse` or `FixedStack` on a use, or a
+    /// `FixedStack` slot demanded twice or already in use.
+    BadConstraint { inst: usize, operand: usize },
     /// Malformed loop: several labels or jumps, a jump that is not last,
     /// arity mismatch, duplicate label args, operands on a label/jump.
     BadLoop { inst: usize, reason: &'static str },
@@ -32,6 +33,8 @@ pub enum RegAllocError {
         vreg: VReg,
         reason: &'static str,
     },
+    /// An allocator invariant broke (a bug here, not in the input).
+    Internal { inst: usize, reason: &'static str },
     /// An instruction needs more registers of a class at once than exist.
     OutOfRegisters { inst: usize, class: RegClass },
 }
@@ -61,14 +64,17 @@ impl fmt::Display for RegAllocError {
             Self::FixedConflict { inst, reg } => {
                 write!(f, "inst {inst}: register {reg:?} demanded twice")
             }
-            Self::BadReuse { inst, operand } => write!(
-                f,
-                "inst {inst}: operand {operand} has a bad reuse constraint"
-            ),
+            Self::BadConstraint { inst, operand } => {
+                write!(
+                    f,
+                    "inst {inst}: operand {operand} has an unsatisfiable constraint"
+                )
+            }
             Self::BadLoop { inst, reason } => write!(f, "inst {inst}: malformed loop: {reason}"),
             Self::BadFlags { inst, vreg, reason } => {
                 write!(f, "inst {inst}: flags value {}: {reason}", vreg.0)
             }
+            Self::Internal { inst, reason } => write!(f, "inst {inst}: allocator bug: {reason}"),
             Self::OutOfRegisters { inst, class } => {
                 write!(f, "inst {inst}: not enough {class:?} registers")
             }

@@ -190,6 +190,19 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         s
     }
 
+    /// Gives slot `s` to `v` (a `FixedStack` def); the slot must be free.
+    fn claim_slot(&mut self, v: u32, s: u32) -> Result<(), ()> {
+        while self.slot_owner.len() <= s as usize {
+            self.free_slots.push(self.slot_owner.len() as u32);
+            self.slot_owner.push(NONE);
+        }
+        let pos = self.free_slots.iter().position(|&f| f == s).ok_or(())?;
+        self.free_slots.swap_remove(pos);
+        self.slot_owner[s as usize] = v;
+        self.slot[v as usize] = s;
+        Ok(())
+    }
+
     fn free_slot(&mut self, v: u32) {
         let s = self.slot[v as usize];
         if s != NONE {
@@ -219,7 +232,8 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         self.out.edits.push(Edit::Move { from, to, class });
     }
 
-    /// A free register of `class` outside `avoid`: the hint if possible,
+    /// A free register of `class` outside `avoid`: the hint if possible
+    /// (unless the value crosses a call and the hint does not survive it),
     /// else callee-saved first when `across_call`, caller-saved first otherwise.
     fn pick_free(
         &self,
@@ -233,8 +247,11 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             .allocatable_of(class)
             .minus(avoid)
             .minus(self.occupied);
+        // A hint into a register the next call destroys would only cost a
+        // move at that call.
         if let Some(h) = hint
             && free.contains(h)
+            && !(across_call && self.env.caller_saved.contains(h))
         {
             return Some(h);
         }
@@ -303,7 +320,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
 
     /// Sequentialises `self.moves` into edits; cycles through the stack use
     /// a free register outside `busy`, else the reserved cycle slot.
-    fn resolve_moves(&mut self, busy: PRegSet) {
+    fn resolve_moves(&mut self, inst: usize, busy: PRegSet) -> Result<(), RegAllocError> {
         let mut moves = core::mem::replace(&mut self.moves, BumpVec::new_in(self.bump));
         let mut busy = busy.union(self.occupied);
         for m in moves.iter() {
@@ -329,10 +346,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         };
         let first_edit = self.out.edits.len();
         let result = parallel_move::resolve(&mut moves, &mut temp, &mut self.out.edits);
-        debug_assert!(
-            result.is_ok(),
-            "allocator built a bad parallel move: {result:?}"
-        );
         if used_slot && self.cycle_slot == NONE {
             self.slot_owner.push(RESERVED);
             self.cycle_slot = next_slot;
@@ -348,6 +361,10 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         self.moves = moves;
+        result.map_err(|e| RegAllocError::Internal {
+            inst,
+            reason: e.reason(),
+        })
     }
 
     // ---- instructions ----------------------------------------------------
@@ -375,6 +392,12 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         let clobbered = info.clobbers.union(fixed_defs);
+        for (d, op) in ops.iter().enumerate() {
+            if let Constraint::FixedStack(s) = op.constraint {
+                self.claim_slot(op.vreg.0, s.0)
+                    .map_err(|()| RegAllocError::BadConstraint { inst, operand: d })?;
+            }
+        }
 
         // Flags: the live flags value must not be clobbered before its last use.
         if self.flags_vreg != NONE {
@@ -483,7 +506,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
             temp_copies.insert(p);
         }
-        self.resolve_moves(taken.union(fixed_uses));
+        self.resolve_moves(inst, taken.union(fixed_uses))?;
         for k in 0..self.plan.len() {
             let m = self.plan[k];
             self.release_reg(m.from);
@@ -532,9 +555,30 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                     let avoid = def_reserved.union(fixed_defs).union(fixed_uses);
                     let hint = self.def_hint(op.vreg.0);
                     let across = self.live.crosses_call(op.vreg.0, i);
-                    let q = self.get_reg(class, avoid, hint, across, i, false)?;
-                    let from = self.location(v);
-                    self.edit(from, Allocation::Reg(q), class);
+                    let free = self.pick_free(class, avoid, hint, across);
+                    let home = self.home_reg(v).filter(|h| !avoid.contains(*h));
+                    let (q, copy) = match (free, home) {
+                        (Some(q), _) => (q, true),
+                        // No spare register: keep the surviving value in its slot
+                        // and let the instruction overwrite its register.
+                        (None, Some(h)) => {
+                            if self.slot[v as usize] == NONE && !self.remat[v as usize] {
+                                let s = self.new_slot(v);
+                                self.edit(
+                                    Allocation::Reg(h),
+                                    Allocation::Stack(SpillSlot(s)),
+                                    class,
+                                );
+                            }
+                            self.clear_home(v);
+                            (h, false)
+                        }
+                        (None, None) => (self.get_reg(class, avoid, hint, across, i, false)?, true),
+                    };
+                    if copy {
+                        let from = self.location(v);
+                        self.edit(from, Allocation::Reg(q), class);
+                    }
                     self.take_reg(v, q);
                     self.temps.insert(q);
                     q
@@ -570,14 +614,24 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                     Some(h) => Allocation::Reg(h),
                     None => {
                         let survives = self.survives(v, i);
-                        let mut avoid = def_reserved.union(fixed_uses);
-                        if survives {
-                            avoid = avoid.union(clobbered);
-                        }
+                        let avoid = def_reserved.union(fixed_uses);
                         let class = self.class(v);
                         let across = survives && self.live.crosses_call(v, i);
                         let hint = self.live.fixed_hint(v);
-                        let q = self.get_reg(class, avoid, hint, across, i, false)?;
+                        let keep = if survives {
+                            avoid.union(clobbered)
+                        } else {
+                            avoid
+                        };
+                        let q = match self.get_reg(class, keep, hint, across, i, false) {
+                            Ok(q) => q,
+                            // The value stays in its slot (or is a constant): a register
+                            // the instruction destroys can hold the copy it reads.
+                            Err(_) if survives => {
+                                self.get_reg(class, avoid, hint, across, i, false)?
+                            }
+                            Err(e) => return Err(e),
+                        };
                         let from = self.location(v);
                         self.edit(from, Allocation::Reg(q), class);
                         self.set_home(v, q);
@@ -603,6 +657,15 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
 
+        // Survivors left in destroyed registers are clean copies: drop them.
+        for r in self.occupied.intersect(clobbered).iter() {
+            let w = self.owner[r.index()];
+            debug_assert!(
+                self.slot[w as usize] != NONE || self.remat[w as usize],
+                "dirty value in a clobbered register"
+            );
+            self.clear_home(w);
+        }
         // (5) Defs.
         let mut assigned = def_reserved.union(fixed_defs);
         for (d, op) in ops.iter().enumerate() {
@@ -630,6 +693,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                     self.flags_vreg = v;
                     Allocation::Flags
                 }
+                Constraint::FixedStack(s) => Allocation::Stack(s),
                 Constraint::RegOrStack | Constraint::Reg => {
                     let hint = self.def_hint(v);
                     let across = self.live.crosses_call(v, i);
@@ -673,7 +737,13 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
             for s in 0..self.slot_owner.len() {
                 let w = self.slot_owner[s];
-                if w < RESERVED && func.vreg_info(VReg(w)).is_ref && self.survives(w, i) {
+                if w < RESERVED
+                    && !ops
+                        .iter()
+                        .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
+                    && func.vreg_info(VReg(w)).is_ref
+                    && self.survives(w, i)
+                {
                     self.out
                         .refs
                         .push((VReg(w), Allocation::Stack(SpillSlot(s as u32))));
@@ -793,7 +863,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         // Label locations are the only registers written; everything read is occupied.
-        self.resolve_moves(PRegSet::EMPTY);
-        Ok(())
+        self.resolve_moves(inst, PRegSet::EMPTY)
     }
 }

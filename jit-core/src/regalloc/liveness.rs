@@ -111,8 +111,16 @@ impl<'b> Liveness<'b> {
                 let v = check(i, op.vreg)?;
                 let vi = func.vreg_info(op.vreg);
                 match (op.kind, op.constraint) {
-                    (OperandKind::Use, Constraint::Reuse(_)) => {
-                        return Err(RegAllocError::BadReuse {
+                    (OperandKind::Def, Constraint::FixedStack(_))
+                        if ops[..k].iter().any(|o| o.constraint == op.constraint) =>
+                    {
+                        return Err(RegAllocError::BadConstraint {
+                            inst: i,
+                            operand: k,
+                        });
+                    }
+                    (OperandKind::Use, Constraint::Reuse(_) | Constraint::FixedStack(_)) => {
+                        return Err(RegAllocError::BadConstraint {
                             inst: i,
                             operand: k,
                         });
@@ -146,7 +154,7 @@ impl<'b> Liveness<'b> {
                             .iter()
                             .any(|o| o.constraint == op.constraint && o.kind == OperandKind::Def);
                         if !ok || twice {
-                            return Err(RegAllocError::BadReuse {
+                            return Err(RegAllocError::BadConstraint {
                                 inst: i,
                                 operand: k,
                             });

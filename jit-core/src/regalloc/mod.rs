@@ -15,14 +15,77 @@
 //! safepoint; plus the label's locations, spill slot count, and the
 //! callee-saved registers the prologue must save.
 //!
-//! Algorithm: a backward-free liveness pre-pass ([`liveness`]) records
-//! every use position; the forward pass ([`linear_scan`]) assigns free
-//! registers preferring hints (a jump arg prefers its label register, a
-//! value prefers the fixed register of its next fixed use, values crossing
-//! calls prefer callee-saved registers), evicts the value whose next use is
-//! furthest when none is free (Belady), reuses spill slots after values die,
-//! and rematerialises constants. Simultaneous moves go through
-//! [`parallel_move`].
+//! Algorithm (files named after the parts): a liveness pre-pass
+//! (`liveness.rs`) validates the program and records every use position;
+//! the forward pass (`linear_scan.rs`) assigns free registers preferring
+//! hints (a jump arg prefers its label register, a value prefers the fixed
+//! register of its next fixed use, values crossing calls prefer
+//! callee-saved registers), evicts the value whose next use is furthest
+//! when none is free (Belady), reuses spill slots after values die, and
+//! rematerialises constants. Simultaneous moves (fixed-register operands,
+//! loop back edges) go through [`parallel_move`].
+//!
+//! What the client must know when lowering:
+//! - Edits run in order before their instruction; none touches the flags
+//!   (constants are materialised with `mov`, XMM swaps with `xorps`).
+//! - Stack-to-stack and constant-to-stack moves use the client's scratch
+//!   register ([`RegEnv::scratch`]) or `push`/`pop`.
+//! - Call arguments passed on the stack are stored by the client from
+//!   `Reg` operands of the call (or of a preceding store op).
+//! - Spill slots are 8 bytes each, numbered from 0; the frame needs
+//!   [`Output::num_spill_slots`] of them.
+//!
+//! # Example
+//!
+//! ```
+//! use bumpalo::Bump;
+//! use jit_core::regalloc::*;
+//!
+//! // `v2 = v0 + v1` (x86 two-operand form: v2 reuses v0's register), then
+//! // a call taking v2 in rdi and returning v3 in rax.
+//! struct Trace { ops: Vec<Vec<Operand>>, infos: Vec<InstInfo> }
+//! impl Function for Trace {
+//!     fn num_insts(&self) -> usize { self.ops.len() }
+//!     fn num_vregs(&self) -> usize { 4 }
+//!     fn vreg_info(&self, _: VReg) -> VRegInfo {
+//!         VRegInfo { class: RegClass::Gpr, is_ref: false, is_const: false }
+//!     }
+//!     fn inst_info(&self, i: usize) -> InstInfo { self.infos[i] }
+//!     fn operands(&self, i: usize) -> &[Operand] { &self.ops[i] }
+//!     fn branch_args(&self, _: usize) -> &[VReg] { &[] }
+//!     fn exit_args(&self, _: usize) -> &[VReg] { &[] }
+//! }
+//! let env = RegEnv::x86_64_sysv();
+//! let (rdi, rax) = (PReg::gpr(7), PReg::gpr(0));
+//! let trace = Trace {
+//!     ops: vec![
+//!         vec![Operand::def(VReg(0), Constraint::Reg), Operand::def(VReg(1), Constraint::Reg)],
+//!         vec![
+//!             Operand::use_(VReg(0), Constraint::Reg),
+//!             Operand::use_(VReg(1), Constraint::RegOrStack),
+//!             Operand::def(VReg(2), Constraint::Reuse(0)),
+//!         ],
+//!         vec![Operand::use_(VReg(2), Constraint::Fixed(rdi)), Operand::def(VReg(3), Constraint::Fixed(rax))],
+//!     ],
+//!     infos: vec![
+//!         InstInfo::op(),
+//!         InstInfo::op(),
+//!         InstInfo { clobbers: env.caller_saved, safepoint: true, ..InstInfo::op() },
+//!     ],
+//! };
+//! let bump = Bump::new();
+//! let out = allocate(&trace, &env, &bump)?;
+//! let add = out.operand_allocations(1);
+//! assert_eq!(add[0], add[2]); // the def reuses the first source's register
+//! assert_eq!(out.operand_allocations(2)[0], Allocation::Reg(rdi));
+//! assert_eq!(out.operand_allocations(2)[1], Allocation::Reg(rax));
+//! assert_eq!(out.num_spill_slots(), 0);
+//! // Whatever must move into rdi first is listed as edits before the call.
+//! for edit in out.edits_before(2) {
+//!     assert!(matches!(edit, Edit::Move { to: Allocation::Reg(_), .. } | Edit::Swap { .. }));
+//! }
+//! # Ok::<(), RegAllocError>(())
+//! ```
 
 mod env;
 mod error;

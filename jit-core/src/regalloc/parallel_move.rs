@@ -50,6 +50,16 @@ pub enum ParallelMoveError {
     BadLocation(Allocation),
 }
 
+impl ParallelMoveError {
+    /// A short description, for error messages.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::DuplicateDestination(_) => "two moves write one location",
+            Self::BadLocation(_) => "a move to a constant or from/to the flags",
+        }
+    }
+}
+
 /// Sequentialises `moves` (consumed: the vector is left empty), appending
 /// the steps to `out`. `temp(class)` must return a location of that class
 /// that no move reads or writes; it is called only for cycles that pass
@@ -103,7 +113,6 @@ fn break_cycle(
     temp: &mut dyn FnMut(RegClass) -> Allocation,
     out: &mut BumpVec<'_, Edit>,
 ) {
-    let class = moves[0].class;
     let first = moves[0].from;
     // Cycle locations in move order: first -> l1 -> l2 -> ... -> first.
     let mut all_regs = true;
@@ -136,24 +145,34 @@ fn break_cycle(
             }
         }
     } else {
-        let t = temp(class);
+        // A cycle through stack slots may mix classes (a slot holds either):
+        // every step keeps the class of the value it moves.
+        let class_from = |moves: &BumpVec<'_, ParallelMove>, loc: Allocation| {
+            moves
+                .iter()
+                .find(|m| m.from == loc)
+                .map_or(RegClass::Gpr, |m| m.class)
+        };
         let last = nth(moves, len - 1);
+        let last_class = class_from(moves, last);
+        let t = temp(last_class);
         out.push(Edit::Move {
             from: last,
             to: t,
-            class,
+            class: last_class,
         });
         for k in (1..len).rev() {
+            let from = nth(moves, k - 1);
             out.push(Edit::Move {
-                from: nth(moves, k - 1),
+                from,
                 to: nth(moves, k),
-                class,
+                class: class_from(moves, from),
             });
         }
         out.push(Edit::Move {
             from: t,
             to: first,
-            class,
+            class: last_class,
         });
     }
     // Remove the cycle's moves: those whose source is on the cycle.

@@ -208,6 +208,9 @@ pub enum Constraint {
     RegOrStack,
     /// This exact register (call arguments, results, shift counts, ...).
     Fixed(PReg),
+    /// Defs only: the value arrives in this spill slot (a bridge or trace
+    /// entry taking over a guard's frame state). The slot must be free.
+    FixedStack(SpillSlot),
     /// Defs only: the register of the use operand at this index of the
     /// instruction's operand list (2-operand x86 forms like `add dst, src`).
     Reuse(u8),

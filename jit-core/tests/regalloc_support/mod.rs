@@ -5,7 +5,7 @@
 
 use jit_core::regalloc::{
     Allocation, Constraint, Edit, Function, InstInfo, InstKind, Operand, OperandKind, Output, PReg,
-    PRegSet, RegClass, RegEnv, VReg, VRegInfo,
+    PRegSet, RegClass, RegEnv, SpillSlot, VReg, VRegInfo,
 };
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -217,6 +217,10 @@ impl Machine<'_> {
                             None => return self.fail(inst, format!("move from empty {other:?}")),
                         },
                     };
+                    if self.func.vregs[val.vreg as usize].class != class {
+                        return self
+                            .fail(inst, format!("{e:?} moves a value of vreg {}", val.vreg));
+                    }
                     if !matches!(to, Allocation::Reg(_) | Allocation::Stack(_)) {
                         return self.fail(inst, format!("move to {to:?}"));
                     }
@@ -255,6 +259,7 @@ impl Machine<'_> {
                 Constraint::Reg => matches!(a, Allocation::Reg(_)),
                 Constraint::RegOrStack => matches!(a, Allocation::Reg(_) | Allocation::Stack(_)),
                 Constraint::Fixed(p) => a == Allocation::Reg(p),
+                Constraint::FixedStack(s) => a == Allocation::Stack(s),
                 Constraint::Flags => a == Allocation::Flags,
                 Constraint::Reuse(k) => matches!(a, Allocation::Reg(_)) && allocs[k as usize] == a,
             };
@@ -511,7 +516,25 @@ pub fn random_program(rng: &mut Rng, env: &RegEnv, len: usize) -> TestFunc {
     let mut defs = Vec::new();
     for _ in 0..1 + rng.below(5) {
         let v = new_vreg(&mut f, rng);
-        defs.push(Operand::def(v, Constraint::RegOrStack));
+        // Bridge-like entries: some inputs arrive in given slots or registers.
+        let class = f.vregs[v.0 as usize].class;
+        let reg = rng.pick(
+            &env.allocatable
+                .minus(env.scratch)
+                .of_class(class)
+                .iter()
+                .collect::<Vec<_>>(),
+        );
+        let c = match (rng.below(4), reg) {
+            (0, _) => Constraint::FixedStack(SpillSlot(rng.below(6) as u32)),
+            (1, Some(r)) => Constraint::Fixed(r),
+            _ => Constraint::RegOrStack,
+        };
+        if defs.iter().any(|o: &Operand| o.constraint == c) {
+            defs.push(Operand::def(v, Constraint::RegOrStack));
+        } else {
+            defs.push(Operand::def(v, c));
+        }
         visible.push(v);
     }
     f.op(defs);
@@ -637,12 +660,14 @@ fn random_op(
                 Operand::use_(a, Constraint::RegOrStack),
                 Operand::def(c, Constraint::Flags),
             ]);
-            let ex = exits(rng, visible);
-            let info = InstInfo {
-                clobbers_flags: false,
-                ..InstInfo::op()
-            };
-            f.push(info, vec![Operand::use_(c, Constraint::Flags)], vec![], ex);
+            for _ in 0..1 + rng.below(2) {
+                let ex = exits(rng, visible);
+                let info = InstInfo {
+                    clobbers_flags: false,
+                    ..InstInfo::op()
+                };
+                f.push(info, vec![Operand::use_(c, Constraint::Flags)], vec![], ex);
+            }
         }
         // A guard.
         4 => {
@@ -689,21 +714,50 @@ fn random_op(
                 let v = new_vreg(f, rng);
                 let class = f.vregs[v.0 as usize].class;
                 let reusable = (0..n_uses).find(|&k| {
-                    ops[k].constraint == Constraint::Reg
+                    matches!(ops[k].constraint, Constraint::Reg | Constraint::RegOrStack)
                         && f.vregs[ops[k].vreg.0 as usize].class == class
                 });
-                let c = match (rng.below(4), reusable) {
+                let regs: Vec<PReg> = env
+                    .allocatable
+                    .minus(env.scratch)
+                    .of_class(class)
+                    .iter()
+                    .collect();
+                let fixed = rng.pick(&regs).unwrap_or_else(|| unreachable!());
+                let fixed_free = !ops.iter().any(|o| {
+                    o.kind == OperandKind::Def && o.constraint == Constraint::Fixed(fixed)
+                });
+                let c = match (rng.below(5), reusable) {
                     (0, Some(k)) if !reused => {
                         reused = true;
                         Constraint::Reuse(k as u8)
                     }
                     (1, _) => Constraint::RegOrStack,
+                    (2, _) if fixed_free => Constraint::Fixed(fixed),
                     _ => Constraint::Reg,
                 };
                 ops.push(Operand::def(v, c));
                 visible.push(v);
             }
-            f.push(InstInfo::op(), ops, vec![], ex);
+            // Sometimes an odd clobber set (string ops, cpuid, ...), callee-saved included.
+            let mut clobbers = PRegSet::EMPTY;
+            if rng.chance(20) {
+                for r in env.allocatable.minus(env.scratch).iter() {
+                    let pinned = ops.iter().any(|o| o.constraint == Constraint::Fixed(r));
+                    if !pinned && rng.chance(30) {
+                        clobbers.insert(r);
+                    }
+                }
+            }
+            f.push(
+                InstInfo {
+                    clobbers,
+                    ..InstInfo::op()
+                },
+                ops,
+                vec![],
+                ex,
+            );
         }
     }
 }
