@@ -368,6 +368,9 @@ pub struct Proto {
     pub lines: Vec<u32>,
     /// Constants (cells: the collector updates string references in place).
     pub consts: Box<[Cell<Value>]>,
+    /// Table-key hash of each constant (stable across collections), so
+    /// field accesses need not look the key string up in the heap.
+    pub const_hashes: Box<[u64]>,
     /// Nested functions.
     pub protos: Vec<Rc<Proto>>,
     /// Upvalue descriptions.
