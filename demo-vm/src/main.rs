@@ -83,11 +83,11 @@ fn repl(vm: &mut Vm) {
         }
         pending.clear();
     }
-    if !pending.is_empty() {
-        if let Err(e) = vm.run_string(&pending, "=stdin") {
-            vm.flush_output();
-            eprintln!("demo-vm: {}", e.message());
-        }
+    if !pending.is_empty()
+        && let Err(e) = vm.run_string(&pending, "=stdin")
+    {
+        vm.flush_output();
+        eprintln!("demo-vm: {}", e.message());
     }
 }
 
