@@ -14,84 +14,84 @@ use std::rc::Rc;
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Instr {
-    /// R[a] = R[b]
+    /// `R[a] = R[b]`
     Move {
         a: u8,
         b: u8,
     },
-    /// R[a] = K[k]
+    /// `R[a] = K[k]`
     LoadK {
         a: u8,
         k: u32,
     },
-    /// R[a] = integer i
+    /// `R[a] = integer i`
     LoadI {
         a: u8,
         i: i32,
     },
-    /// R[a] = v
+    /// `R[a] = v`
     LoadBool {
         a: u8,
         v: bool,
     },
-    /// R[a..=a+n] = nil
+    /// `R[a..=a+n] = nil`
     LoadNil {
         a: u8,
         n: u8,
     },
-    /// R[a] = U[u]
+    /// `R[a] = U[u]`
     GetUpval {
         a: u8,
         u: u8,
     },
-    /// U[u] = R[a]
+    /// `U[u] = R[a]`
     SetUpval {
         a: u8,
         u: u8,
     },
-    /// R[a] = U[u][K[k]] (string key; globals)
+    /// `R[a] = U[u][K[k]]` (string key; globals)
     GetTabUp {
         a: u8,
         u: u8,
         k: u16,
     },
-    /// U[u][K[k]] = R[c]
+    /// `U[u][K[k]] = R[c]`
     SetTabUp {
         u: u8,
         c: u8,
         k: u16,
     },
-    /// R[a] = R[b][R[c]]
+    /// `R[a] = R[b][R[c]]`
     GetTable {
         a: u8,
         b: u8,
         c: u8,
     },
-    /// R[a] = R[b][K[k]] (string key)
+    /// `R[a] = R[b][K[k]]` (string key)
     GetField {
         a: u8,
         b: u8,
         k: u16,
     },
-    /// R[a][R[b]] = R[c]
+    /// `R[a][R[b]] = R[c]`
     SetTable {
         a: u8,
         b: u8,
         c: u8,
     },
-    /// R[a][K[k]] = R[c] (string key)
+    /// `R[a][K[k]] = R[c]` (string key)
     SetField {
         a: u8,
         c: u8,
         k: u16,
     },
-    /// R[a] = {} with size hints
+    /// `R[a] = {} with size hints`
     NewTable {
         a: u8,
         narr: u16,
         nhash: u8,
     },
-    /// R[a+1] = R[b]; R[a] = R[b][K[k]]
+    /// `R[a+1] = R[b]; R[a] = R[b][K[k]]`
     SelfOp {
         a: u8,
         b: u8,
@@ -157,7 +157,7 @@ pub enum Instr {
         b: u8,
         c: u8,
     },
-    /// R[a] = R[b] + K[c] (numeric constant)
+    /// `R[a] = R[b] + K[c]` (numeric constant)
     AddK {
         a: u8,
         b: u8,
@@ -209,7 +209,7 @@ pub enum Instr {
         a: u8,
         b: u8,
     },
-    /// R[a] = R[a] .. ... .. R[a+n-1]
+    /// `R[a] = R[a] .. ... .. R[a+n-1]`
     Concat {
         a: u8,
         n: u8,
@@ -218,7 +218,7 @@ pub enum Instr {
     Jmp {
         j: i32,
     },
-    /// if ((R[a] == R[b]) ~= k) then pc++
+    /// `if ((R[a] == R[b]) ~= k) then pc++`
     Eq {
         a: u8,
         b: u8,
@@ -234,59 +234,59 @@ pub enum Instr {
         b: u8,
         k: bool,
     },
-    /// if ((R[a] < i) ~= k) then pc++ (immediate integer operand)
+    /// `if ((R[a] < i) ~= k) then pc++` (immediate integer operand)
     LtI {
         a: u8,
         i: i16,
         k: bool,
     },
-    /// if ((R[a] <= i) ~= k) then pc++
+    /// `if ((R[a] <= i) ~= k) then pc++`
     LeI {
         a: u8,
         i: i16,
         k: bool,
     },
-    /// if ((R[a] > i) ~= k) then pc++
+    /// `if ((R[a] > i) ~= k) then pc++`
     GtI {
         a: u8,
         i: i16,
         k: bool,
     },
-    /// if ((R[a] >= i) ~= k) then pc++
+    /// `if ((R[a] >= i) ~= k) then pc++`
     GeI {
         a: u8,
         i: i16,
         k: bool,
     },
-    /// if ((R[a] == K[c]) ~= k) then pc++
+    /// `if ((R[a] == K[c]) ~= k) then pc++`
     EqK {
         a: u8,
         c: u16,
         k: bool,
     },
-    /// if (truthy(R[a]) ~= k) then pc++
+    /// `if (truthy(R[a]) ~= k) then pc++`
     Test {
         a: u8,
         k: bool,
     },
-    /// if (truthy(R[b]) == k) then R[a] = R[b] else pc++
+    /// `if (truthy(R[b]) == k) then R[a] = R[b] else pc++`
     TestSet {
         a: u8,
         b: u8,
         k: bool,
     },
-    /// R[a..a+c-2] = R[a](R[a+1..a+b-1])
+    /// `R[a..a+c-2] = R[a](R[a+1..a+b-1])`
     Call {
         a: u8,
         b: u8,
         c: u8,
     },
-    /// return R[a](R[a+1..a+b-1])
+    /// `return R[a](R[a+1..a+b-1])`
     TailCall {
         a: u8,
         b: u8,
     },
-    /// return R[a..a+b-2]
+    /// `return R[a..a+b-2]`
     Return {
         a: u8,
         b: u8,
@@ -301,33 +301,33 @@ pub enum Instr {
         a: u8,
         j: i32,
     },
-    /// R[a+3..a+2+c] = R[a](R[a+1], R[a+2])
+    /// `R[a+3..a+2+c] = R[a](R[a+1], R[a+2])`
     TForCall {
         a: u8,
         c: u8,
     },
-    /// if R[a+3] ~= nil then R[a+2] = R[a+3]; pc -= j
+    /// `if R[a+3] ~= nil then R[a+2] = R[a+3]; pc -= j`
     TForLoop {
         a: u8,
         j: i32,
     },
-    /// R[a][start+i] = R[a+i], 1 <= i <= n
+    /// `R[a][start+i] = R[a+i], 1 <= i <= n`
     SetList {
         a: u8,
         n: u8,
         start: u32,
     },
-    /// R[a] = closure(protos[p])
+    /// `R[a] = closure(protos[p])`
     Closure {
         a: u8,
         p: u32,
     },
-    /// R[a..a+n-2] = varargs
+    /// `R[a..a+n-2] = varargs`
     VarArg {
         a: u8,
         n: u8,
     },
-    /// Close upvalues >= R[a]
+    /// `Close upvalues >= R[a]`
     Close {
         a: u8,
     },
@@ -368,6 +368,9 @@ pub struct Proto {
     pub lines: Vec<u32>,
     /// Constants (cells: the collector updates string references in place).
     pub consts: Box<[Cell<Value>]>,
+    /// Table-key hash of each constant (stable across collections), so
+    /// field accesses need not look the key string up in the heap.
+    pub const_hashes: Box<[u64]>,
     /// Nested functions.
     pub protos: Vec<Rc<Proto>>,
     /// Upvalue descriptions.

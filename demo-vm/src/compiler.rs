@@ -225,7 +225,9 @@ impl Compiler<'_> {
         for v in fs.actvars.drain(..) {
             fs.locvars[v.locvar].end = pc;
         }
+        let const_hashes = fs.consts.iter().map(|&v| self.heap.key_hash(v)).collect();
         Ok(Rc::new(Proto {
+            const_hashes,
             code: fs.code,
             lines: fs.lines,
             consts: fs.consts.into_iter().map(Cell::new).collect(),

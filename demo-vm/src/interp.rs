@@ -46,6 +46,12 @@ impl Vm {
                     unsafe { consts.get_unchecked($i as usize).get() }
                 };
             }
+            macro_rules! khash {
+                ($i:expr) => {
+                    // SAFETY: as for `k!`: a valid constant index.
+                    unsafe { *proto.const_hashes.get_unchecked($i as usize) }
+                };
+            }
             macro_rules! save {
                 () => {
                     self.frames[fi].pc = pc
@@ -152,8 +158,9 @@ impl Vm {
                         let env = self.upval_get(ur);
                         let key = k!(k);
                         if let (Value::Table(t), Value::Str(s)) = (env, key) {
-                            let v = self.heap.raw_get_str(t, s);
-                            if !v.is_nil() || self.heap.table_meta(t).is_none() {
+                            let tab = self.heap.table(t);
+                            let v = tab.get_hashed(khash!(k), Value::Str(s));
+                            if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
@@ -168,7 +175,13 @@ impl Vm {
                         if let (Value::Table(t), Value::Str(s)) = (env, key)
                             && self.heap.table_meta(t).is_none()
                         {
-                            self.heap.raw_set_str(t, s, v);
+                            if self
+                                .heap
+                                .table_mut(t)
+                                .set_hashed(khash!(k), Value::Str(s), v)
+                            {
+                                self.heap.charge(40);
+                            }
                             continue;
                         }
                         save!();
@@ -193,8 +206,8 @@ impl Vm {
                     }
                     Instr::GetField { a, b, k } => {
                         let (t, key) = (r!(b), k!(k));
-                        if let (Value::Table(tr), Value::Str(s)) = (t, key) {
-                            let h = self.heap.slot(s).header;
+                        if let (Value::Table(tr), Value::Str(_)) = (t, key) {
+                            let h = khash!(k);
                             let tab = self.heap.table(tr);
                             let v = tab.get_hashed(h, key);
                             if !v.is_nil() || tab.meta.is_none() {
@@ -230,7 +243,13 @@ impl Vm {
                         if let (Value::Table(tr), Value::Str(s)) = (t, key)
                             && self.heap.table_meta(tr).is_none()
                         {
-                            self.heap.raw_set_str(tr, s, v);
+                            if self
+                                .heap
+                                .table_mut(tr)
+                                .set_hashed(khash!(k), Value::Str(s), v)
+                            {
+                                self.heap.charge(40);
+                            }
                             gc_check!();
                             continue;
                         }
@@ -248,8 +267,9 @@ impl Vm {
                         let (obj, key) = (r!(b), k!(k));
                         r!(a as usize + 1) = obj;
                         if let (Value::Table(tr), Value::Str(s)) = (obj, key) {
-                            let v = self.heap.raw_get_str(tr, s);
-                            if !v.is_nil() || self.heap.table_meta(tr).is_none() {
+                            let tab = self.heap.table(tr);
+                            let v = tab.get_hashed(khash!(k), Value::Str(s));
+                            if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }

@@ -2,7 +2,7 @@
 //! `demo-vm`: a Lua 5.4 subset VM, the worked example of embedding `jit-core`.
 //!
 //! Pipeline: [`lexer`] -> [`parser`] (AST in [`ast`]) -> [`compiler`]
-//! (register bytecode, [`bytecode`]) -> [`interp`] (the dispatch loop) with a
+//! (register bytecode, [`bytecode`]) -> `interp` (the dispatch loop) with a
 //! moving copying collector ([`heap`]) that finds every reference through
 //! precise roots.
 //!

@@ -58,17 +58,27 @@ fn report(vm: &mut Vm, e: &Error) {
 
 fn repl(vm: &mut Vm) {
     let stdin = std::io::stdin();
+    let mut pending = String::new();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
-        if line.trim().is_empty() {
+        if pending.is_empty() && line.trim().is_empty() {
             continue;
         }
-        let expr = format!("return {line}");
+        pending.push_str(&line);
+        pending.push('\n');
+        // Like lua.c: try as an expression first, then as a statement; an
+        // error "near <eof>" means the chunk is incomplete, so read more.
+        let expr = format!("return {pending}");
+        let mut incomplete = false;
         let r = match vm.run_string(&expr, "=stdin") {
-            Err(Error::Syntax(_)) => vm.run_string(&line, "=stdin"),
+            Err(Error::Syntax(m)) => {
+                incomplete = m.ends_with("near <eof>");
+                vm.run_string(&pending, "=stdin")
+            }
             other => other,
         };
         match r {
+            Err(Error::Syntax(m)) if incomplete || m.ends_with("near <eof>") => continue,
             Ok(vals) => {
                 vm.flush_output();
                 if !vals.is_empty() {
@@ -80,6 +90,13 @@ fn repl(vm: &mut Vm) {
                 eprintln!("demo-vm: {}", e.message());
             }
         }
+        pending.clear();
+    }
+    if !pending.is_empty()
+        && let Err(e) = vm.run_string(&pending, "=stdin")
+    {
+        vm.flush_output();
+        eprintln!("demo-vm: {}", e.message());
     }
 }
 

@@ -236,37 +236,58 @@ impl Vm {
         oa: Opnd,
         ob: Opnd,
     ) -> LResult<Value> {
-        match arith_num(op, a, b) {
-            // A float without an integer value in a bitwise op: as in lua5.4,
-            // metamethods get their chance first, then the error names the operand.
-            Some(Err(_)) if op.is_bitwise() => {}
-            Some(r) => return r.map_err(|m| self.rt_error(&m.replace("%%", "%"))),
-            None => {}
-        }
-        let is_strnum = |v: Value| matches!(v, Value::Str(_) | Value::Int(_) | Value::Float(_));
-        if !op.is_bitwise() && is_strnum(a) && is_strnum(b) {
-            // The string library's arithmetic metamethods.
-            if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b))
-                && let Some(r) = arith_num(op, x, y)
-            {
-                return r.map_err(|m| self.native_error_here(&m.replace("%%", "%")));
-            }
-            let tm = self.get_tm(a, op.tm());
-            let tm = if tm.is_nil() {
-                self.get_tm(b, op.tm())
+        if op.is_bitwise() && a.as_f64().is_some() && b.as_f64().is_some() {
+            // luaG_tointerror: blame the second operand if it is the bad one.
+            let (bad, o) = if to_int_bits(b).is_none() {
+                (b, ob)
             } else {
-                tm
+                (a, oa)
             };
-            if matches!(tm, Value::Func(_)) && self.string_meta_is_custom(tm) {
-                return self.call1(tm, &[a, b]);
+            if to_int_bits(bad).is_none() {
+                let vi = self.varinfo(o);
+                return Err(self.rt_error(&format!("number{vi} has no integer representation")));
             }
-            let (ta, tb) = (self.type_name_of(a), self.type_name_of(b));
-            return Err(self.rt_error(&format!(
-                "attempt to {} a '{}' with a '{}'",
-                op.verb(),
-                ta,
-                tb
-            )));
+        }
+        if let Some(r) = arith_num(op, a, b) {
+            return r.map_err(|m| self.rt_error(&m.replace("%%", "%")));
+        }
+        if !op.is_bitwise() {
+            // Lua 5.4 order: the first operand's metamethod, else the second's;
+            // strings carry the string library's arithmetic metamethods, which
+            // coerce both operands or fall back to the other operand's handler.
+            let is_str = |v: Value| matches!(v, Value::Str(_));
+            let tm_a = if is_str(a) {
+                Value::Nil
+            } else {
+                self.get_tm(a, op.tm())
+            };
+            if !tm_a.is_nil() {
+                return self.call1(tm_a, &[a, b]);
+            }
+            if is_str(a) || is_str(b) {
+                let tm_b = if is_str(b) {
+                    Value::Nil
+                } else {
+                    self.get_tm(b, op.tm())
+                };
+                if is_str(a) || tm_b.is_nil() {
+                    if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b))
+                        && let Some(r) = arith_num(op, x, y)
+                    {
+                        return r.map_err(|m| self.rt_error(&m.replace("%%", "%")));
+                    }
+                    if !tm_b.is_nil() {
+                        return self.call1(tm_b, &[a, b]);
+                    }
+                    let (ta, tb) = (self.type_name_of(a), self.type_name_of(b));
+                    return Err(self.rt_error(&format!(
+                        "attempt to {} a '{}' with a '{}'",
+                        op.verb(),
+                        ta,
+                        tb
+                    )));
+                }
+            }
         }
         let mut tm = self.get_tm(a, op.tm());
         if tm.is_nil() {
@@ -277,11 +298,7 @@ impl Vm {
         }
         if op.is_bitwise() {
             if a.as_f64().is_some() && b.as_f64().is_some() {
-                // As lua5.4's luaG_tointerror: name the second operand if it is
-                // the one without an integer value, else the first.
-                let o = if to_int_bits(b).is_none() { ob } else { oa };
-                let info = self.varinfo(o);
-                return Err(self.rt_error(&format!("number{info} has no integer representation")));
+                return Err(self.rt_error("number has no integer representation"));
             }
             let (v, o) = if a.as_f64().is_none() {
                 (a, oa)
@@ -296,15 +313,6 @@ impl Vm {
             (b, ob)
         };
         Err(self.type_error(v, "perform arithmetic on", o))
-    }
-
-    fn native_error_here(&mut self, m: &str) -> LuaError {
-        self.rt_error(m)
-    }
-
-    fn string_meta_is_custom(&self, _tm: Value) -> bool {
-        // Our string metatable has no arithmetic entries; a user-installed one is honoured.
-        true
     }
 
     /// `t[k]` with `__index`.

@@ -94,3 +94,24 @@ fn cli_reports_uncaught_errors_like_lua() {
         .expect("run demo-vm");
     assert_eq!(String::from_utf8_lossy(&ok.stdout), "2\n");
 }
+
+#[test]
+fn repl_evaluates_lines_and_continues_incomplete_input() {
+    use std::io::Write;
+    let exe = env!("CARGO_BIN_EXE_demo-vm");
+    let mut child = std::process::Command::new(exe)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run demo-vm");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"x = 20\nfunction f(v)\n  return v + x\nend\nf(1), f(2)\n1 +\n2\nerror('e')\nprint('done')\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "21\t22\n3\ndone\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demo-vm: stdin:1: e"));
+}
