@@ -92,8 +92,21 @@ pub struct FuncBody {
     pub line: u32,
     /// Line of the closing `end`.
     pub end_line: u32,
+    /// Line of the token after `end`: where lua5.4 reports errors found
+    /// when the function is closed (an undefined `goto` label).
+    pub close_line: u32,
     /// Name for tracebacks.
     pub name: String,
+}
+
+/// A parsed chunk: its statements and the line of its end of file.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    /// The main function's body.
+    pub block: Block,
+    /// Line of the end of file, where errors found when closing the main
+    /// function are reported.
+    pub eof_line: u32,
 }
 
 /// A sequence of statements.

@@ -93,7 +93,7 @@ type R<T> = Result<T, CompileError>;
 
 /// Compile a parsed chunk into its main function prototype. String constants
 /// are interned in `heap` (no collection can happen while compiling).
-pub fn compile_chunk(block: &Block, chunk: &str, heap: &mut Heap) -> R<Rc<Proto>> {
+pub fn compile_chunk(parsed: &Chunk, chunk: &str, heap: &mut Heap) -> R<Rc<Proto>> {
     let mut c = Compiler {
         fs: Vec::new(),
         heap,
@@ -106,8 +106,8 @@ pub fn compile_chunk(block: &Block, chunk: &str, heap: &mut Heap) -> R<Rc<Proto>
         in_stack: true,
         index: 0,
     });
-    c.block(block)?;
-    c.close_function(0)
+    c.block(&parsed.block)?;
+    c.close_function(0, parsed.eof_line)
 }
 
 struct Compiler<'h> {
@@ -210,10 +210,13 @@ impl Compiler<'_> {
         });
     }
 
-    fn close_function(&mut self, end_line: u32) -> R<Rc<Proto>> {
+    /// Finishes the innermost function. `close_line` is where lua5.4's parser
+    /// stands when it closes the function (the token after `end`, or the end
+    /// of file), the line it reports undefined `goto` labels at.
+    fn close_function(&mut self, end_line: u32, close_line: u32) -> R<Rc<Proto>> {
         if let Some(g) = self.f().gotos.first() {
             let (name, line) = (g.name.clone(), g.line);
-            self.cur_line = line;
+            self.cur_line = close_line;
             return Err(self.err(&format!(
                 "no visible label '{name}' for <goto> at line {line}"
             )));
@@ -1426,7 +1429,7 @@ impl Compiler<'_> {
         let np = self.nactvar();
         self.f().nparams = np as u8;
         self.block(&body.block)?;
-        let proto = self.close_function(body.end_line)?;
+        let proto = self.close_function(body.end_line, body.close_line)?;
         let f = self.f();
         f.protos.push(proto);
         let p = (f.protos.len() - 1) as u32;

@@ -21,7 +21,7 @@ pub struct Parser<'a> {
 }
 
 /// Parse a whole chunk.
-pub fn parse_chunk(src: &[u8], chunk: &str) -> Result<Block, SyntaxError> {
+pub fn parse_chunk(src: &[u8], chunk: &str) -> Result<Chunk, SyntaxError> {
     let mut p = Parser {
         lex: Lexer::new(src, chunk),
         tok: Tok::Eof,
@@ -36,7 +36,10 @@ pub fn parse_chunk(src: &[u8], chunk: &str) -> Result<Block, SyntaxError> {
     if p.tok != Tok::Eof {
         return Err(p.err("'<eof>' expected"));
     }
-    Ok(b)
+    Ok(Chunk {
+        block: b,
+        eof_line: p.line,
+    })
 }
 
 fn binop(t: &Tok) -> Option<(BinOp, u8, u8)> {
@@ -424,6 +427,7 @@ impl<'a> Parser<'a> {
         self.vararg_stack.pop();
         let end_line = self.line;
         self.expect_match("end", "function", line)?;
+        let close_line = self.line;
         self.depth -= 1;
         Ok(FuncBody {
             params,
@@ -432,6 +436,7 @@ impl<'a> Parser<'a> {
             block,
             line,
             end_line,
+            close_line,
             name,
         })
     }

@@ -270,7 +270,10 @@ fn rawlen(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     let v = match vm.arg(base, n, 0) {
         Value::Table(t) => vm.heap.table(t).length(),
         Value::Str(s) => vm.heap.str_bytes(s).len() as i64,
-        _ => return Err(vm.arg_error(1, "table or string expected")),
+        v => {
+            let got = vm.type_name_of(v);
+            return Err(vm.arg_error(1, &format!("table or string expected, got {got}")));
+        }
     };
     vm.push(Value::Int(v));
     Ok(1)
@@ -482,6 +485,29 @@ fn load(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     } else {
         vm.globals
     };
+    // Only text chunks exist here; `mode` may still forbid them, as in lua5.4.
+    let kind = if src.first() == Some(&0x1b) {
+        "binary"
+    } else {
+        "text"
+    };
+    let mode = match vm.arg(base, n, 2) {
+        Value::Str(s) => Some(String::from_utf8_lossy(vm.heap.str_bytes(s)).into_owned()),
+        _ => None,
+    };
+    let refused = match &mode {
+        Some(m) if !m.contains(&kind[..1]) => {
+            Some(format!("attempt to load a {kind} chunk (mode is '{m}')"))
+        }
+        _ if kind == "binary" => Some("binary chunks are not supported by demo-vm".to_string()),
+        _ => None,
+    };
+    if let Some(msg) = refused {
+        vm.push(Value::Nil);
+        let m = vm.str_val(msg.as_bytes());
+        vm.push(m);
+        return Ok(2);
+    }
     match vm.load_chunk(&src, &name, env) {
         Ok(f) => {
             vm.push(f);

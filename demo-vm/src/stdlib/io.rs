@@ -71,71 +71,132 @@ fn stdout_write(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     Ok(1)
 }
 
+/// `io.read(...)`: each format reads one value from stdin; reading stops at
+/// the first format that fails, which yields `nil` (as `g_read` in liolib.c).
 fn read(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     vm.flush_output();
-    let fmt = if n == 0 {
-        "l".to_string()
-    } else {
-        match vm.arg(base, n, 0) {
-            Value::Int(k) => {
-                let mut buf = vec![0u8; k.max(0) as usize];
-                let got = std::io::stdin().lock().read(&mut buf).unwrap_or(0);
-                let r = if got == 0 && k > 0 {
-                    Value::Nil
-                } else {
-                    vm.str_val(&buf[..got])
-                };
-                vm.push(r);
-                return Ok(1);
-            }
-            _ => {
-                let s = vm.check_str(base, n, 0)?;
-                String::from_utf8_lossy(vm.heap.str_bytes(s))
-                    .trim_start_matches('*')
-                    .to_string()
-            }
-        }
-    };
     let stdin = std::io::stdin();
     let mut lock = stdin.lock();
-    let r = match fmt.chars().next() {
-        Some('l') | Some('L') => {
-            let mut line = Vec::new();
-            match lock.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => Value::Nil,
-                Ok(_) => {
-                    if fmt.starts_with('l') && line.last() == Some(&b'\n') {
-                        line.pop();
+    for i in 0..n.max(1) {
+        let v = if n == 0 {
+            read_line(vm, &mut lock, false)
+        } else {
+            match vm.arg(base, n, i) {
+                Value::Int(k) => {
+                    let mut buf = vec![0u8; k.max(0) as usize];
+                    let got = lock.read(&mut buf).unwrap_or(0);
+                    if got == 0 && k > 0 {
+                        Value::Nil
+                    } else {
+                        vm.str_val(&buf[..got])
                     }
-                    vm.str_val(&line)
+                }
+                _ => {
+                    let s = vm.check_str(base, n, i)?;
+                    let fmt = vm.heap.str_bytes(s).iter().copied().find(|&c| c != b'*');
+                    match fmt {
+                        Some(b'l') => read_line(vm, &mut lock, false),
+                        Some(b'L') => read_line(vm, &mut lock, true),
+                        Some(b'a') => {
+                            let mut all = Vec::new();
+                            let _ = lock.read_to_end(&mut all);
+                            vm.str_val(&all)
+                        }
+                        Some(b'n') => read_number(&mut lock).unwrap_or(Value::Nil),
+                        _ => return Err(vm.arg_error(i + 1, "invalid format")),
+                    }
                 }
             }
+        };
+        vm.push(v);
+        if v.is_nil() {
+            return Ok(i + 1);
         }
-        Some('a') => {
-            let mut all = Vec::new();
-            let _ = lock.read_to_end(&mut all);
-            vm.str_val(&all)
+    }
+    Ok(n.max(1))
+}
+
+/// One line, without (`l`) or with (`L`) its newline; `nil` at end of input.
+fn read_line(vm: &mut Vm, input: &mut impl BufRead, keep_newline: bool) -> Value {
+    let mut line = Vec::new();
+    match input.read_until(b'\n', &mut line) {
+        Ok(0) | Err(_) => Value::Nil,
+        Ok(_) => {
+            if !keep_newline && line.last() == Some(&b'\n') {
+                line.pop();
+            }
+            vm.str_val(&line)
         }
-        Some('n') => {
-            let mut line = String::new();
-            // Read one whitespace-delimited token.
-            let mut byte = [0u8; 1];
-            while lock.read(&mut byte).unwrap_or(0) == 1 {
-                let c = byte[0] as char;
-                if c.is_ascii_whitespace() {
-                    if line.is_empty() {
-                        continue;
-                    }
+    }
+}
+
+/// `io.read("n")` as liolib.c's `l_getn`: skip spaces, take the longest
+/// prefix that looks like a numeral (at most 200 bytes, one byte of
+/// look-ahead left unread), then convert it; `None` if it is no number.
+fn read_number(input: &mut impl BufRead) -> Option<Value> {
+    struct Numeral<'a, R: BufRead> {
+        input: &'a mut R,
+        text: Vec<u8>,
+    }
+    impl<R: BufRead> Numeral<'_, R> {
+        fn peek(&mut self) -> Option<u8> {
+            self.input.fill_buf().ok()?.first().copied()
+        }
+        /// Takes the look-ahead byte if it is one of `set`.
+        fn accept(&mut self, set: &[u8]) -> bool {
+            match self.peek() {
+                Some(c) if set.contains(&c) && self.text.len() < 200 => {
+                    self.text.push(c);
+                    self.input.consume(1);
+                    true
+                }
+                _ => false,
+            }
+        }
+        fn digits(&mut self, hex: bool) -> usize {
+            let mut count = 0;
+            while let Some(c) = self.peek() {
+                let ok = if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                };
+                if !ok || !self.accept(&[c]) {
                     break;
                 }
-                line.push(c);
+                count += 1;
             }
-            crate::number_fmt::str_to_number(line.as_bytes()).unwrap_or(Value::Nil)
+            count
         }
-        _ => return Err(vm.arg_error(1, "invalid format")),
+    }
+    while let Some(c) = input.fill_buf().ok()?.first().copied() {
+        if !c.is_ascii_whitespace() {
+            break;
+        }
+        input.consume(1);
+    }
+    let mut n = Numeral {
+        input,
+        text: Vec::new(),
     };
-    vm.push(r);
-    Ok(1)
+    n.accept(b"-+");
+    let (mut count, mut hex) = (0, false);
+    if n.accept(b"0") {
+        if n.accept(b"xX") {
+            hex = true;
+        } else {
+            count = 1;
+        }
+    }
+    count += n.digits(hex);
+    if n.accept(b".") {
+        count += n.digits(hex);
+    }
+    if count > 0 && n.accept(if hex { b"pP" } else { b"eE" }) {
+        n.accept(b"-+");
+        n.digits(false);
+    }
+    crate::number_fmt::str_to_number(&n.text)
 }
 
 fn clock(vm: &mut Vm, _base: usize, _n: usize) -> LResult<usize> {

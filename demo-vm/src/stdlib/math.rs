@@ -152,6 +152,9 @@ fn modf(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
 }
 
 fn minmax(vm: &mut Vm, base: usize, n: usize, max: bool) -> LResult<usize> {
+    if n == 0 {
+        return Err(vm.arg_error(1, "value expected"));
+    }
     let mut best = vm.check_num(base, n, 0)?;
     for i in 1..n {
         let v = vm.check_num(base, n, i)?;
