@@ -118,11 +118,7 @@ pub fn int_float_eq(i: i64, f: f64) -> bool {
 /// The integer with exactly the value of `f`, if there is one.
 #[inline]
 pub fn float_to_int_exact(f: f64) -> Option<i64> {
-    if f.floor() == f && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
-        Some(f as i64)
-    } else {
-        None
-    }
+    crate::stdlib::lstr::number::float_to_int_exact(f)
 }
 
 /// Lua's floor division of integers (`//`); the caller handles a zero divisor.

@@ -111,29 +111,8 @@ fn tonumber(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     if !(2..=36).contains(&b) {
         return Err(vm.arg_error(2, "base out of range"));
     }
-    let bytes = vm.heap.str_bytes(s).to_vec();
-    let txt = String::from_utf8_lossy(&bytes);
-    let t = txt.trim_matches(|c: char| c.is_ascii_whitespace());
-    let (neg, digits) = match t.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, t),
-    };
-    let mut acc: i64 = 0;
-    let mut ok = !digits.is_empty();
-    for c in digits.chars() {
-        match c.to_digit(36) {
-            Some(d) if (d as i64) < b => acc = acc.wrapping_mul(b).wrapping_add(d as i64),
-            _ => {
-                ok = false;
-                break;
-            }
-        }
-    }
-    vm.push(if ok {
-        Value::Int(if neg { acc.wrapping_neg() } else { acc })
-    } else {
-        Value::Nil
-    });
+    let r = crate::stdlib::lstr::number::str_to_int_base(vm.heap.str_bytes(s), b as u32);
+    vm.push(r.map_or(Value::Nil, Value::Int));
     Ok(1)
 }
 
