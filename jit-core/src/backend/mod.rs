@@ -37,6 +37,7 @@
 //! `st(0)`) are refused with [`CompileError::Unsupported`]: the encoder has
 //! no x87 forms.
 
+mod alloc;
 pub mod exec;
 pub mod frame;
 mod guards;
