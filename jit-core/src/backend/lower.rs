@@ -298,10 +298,12 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 self.loc_of(Allocation::Reg(b))?,
             ) {
                 (Loc::Gpr(x), Loc::Gpr(y)) => self.asm.xchg_rr(w, x, y)?,
+                // Three xors: no temporary (xmm0 may hold a call argument
+                // already) and the flags untouched.
                 (Loc::Xmm(x), Loc::Xmm(y)) => {
-                    self.asm.movaps_rr(Xmm::XMM0, x)?;
-                    self.asm.movaps_rr(x, y)?;
-                    self.asm.movaps_rr(y, Xmm::XMM0)?;
+                    self.asm.xorpd_rr(x, y)?;
+                    self.asm.xorpd_rr(y, x)?;
+                    self.asm.xorpd_rr(x, y)?;
                 }
                 _ => return Err(CompileError::Unsupported("allocator swap shape")),
             },
