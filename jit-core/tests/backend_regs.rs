@@ -214,3 +214,11 @@ fn float_call_arguments_in_a_register_cycle() {
     let got = run_compiled(Target::SysV64, &t, &inputs);
     assert!(got.same(&want), "{got:?} != {want:?}");
 }
+
+/// Longer random traces (more pressure, values read twice by one op)
+/// against the interpreter.
+#[test]
+fn longer_random_traces_match_the_interpreter() {
+    let n = if cfg!(debug_assertions) { 100 } else { 1000 };
+    backend_support::differential(Target::SysV64, GenConfig::all(WordSize::W64, 48), 1, n);
+}

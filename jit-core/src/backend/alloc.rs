@@ -6,8 +6,11 @@
 //! Operand constraints follow what the lowering can encode: most operands
 //! are `RegOrStack` (x86 memory forms), two-operand ALU forms reuse their
 //! first source's register for the result, a comparison feeding only the
-//! next guard is defined in the flags. The scratch registers of the
-//! lowering (`rax`, `rcx`, `rdx`, `r11`, `xmm0`) are never allocated.
+//! next guard is defined in the flags; float operands the lowering has no
+//! scratch register for (results of `sqrt`, int-to-float and float loads,
+//! the stored value of a float store, the first operand of a float
+//! comparison) are `Reg`. The scratch registers of the lowering (`rax`,
+//! `rcx`, `rdx`, `r11`) are never allocated; every XMM register is.
 //!
 //! When the allocator refuses a trace (e.g. two labels, a jump that is not
 //! the last op), the lowering falls back to one frame slot per value; see
@@ -17,7 +20,9 @@ use bumpalo::Bump;
 use bumpalo::collections::Vec as BVec;
 
 use super::target::Target;
-use crate::ir::{Callee, GuardKind, IntBinOp, Op, Trace, Type, Value};
+use crate::ir::{
+    Callee, ConvOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, Op, Trace, Type, Value,
+};
 use crate::regalloc::{
     Constraint, Function, InstInfo, InstKind, Operand, PRegSet, RegClass, RegEnv, VReg, VRegInfo,
 };
@@ -25,7 +30,7 @@ use crate::regalloc::{
 /// The register environment of the lowering on `t`: the target's
 /// registers minus the frame pointer, the stack pointer and the scratch
 /// registers of the lowering. Win64 keeps `xmm6..xmm15` (callee-saved,
-/// 128-bit saves) out of allocation.
+/// 128-bit saves the prologue does not do) out of allocation.
 pub(crate) fn env(t: Target) -> RegEnv {
     const RAX: u32 = 1;
     const RCX: u32 = 1 << 1;
@@ -39,23 +44,23 @@ pub(crate) fn env(t: Target) -> RegEnv {
     let (gprs, xmms, callee, scratch) = match t {
         Target::SysV64 => (
             0xFFFF & !(RSP_RBP | RAX | RCX | RDX | R11),
-            0xFFFE,
+            0xFFFF,
             RBX | R12_15,
             RAX | RCX | RDX | R11,
         ),
         Target::Win64 => (
             0xFFFF & !(RSP_RBP | RAX | RCX | RDX | R11),
-            0x003E,
+            0x003F,
             RBX | RSI | RDI | R12_15,
             RAX | RCX | RDX | R11,
         ),
-        Target::Cdecl32 => (RBX | RSI | RDI, 0x00FE, RBX | RSI | RDI, RAX | RCX | RDX),
+        Target::Cdecl32 => (RBX | RSI | RDI, 0x00FF, RBX | RSI | RDI, RAX | RCX | RDX),
     };
     RegEnv {
         allocatable: PRegSet::from_masks(gprs, xmms),
         callee_saved: PRegSet::from_masks(callee, 0),
         caller_saved: PRegSet::from_masks(gprs & !callee, xmms),
-        scratch: PRegSet::from_masks(scratch, 1),
+        scratch: PRegSet::from_masks(scratch, 0),
     }
 }
 
@@ -165,7 +170,16 @@ impl<'b> RaFunc<'b> {
                     f.ops.push(use_(b));
                     f.ops.extend(def(Reuse(0)));
                 }
-                Op::FloatCmp(_, a, b) | Op::RefCmp(_, a, b) => {
+                Op::FloatCmp(o, a, b) => {
+                    let reg = |v: Value| Operand::use_(vr(v), Constraint::Reg);
+                    if matches!(o, FloatCmpOp::Lt | FloatCmpOp::Le) {
+                        f.ops.extend([use_(a), reg(b)]);
+                    } else {
+                        f.ops.extend([reg(a), use_(b)]);
+                    }
+                    f.ops.extend(cmp_def());
+                }
+                Op::RefCmp(_, a, b) => {
                     f.ops.extend([use_(a), use_(b)]);
                     f.ops.extend(cmp_def());
                 }
@@ -179,19 +193,31 @@ impl<'b> RaFunc<'b> {
                     f.ops.push(use_(a));
                     f.ops.extend(cmp_def());
                 }
-                Op::FloatUn(_, a) | Op::Conv(_, a) => {
+                Op::FloatUn(o, a) => {
                     f.ops.push(use_(a));
-                    f.ops.extend(def(Any));
+                    let sqrt = o == FloatUnOp::Sqrt;
+                    f.ops.extend(def(if sqrt { Constraint::Reg } else { Any }));
                 }
-                Op::Load(_, addr) => {
+                Op::Conv(o, a) => {
+                    f.ops.push(use_(a));
+                    let to_float = o == ConvOp::IntToFloat;
+                    f.ops
+                        .extend(def(if to_float { Constraint::Reg } else { Any }));
+                }
+                Op::Load(desc, addr) => {
                     f.ops.push(use_(addr.base));
                     f.ops.extend(addr.index.map(|(x, _)| use_(x)));
-                    f.ops.extend(def(Any));
+                    let float = desc.ty == Type::Float;
+                    f.ops.extend(def(if float { Constraint::Reg } else { Any }));
                 }
-                Op::Store(_, addr, v) => {
+                Op::Store(desc, addr, v) => {
                     f.ops.push(use_(addr.base));
                     f.ops.extend(addr.index.map(|(x, _)| use_(x)));
-                    f.ops.push(use_(v));
+                    let float = desc.ty == Type::Float;
+                    f.ops.push(Operand::use_(
+                        vr(v),
+                        if float { Constraint::Reg } else { Any },
+                    ));
                 }
                 Op::Call { callee, args, .. } | Op::CondCall { callee, args, .. } => {
                     if let Op::CondCall { cond, .. } = op {

@@ -283,9 +283,10 @@ impl Lowering<'_, '_> {
             }
         }
         let mut edits = BVec::new_in(self.bump);
+        let extra = self.move_temp(RegClass::Xmm);
         let mut temp = |c: RegClass| match c {
             RegClass::Gpr => Allocation::Reg(PReg::gpr(0)),
-            RegClass::Xmm => Allocation::Reg(PReg::xmm(0)),
+            RegClass::Xmm => extra,
         };
         parallel_move::resolve(&mut moves, &mut temp, &mut edits)
             .map_err(|e| CompileError::Unsupported(e.reason()))?;

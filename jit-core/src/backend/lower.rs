@@ -173,7 +173,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
             None
         };
         let frame = match &ra {
-            Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize)?,
+            // One slot more: the temporary of parallel moves.
+            Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize + 1)?,
             None => Frame::new(temps, trace.num_values())?,
         };
         let mut saved = BVec::new_in(bump);
@@ -330,10 +331,18 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let ra = self.ra.as_ref()?;
         let ops = ra.func.operands(self.inst);
         let allocs = ra.out.operand_allocations(self.inst);
-        ops.iter()
-            .zip(allocs)
-            .find(|(o, _)| o.vreg.0 == v.0)
-            .map(|(_, a)| *a)
+        // A value read twice (`x < x`) may have a register for one operand
+        // and its slot for the other: the register serves both.
+        let mut found = None;
+        for (o, a) in ops.iter().zip(allocs) {
+            if o.vreg.0 == v.0 {
+                if matches!(a, Allocation::Reg(_)) {
+                    return Some(*a);
+                }
+                found = found.or(Some(*a));
+            }
+        }
+        found
     }
 
     /// Where `v` is during the current op.
@@ -422,6 +431,38 @@ impl<'a, 'b> Lowering<'a, 'b> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// The register to compute float result `r` in: its own register, or
+    /// `xmm0` under the all-slots strategy (registers are then all free;
+    /// under register allocation such results are `Reg`-constrained).
+    fn xmm_result(&self, r: Value) -> Result<Xmm, CompileError> {
+        match self.loc(r)? {
+            Loc::Xmm(x) => Ok(x),
+            _ if self.ra.is_none() => Ok(Xmm::XMM0),
+            _ => Err(CompileError::Unsupported("float result not in a register")),
+        }
+    }
+
+    /// `xmm0` as a scratch register: only under the all-slots strategy (the
+    /// allocator hands out every XMM register, and its constraints put such
+    /// operands in registers).
+    fn slots_xmm(&self) -> Result<Xmm, CompileError> {
+        if self.ra.is_none() {
+            Ok(Xmm::XMM0)
+        } else {
+            Err(CompileError::Unsupported("float operand not in a register"))
+        }
+    }
+
+    /// A location no parallel move of the allocated code uses, for cycles
+    /// through the stack: `rax` or the frame's extra spill slot.
+    pub fn move_temp(&self, c: RegClass) -> Allocation {
+        let extra = self.ra.as_ref().map_or(0, |ra| ra.out.num_spill_slots());
+        match c {
+            RegClass::Gpr => Allocation::Reg(PReg::gpr(0)),
+            RegClass::Xmm => Allocation::Stack(SpillSlot(extra)),
+        }
     }
 
     /// `op dst, v` for an ALU op.
@@ -771,8 +812,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let (x, write) = match (self.loc(r)?, self.loc(a)?) {
             (Loc::Xmm(d), Loc::Xmm(s)) if d == s => (d, false),
             _ => {
-                self.read_x(Xmm::XMM0, a)?;
-                (Xmm::XMM0, true)
+                let x = self.slots_xmm()?;
+                self.read_x(x, a)?;
+                (x, true)
             }
         };
         let lb = self.loc(b)?;
@@ -798,14 +840,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
     fn float_un(&mut self, r: Value, o: FloatUnOp, a: Value) -> Result<(), CompileError> {
         match o {
             FloatUnOp::Sqrt => {
+                let x = self.xmm_result(r)?;
                 match self.loc(a)? {
-                    Loc::Xmm(y) => self.asm.sqrtsd_rr(Xmm::XMM0, y)?,
+                    Loc::Xmm(y) => self.asm.sqrtsd_rr(x, y)?,
                     _ => {
                         let ma = self.mem(a, 0)?;
-                        self.asm.sqrtsd_rm(Xmm::XMM0, ma)?;
+                        self.asm.sqrtsd_rm(x, ma)?;
                     }
                 }
-                self.write_x(r, Xmm::XMM0)
+                self.write_x(r, x)
             }
             FloatUnOp::Neg | FloatUnOp::Abs => {
                 // Sign-bit surgery on the high dword: exact for NaNs too.
@@ -848,8 +891,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let x = match self.loc(first)? {
             Loc::Xmm(x) => x,
             _ => {
-                self.read_x(Xmm::XMM0, first)?;
-                Xmm::XMM0
+                let x = self.slots_xmm()?;
+                self.read_x(x, first)?;
+                x
             }
         };
         match self.loc(second)? {
@@ -864,14 +908,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let w = self.w;
         match o {
             ConvOp::IntToFloat => {
+                let x = self.xmm_result(r)?;
                 match self.loc(a)? {
-                    Loc::Gpr(g) => self.asm.cvtsi2sd_rr(Xmm::XMM0, w, g)?,
+                    Loc::Gpr(g) => self.asm.cvtsi2sd_rr(x, w, g)?,
                     _ => {
                         let ma = self.mem(a, 0)?;
-                        self.asm.cvtsi2sd_rm(Xmm::XMM0, w, ma)?;
+                        self.asm.cvtsi2sd_rm(x, w, ma)?;
                     }
                 }
-                self.write_x(r, Xmm::XMM0)?;
+                self.write_x(r, x)?;
             }
             ConvOp::FloatToInt => {
                 match self.loc(a)? {
@@ -947,7 +992,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         if desc.ty == Type::Float {
             let x = match self.loc(r)? {
                 Loc::Xmm(x) => x,
-                _ => Xmm::XMM0,
+                _ => self.slots_xmm()?,
             };
             self.asm.movsd_rm(x, m)?;
             return self.write_x(r, x);
@@ -983,8 +1028,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
             let x = match self.loc(v)? {
                 Loc::Xmm(x) => x,
                 _ => {
-                    self.read_x(Xmm::XMM0, v)?;
-                    Xmm::XMM0
+                    let x = self.slots_xmm()?;
+                    self.read_x(x, v)?;
+                    x
                 }
             };
             return Ok(self.asm.movsd_mr(m, x)?);
@@ -1054,9 +1100,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
         });
         err?;
         let mut edits: BVec<'b, Edit> = BVec::new_in(self.bump);
+        let extra = self.move_temp(RegClass::Xmm);
         let mut temp = |c: RegClass| match c {
             RegClass::Gpr => Allocation::Reg(PReg::gpr(0)),
-            RegClass::Xmm => Allocation::Reg(PReg::xmm(0)),
+            RegClass::Xmm => extra,
         };
         parallel_move::resolve(&mut regs, &mut temp, &mut edits)
             .map_err(|e| CompileError::Unsupported(e.reason()))?;
