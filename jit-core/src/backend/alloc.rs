@@ -9,8 +9,10 @@
 //! next guard is defined in the flags; float operands the lowering has no
 //! scratch register for (results of `sqrt`, int-to-float and float loads,
 //! the stored value of a float store, the first operand of a float
-//! comparison) are `Reg`. The scratch registers of the lowering (`rax`,
-//! `rcx`, `rdx`, `r11`) are never allocated; every XMM register is.
+//! comparison) are `Reg`. On x86-64 the scratch registers of the lowering
+//! are `rax` and `r11` (so shift counts are `Fixed(rcx)`, divisions clobber
+//! `rdx`, address bases and stored integers are `Reg`); on x86-32 `eax`,
+//! `ecx` and `edx`. Every XMM register is allocatable.
 //!
 //! When the allocator refuses a trace (e.g. two labels, a jump that is not
 //! the last op), the lowering falls back to one frame slot per value; see
@@ -24,7 +26,8 @@ use crate::ir::{
     Callee, ConvOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, Op, Trace, Type, Value,
 };
 use crate::regalloc::{
-    Constraint, Function, InstInfo, InstKind, Operand, PRegSet, RegClass, RegEnv, VReg, VRegInfo,
+    Constraint, Function, InstInfo, InstKind, Operand, PReg, PRegSet, RegClass, RegEnv, VReg,
+    VRegInfo,
 };
 
 /// The register environment of the lowering on `t`: the target's
@@ -43,16 +46,16 @@ pub(crate) fn env(t: Target) -> RegEnv {
     const R12_15: u32 = 0xF000;
     let (gprs, xmms, callee, scratch) = match t {
         Target::SysV64 => (
-            0xFFFF & !(RSP_RBP | RAX | RCX | RDX | R11),
+            0xFFFF & !(RSP_RBP | RAX | R11),
             0xFFFF,
             RBX | R12_15,
-            RAX | RCX | RDX | R11,
+            RAX | R11,
         ),
         Target::Win64 => (
-            0xFFFF & !(RSP_RBP | RAX | RCX | RDX | R11),
+            0xFFFF & !(RSP_RBP | RAX | R11),
             0x003F,
             RBX | RSI | RDI | R12_15,
-            RAX | RCX | RDX | R11,
+            RAX | R11,
         ),
         Target::Cdecl32 => (RBX | RSI | RDI, 0x00FF, RBX | RSI | RDI, RAX | RCX | RDX),
     };
@@ -132,6 +135,8 @@ impl<'b> RaFunc<'b> {
         f.exit_start.push(0);
         use Constraint::{Flags, RegOrStack as Any, Reuse};
         let use_ = |v: Value| Operand::use_(vr(v), Any);
+        let x64 = t != Target::Cdecl32;
+        let base = |v: Value| Operand::use_(vr(v), if x64 { Constraint::Reg } else { Any });
         for (i, &op) in trace.ops().iter().enumerate() {
             f.first_inst.push(f.infos.len() as u32);
             let r = trace.op_result(i);
@@ -159,9 +164,19 @@ impl<'b> RaFunc<'b> {
                             f.ops.extend([use_(a), use_(b)]);
                             f.ops.extend(cmp_def());
                         }
+                        B::Shl | B::Sar | B::Shr if x64 => {
+                            f.ops.push(use_(a));
+                            f.ops
+                                .push(Operand::use_(vr(b), Constraint::Fixed(PReg::gpr(1))));
+                            f.ops.extend(def(Any));
+                        }
                         _ => {
                             f.ops.extend([use_(a), use_(b)]);
                             f.ops.extend(def(Any));
+                            if x64 && matches!(o, B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH)
+                            {
+                                info.clobbers = PRegSet::of(&[PReg::gpr(2)]);
+                            }
                         }
                     }
                 }
@@ -205,18 +220,18 @@ impl<'b> RaFunc<'b> {
                         .extend(def(if to_float { Constraint::Reg } else { Any }));
                 }
                 Op::Load(desc, addr) => {
-                    f.ops.push(use_(addr.base));
+                    f.ops.push(base(addr.base));
                     f.ops.extend(addr.index.map(|(x, _)| use_(x)));
                     let float = desc.ty == Type::Float;
                     f.ops.extend(def(if float { Constraint::Reg } else { Any }));
                 }
                 Op::Store(desc, addr, v) => {
-                    f.ops.push(use_(addr.base));
+                    f.ops.push(base(addr.base));
                     f.ops.extend(addr.index.map(|(x, _)| use_(x)));
-                    let float = desc.ty == Type::Float;
+                    let reg = desc.ty == Type::Float || x64;
                     f.ops.push(Operand::use_(
                         vr(v),
-                        if float { Constraint::Reg } else { Any },
+                        if reg { Constraint::Reg } else { Any },
                     ));
                 }
                 Op::Call { callee, args, .. } | Op::CondCall { callee, args, .. } => {

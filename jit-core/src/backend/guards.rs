@@ -165,8 +165,9 @@ impl Lowering<'_, '_> {
                 self.read(Gpr::RAX, a)?;
                 match self.loc(b)? {
                     Loc::Xmm(_) => {
-                        self.read(Gpr::RCX, b)?;
-                        self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, Gpr::RCX)?;
+                        let y = self.scratch_pair().1;
+                        self.read(y, b)?;
+                        self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, y)?;
                     }
                     Loc::Gpr(g) => self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, g)?,
                     Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, Gpr::RAX, m)?,

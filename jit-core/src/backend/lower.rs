@@ -4,8 +4,9 @@
 //! fallback the value's own slot), results are written to theirs; the
 //! allocator's edits (moves, spills, reloads) are emitted before each op.
 //!
-//! Scratch registers, never allocated: `rax`, `rcx`, `rdx` (both modes),
-//! `r11` (x86-64 call targets) and `xmm0`. The deopt buffer and inputs
+//! Scratch registers, never allocated: `rax` and `r11` on x86-64; `eax`,
+//! `ecx` and `edx` on x86-32. `xmm0` (and `rcx`, `rdx` on x86-64) are
+//! scratch only under the all-slots strategy. The deopt buffer and inputs
 //! pointers live in the frame.
 
 use bumpalo::Bump;
@@ -491,11 +492,12 @@ impl<'a, 'b> Lowering<'a, 'b> {
         Ok(self.asm.mov_ri(self.w, reg, imm)?)
     }
 
-    /// Copies 8 bytes (`Float`) or a word from `src` to `dst` (through `rcx`).
+    /// Copies 8 bytes (`Float`) or a word from `src` to `dst` (through
+    /// `r11`; x86-32: `ecx`).
     pub fn copy(&mut self, dst: Mem, src: Mem, ty: Type) -> Result<(), CompileError> {
         if self.is64() {
-            self.asm.mov_rm(Size::Q, Gpr::RCX, src)?;
-            self.asm.mov_mr(Size::Q, dst, Gpr::RCX)?;
+            self.asm.mov_rm(Size::Q, Gpr::R11, src)?;
+            self.asm.mov_mr(Size::Q, dst, Gpr::R11)?;
         } else {
             self.asm.mov_rm(Size::D, Gpr::RCX, src)?;
             self.asm.mov_mr(Size::D, dst, Gpr::RCX)?;
@@ -518,24 +520,35 @@ impl<'a, 'b> Lowering<'a, 'b> {
         Ok(())
     }
 
+    /// Two scratch registers with byte forms: `rax`, `r11` (x86-64);
+    /// `ecx`, `edx` (x86-32).
+    pub fn scratch_pair(&self) -> (Gpr, Gpr) {
+        if self.is64() {
+            (Gpr::RAX, Gpr::R11)
+        } else {
+            (Gpr::RCX, Gpr::RDX)
+        }
+    }
+
     /// Writes a condition as 0/1 into `r`.
     fn set_flag(&mut self, r: Value, f: Flags) -> Result<(), CompileError> {
+        let (x, y) = self.scratch_pair();
         let a = &mut self.asm;
         match f {
-            Flags::Cc(c) => a.setcc(c, Gpr::RCX)?,
+            Flags::Cc(c) => a.setcc(c, x)?,
             Flags::FloatEq => {
-                a.setcc(Cond::E, Gpr::RCX)?;
-                a.setcc(Cond::NP, Gpr::RDX)?;
-                a.alu_rr(Alu::And, Size::B, Gpr::RCX, Gpr::RDX)?;
+                a.setcc(Cond::E, x)?;
+                a.setcc(Cond::NP, y)?;
+                a.alu_rr(Alu::And, Size::B, x, y)?;
             }
             Flags::FloatNe => {
-                a.setcc(Cond::NE, Gpr::RCX)?;
-                a.setcc(Cond::P, Gpr::RDX)?;
-                a.alu_rr(Alu::Or, Size::B, Gpr::RCX, Gpr::RDX)?;
+                a.setcc(Cond::NE, x)?;
+                a.setcc(Cond::P, y)?;
+                a.alu_rr(Alu::Or, Size::B, x, y)?;
             }
         }
-        a.movzx_rr(Size::D, Gpr::RCX, Size::B, Gpr::RCX)?;
-        self.write(r, Gpr::RCX)
+        a.movzx_rr(Size::D, x, Size::B, x)?;
+        self.write(r, x)
     }
 
     /// A comparison result: kept in the flags when only the next op (a
@@ -720,6 +733,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 Gpr::RAX
             }
             B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH => {
+                // The divisor must survive `cqo`/`xor edx` (the allocator
+                // may leave it in rdx, which the op clobbers).
+                let lb = match lb {
+                    Loc::Gpr(Gpr::RDX) => {
+                        self.asm.mov_rr(w, Gpr::R11, Gpr::RDX)?;
+                        Loc::Gpr(Gpr::R11)
+                    }
+                    l => l,
+                };
                 self.read(Gpr::RAX, a)?;
                 match o {
                     B::SDiv | B::SRem if self.is64() => self.asm.cqo()?,
@@ -943,7 +965,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// Computes `addr` into a memory operand (registers of the operands, or
-    /// `rax` and `rcx`).
+    /// `rax` and `r11`; x86-32: `eax` and `ecx`).
     fn address(&mut self, addr: &Addr) -> Result<Mem, CompileError> {
         let base = match self.loc(addr.base)? {
             Loc::Gpr(g) => g,
@@ -965,20 +987,31 @@ impl<'a, 'b> Lowering<'a, 'b> {
         if let (Some(s), Loc::Gpr(g)) = (direct, self.loc(index)?) {
             return Ok(Mem::base_index(base, g, s, addr.offset));
         }
-        self.read(Gpr::RCX, index)?;
+        let ix = if self.is64() { Gpr::R11 } else { Gpr::RCX };
+        self.read(ix, index)?;
         let scale = match direct {
             Some(s) => s,
             None => {
                 if let Ok(s) = i32::try_from(size) {
-                    self.asm.imul_rri(self.w, Gpr::RCX, Gpr::RCX, s as i64)?;
+                    self.asm.imul_rri(self.w, ix, ix, s as i64)?;
                 } else {
-                    self.load_imm(Gpr::RDX, size as i64)?;
-                    self.asm.imul_rr(self.w, Gpr::RCX, Gpr::RDX)?;
+                    // A third scratch: rax when the base is elsewhere (always
+                    // under register allocation: bases are `Reg` on x86-64),
+                    // else rdx (free under all slots, scratch on x86-32).
+                    let t = if base != Gpr::RAX {
+                        Gpr::RAX
+                    } else if self.ra.is_none() || !self.is64() {
+                        Gpr::RDX
+                    } else {
+                        return Err(CompileError::Unsupported("address base not in a register"));
+                    };
+                    self.load_imm(t, size as i64)?;
+                    self.asm.imul_rr(self.w, ix, t)?;
                 }
                 Scale::S1
             }
         };
-        Ok(Mem::base_index(base, Gpr::RCX, scale, addr.offset))
+        Ok(Mem::base_index(base, ix, scale, addr.offset))
     }
 
     fn load_mem(
@@ -999,7 +1032,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         }
         let d = match self.loc(r)? {
             Loc::Gpr(g) => g,
-            _ => Gpr::RDX,
+            _ => Gpr::RAX,
         };
         match (desc.ty, desc.size) {
             (Type::Int, 1) | (Type::Int, 2) => {
@@ -1044,10 +1077,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let g = match self.loc(v)? {
             // x86-32 has byte forms of a..d only.
             Loc::Gpr(g) if self.is64() || s != Size::B || g.number() < 4 => g,
-            _ => {
+            // All slots (rdx free) or x86-32 (rdx scratch); x86-64 stored
+            // values are `Reg` under register allocation.
+            _ if self.ra.is_none() || !self.is64() => {
                 self.read(Gpr::RDX, v)?;
                 Gpr::RDX
             }
+            _ => return Err(CompileError::Unsupported("stored value not in a register")),
         };
         Ok(self.asm.mov_mr(s, m, g)?)
     }
@@ -1073,15 +1109,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let area = stack.next_multiple_of(t.call_alignment());
         let area = i32::try_from(area).map_err(|_| CompileError::TooLarge)?;
         let target = if self.is64() { Gpr::R11 } else { Gpr::RAX };
-        // x86-64: the callee first (r11 is no argument register); x86-32
-        // passes nothing in registers and loads it last.
-        if self.is64() {
-            self.callee_to(target, callee)?;
-        }
         if area > 0 {
             self.asm.alu_ri(Alu::Sub, self.w, Gpr::RSP, area as i64)?;
         }
-        // Stack arguments first (memory sources go through rcx), then registers.
+        // Stack arguments first (memory sources go through the copy
+        // scratch), then the callee (x86-64: into r11, no argument register,
+        // read before the argument registers are overwritten), then the
+        // argument registers by a parallel move.
         let mut err = Ok(());
         let mut regs: BVec<'b, ParallelMove> = BVec::new_in(self.bump);
         t.assign_args(args.iter().map(|&v| trace.value_type(v)), |k, loc| {
@@ -1099,6 +1133,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
             };
         });
         err?;
+        if self.is64() {
+            self.callee_to(target, callee)?;
+        }
         let mut edits: BVec<'b, Edit> = BVec::new_in(self.bump);
         let extra = self.move_temp(RegClass::Xmm);
         let mut temp = |c: RegClass| match c {

@@ -3,7 +3,8 @@
 //!
 //! - [`target`]: the three targets (SysV x86-64, Win64, cdecl x86-32).
 //! - [`frame`]: the fixed frame (frame pointer kept, callee-saved save slots).
-//! - `lower`: one function per IR op family.
+//! - `alloc`: the trace as the register allocator sees it, per-target register sets.
+//! - `lower`: one function per IR op family, operands at their locations.
 //! - `guards`: exit stubs, the shared exit path and the deopt buffer format.
 //! - [`exec`]: [`Compiler`], [`CompiledTrace`] and execution.
 //!
@@ -26,8 +27,10 @@
 //!
 //! # Register allocation
 //! The linear-scan allocator ([`crate::regalloc`]) decides where every value
-//! lives (`alloc`: one allocator instruction per IR op, the scratch
-//! registers `rax`, `rcx`, `rdx`, `r11`, `xmm0` never allocated); the
+//! lives (`alloc`: one allocator instruction per IR op; x86-64: every
+//! register but `rsp`, `rbp` and the scratch registers `rax`, `r11`, all 16
+//! XMMs (Win64: `xmm0..xmm5`, the others being callee-saved 128-bit);
+//! x86-32: `ebx`, `esi`, `edi` and all 8 XMMs); the
 //! lowering reads each operand from its location (register or spill slot),
 //! emits the allocator's edits (moves, spills, reloads) before each op,
 //! saves fail-args from the allocator's exit locations, closes loops
