@@ -5,6 +5,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 use core::ops::Range;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use bumpalo::Bump;
 use bumpalo::collections::Vec as BVec;
@@ -15,7 +16,6 @@ use super::lower::Lowering;
 use super::target::Target;
 use crate::ir::{Op, Trace, Type, Val, WordSize};
 use crate::memory::{CodeBlock, ExecutableMemory, MemoryError};
-use crate::x86::Gpr;
 
 /// How a run of compiled code ended: the same shape as the reference
 /// interpreter's outcome (which `Finish` with its values, or which guard
@@ -27,7 +27,12 @@ pub type Exit = crate::ir::Outcome;
 #[derive(Clone, Copy, Debug)]
 pub struct Compiler {
     target: Target,
+    allocate: bool,
 }
+
+/// Traces compiled with the all-slots strategy because the register
+/// allocator refused them (see [`Compiler::fallbacks`]).
+static FALLBACKS: AtomicUsize = AtomicUsize::new(0);
 
 /// Code range of one IR op, for listings and profilers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,8 +69,11 @@ pub struct CompiledTrace<M: ExecutableMemory> {
     sites: Vec<u32>,
     deopt_words: usize,
     ranges: Vec<OpRange>,
-    saved: [SavedReg; 1],
+    /// The callee-saved table (the first `num_saved`; fixed size: no allocation).
+    saved: [SavedReg; 7],
+    num_saved: usize,
     frame_size: u32,
+    allocated: bool,
 }
 
 /// Why running compiled code failed (before or after the code ran).
@@ -123,7 +131,28 @@ impl std::error::Error for PatchError {}
 impl Compiler {
     /// A compiler for `target`.
     pub fn new(target: Target) -> Self {
-        Compiler { target }
+        Compiler {
+            target,
+            allocate: true,
+        }
+    }
+
+    /// A compiler that keeps every value in its own frame slot (no register
+    /// allocation): the reference strategy, for comparisons and measurements.
+    pub fn all_slots(target: Target) -> Self {
+        Compiler {
+            target,
+            allocate: false,
+        }
+    }
+
+    /// How many traces, process-wide, were compiled with the all-slots
+    /// strategy because the register allocator refused them (a trace with
+    /// two labels or jumps, a jump that is not the last op, more operands
+    /// in registers than the target has, ...). Such traces are correct,
+    /// only slower.
+    pub fn fallbacks() -> usize {
+        FALLBACKS.load(Ordering::Relaxed)
     }
 
     /// The target.
@@ -144,10 +173,15 @@ impl Compiler {
         if trace.word() != t.word() {
             return Err(CompileError::WordMismatch);
         }
-        let mut l = Lowering::new(t, trace, bump)?;
+        let mut l = Lowering::new(t, trace, bump, self.allocate)?;
+        let allocated = l.ra.is_some();
+        if self.allocate && !allocated {
+            FALLBACKS.fetch_add(1, Ordering::Relaxed);
+        }
         l.prologue()?;
         for (i, &op) in trace.ops().iter().enumerate() {
             let start = l.asm.offset();
+            l.begin_op(i)?;
             match op {
                 Op::Guard { kind, .. } => l.guard(i, kind)?,
                 Op::Label { args } => l.label(i, trace.args(args))?,
@@ -164,6 +198,12 @@ impl Compiler {
         for s in l.stubs.iter() {
             stubs[s.exit as usize] = l.asm.label_offset(s.label).unwrap_or(u32::MAX);
         }
+        let mut saved = [SavedReg {
+            reg: crate::x86::Gpr::RBX,
+            offset: 0,
+        }; 7];
+        let num_saved = l.saved.len().min(7);
+        saved[..num_saved].copy_from_slice(&l.saved[..num_saved]);
         let (exits_ops, sites, ranges) = (l.exits, l.sites, l.ranges);
         let code = l.asm.finish()?;
         let bytes = code.bytes();
@@ -233,11 +273,10 @@ impl Compiler {
             sites: out_sites,
             deopt_words,
             ranges: out_ranges,
-            saved: [SavedReg {
-                reg: Gpr::RBX,
-                offset: -(t.word_bytes() as i32),
-            }],
+            saved,
+            num_saved,
             frame_size,
+            allocated,
         })
     }
 }
@@ -322,7 +361,13 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
 
     /// The callee-saved table: where the prologue saved each register.
     pub fn saved_registers(&self) -> &[SavedReg] {
-        &self.saved
+        &self.saved[..self.num_saved]
+    }
+
+    /// Whether the values live where the register allocator put them
+    /// (`false`: the all-slots strategy, by request or as a fallback).
+    pub fn register_allocated(&self) -> bool {
+        self.allocated
     }
 
     /// The fixed frame size below the saved frame pointer, in bytes.

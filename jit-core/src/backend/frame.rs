@@ -3,9 +3,14 @@
 //! ```text
 //! [rbp + 8]          return address (x86-32: [ebp+4]; entry args above it)
 //! [rbp]              caller's rbp            (frame pointer kept for walkers)
-//! [rbp - word]       saved rbx               (callee-saved, holds the deopt buffer pointer)
-//! [rbp - 16 - 8k]    jump temporaries        (k < temps: parallel copies for loops)
-//! [rbp - 16 - 8t - 8(v+1)]  the slot of IR value v (8 bytes in both modes)
+//! [rbp - 8(k+1)]     save slot k < 7 of a callee-saved register (fixed per
+//!                    register: rbx, rsi, rdi, r12, r13, r14, r15)
+//! [rbp - 64]         the deopt buffer pointer
+//! [rbp - 72]         the inputs pointer
+//! [rbp - 80 - 8k]    scratch slot k < 2 (operands the lowering needs in memory)
+//! [rbp - 96 - 8k]    jump temporaries        (k < temps: all-slots strategy)
+//! [rbp - 96 - 8t - 8(n+1)]  slot n: the slot of IR value n (all-slots
+//!                    strategy) or spill slot n (register allocation)
 //! ```
 //! The stack pointer is then rounded down to 16 bytes, so every call site
 //! is aligned; all frame accesses are `rbp`-relative, so the rounding costs
@@ -32,13 +37,24 @@ pub(crate) struct Frame {
     pub size: i32,
 }
 
-/// Bytes above the temporaries: saved rbx plus padding.
-const SAVE_AREA: i64 = 16;
+/// Registers with a save slot, in slot order.
+const SAVED: [Gpr; 7] = [
+    Gpr::RBX,
+    Gpr::RSI,
+    Gpr::RDI,
+    Gpr::R12,
+    Gpr::R13,
+    Gpr::R14,
+    Gpr::R15,
+];
+
+/// Bytes above the temporaries: save slots, two pointers, two scratch slots.
+const FIXED_AREA: i64 = 8 * 7 + 8 * 4;
 
 impl Frame {
-    /// A frame with `temps` jump temporaries and `values` value slots.
-    pub fn new(temps: usize, values: usize) -> Result<Frame, CompileError> {
-        let bytes = SAVE_AREA + 8 * (temps as i64 + values as i64);
+    /// A frame with `temps` jump temporaries and `slots` value or spill slots.
+    pub fn new(temps: usize, slots: usize) -> Result<Frame, CompileError> {
+        let bytes = FIXED_AREA + 8 * (temps as i64 + slots as i64);
         let size = (bytes + 15) & !15;
         let size = i32::try_from(size).map_err(|_| CompileError::TooLarge)?;
         Ok(Frame {
@@ -47,14 +63,39 @@ impl Frame {
         })
     }
 
-    /// The slot of value `v`.
-    pub fn slot(&self, v: crate::ir::Value) -> Mem {
-        let off = SAVE_AREA + 8 * (self.temps as i64 + v.0 as i64 + 1);
+    /// Slot `n` (IR value `n` under the all-slots strategy, spill slot `n`
+    /// under register allocation).
+    pub fn slot(&self, n: u32) -> Mem {
+        let off = FIXED_AREA + 8 * (self.temps as i64 + n as i64 + 1);
         Mem::base(Gpr::RBP, -(off as i32))
     }
 
     /// Jump temporary `k`.
     pub fn temp(&self, k: usize) -> Mem {
-        Mem::base(Gpr::RBP, -((SAVE_AREA + 8 * (k as i64 + 1)) as i32))
+        Mem::base(Gpr::RBP, -((FIXED_AREA + 8 * (k as i64 + 1)) as i32))
+    }
+
+    /// Scratch slot `k` (0 or 1).
+    pub fn scratch(&self, k: usize) -> Mem {
+        Mem::base(Gpr::RBP, -(80 + 8 * k as i32))
+    }
+
+    /// Where the deopt buffer pointer is kept.
+    pub fn deopt_ptr(&self) -> Mem {
+        Mem::base(Gpr::RBP, -64)
+    }
+
+    /// Where the inputs pointer is kept.
+    pub fn inputs_ptr(&self) -> Mem {
+        Mem::base(Gpr::RBP, -72)
+    }
+
+    /// The save slot of callee-saved register `reg`, if it has one.
+    pub fn save_slot(reg: Gpr) -> Option<SavedReg> {
+        let k = SAVED.iter().position(|&r| r == reg)?;
+        Some(SavedReg {
+            reg,
+            offset: -8 * (k as i32 + 1),
+        })
     }
 }

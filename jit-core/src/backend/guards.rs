@@ -3,47 +3,49 @@
 //!
 //! A guard is one (sometimes two, for float equality) patchable `jcc rel32`
 //! to its own compact stub emitted after the trace body. The stub copies
-//! the guard's fail-args from their frame slots into the deopt buffer
-//! (`rbx` points to it: 8 bytes per value, holes untouched), loads the exit
-//! index into `eax` and jumps to the shared exit, which restores `rbx`,
-//! `rsp` and `rbp` and returns.
+//! the guard's fail-args from their locations (the allocator's exit
+//! locations, or their slots) into the deopt buffer (its pointer is kept in
+//! the frame: 8 bytes per value, holes untouched), loads the exit index
+//! into `eax` and jumps to the shared exit, which restores the callee-saved
+//! registers, `rsp` and `rbp` and returns.
+
+use bumpalo::collections::Vec as BVec;
 
 use super::CompileError;
-use super::lower::{Flags, Lowering, PendingStub};
+use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
+use crate::regalloc::parallel_move::{self, ParallelMove};
+use crate::regalloc::{Allocation, PReg, RegClass};
 use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size};
 
 impl Lowering<'_, '_> {
-    /// `push rbp; mov rbp, rsp; push rbx`, the frame, and the inputs copied
-    /// into their slots. `rbx` = deopt buffer for the whole trace.
+    /// `push rbp; mov rbp, rsp`, the frame, the callee-saved registers the
+    /// code uses saved at their fixed slots, the entry's two pointers kept
+    /// in the frame.
     pub fn prologue(&mut self) -> Result<(), CompileError> {
         let w = self.w;
         self.asm.push_r(Gpr::RBP)?;
         self.asm.mov_rr(w, Gpr::RBP, Gpr::RSP)?;
-        self.asm.push_r(Gpr::RBX)?;
-        match self.t {
-            Target::SysV64 => {
-                self.asm.mov_rr(w, Gpr::RBX, Gpr::RSI)?;
-                self.asm.mov_rr(w, Gpr::RAX, Gpr::RDI)?;
-            }
-            Target::Win64 => {
-                self.asm.mov_rr(w, Gpr::RBX, Gpr::RDX)?;
-                self.asm.mov_rr(w, Gpr::RAX, Gpr::RCX)?;
-            }
-            Target::Cdecl32 => {
-                self.asm.mov_rm(w, Gpr::RBX, Mem::base(Gpr::RBP, 12))?;
-                self.asm.mov_rm(w, Gpr::RAX, Mem::base(Gpr::RBP, 8))?;
-            }
-        }
         self.asm
             .lea(w, Gpr::RSP, Mem::base(Gpr::RBP, -self.frame.size))?;
         self.asm.alu_ri(Alu::And, w, Gpr::RSP, -16)?;
-        for (k, &ty) in self.trace.input_types().iter().enumerate() {
-            let src = Mem::base(Gpr::RAX, 8 * k as i32);
-            let dst = self.slot(Value(k as u32));
-            self.copy(dst, src, ty)?;
+        for k in 0..self.saved.len() {
+            let s = self.saved[k];
+            self.asm.mov_mr(w, Mem::base(Gpr::RBP, s.offset), s.reg)?;
         }
+        let (inputs, deopt) = match self.t {
+            Target::SysV64 => (Gpr::RDI, Gpr::RSI),
+            Target::Win64 => (Gpr::RCX, Gpr::RDX),
+            Target::Cdecl32 => {
+                self.asm.mov_rm(w, Gpr::RAX, Mem::base(Gpr::RBP, 8))?;
+                self.asm.mov_rm(w, Gpr::RCX, Mem::base(Gpr::RBP, 12))?;
+                (Gpr::RAX, Gpr::RCX)
+            }
+        };
+        let (pi, pd) = (self.frame.inputs_ptr(), self.frame.deopt_ptr());
+        self.asm.mov_mr(w, pi, inputs)?;
+        self.asm.mov_mr(w, pd, deopt)?;
         Ok(())
     }
 
@@ -51,23 +53,25 @@ impl Lowering<'_, '_> {
     pub fn exit_path(&mut self) -> Result<(), CompileError> {
         let w = self.w;
         self.asm.bind(self.exit_label)?;
-        let saved = Mem::base(Gpr::RBP, -(self.t.word_bytes() as i32));
-        self.asm.mov_rm(w, Gpr::RBX, saved)?;
+        for k in 0..self.saved.len() {
+            let s = self.saved[k];
+            self.asm.mov_rm(w, s.reg, Mem::base(Gpr::RBP, s.offset))?;
+        }
         self.asm.mov_rr(w, Gpr::RSP, Gpr::RBP)?;
         self.asm.pop_r(Gpr::RBP)?;
         Ok(self.asm.ret()?)
     }
 
-    /// Stores `values` (holes skipped) into the deopt buffer.
+    /// Stores values at `locs` (holes skipped) into the deopt buffer.
     fn save_values(
         &mut self,
-        values: impl Iterator<Item = Option<Value>>,
+        locs: impl Iterator<Item = Option<(Loc, Type)>>,
     ) -> Result<(), CompileError> {
-        for (k, v) in values.enumerate() {
-            if let Some(v) = v {
-                let ty = self.trace.value_type(v);
-                let dst = Mem::base(Gpr::RBX, 8 * k as i32);
-                self.copy(dst, self.slot(v), ty)?;
+        let pd = self.frame.deopt_ptr();
+        self.asm.mov_rm(self.w, Gpr::RAX, pd)?;
+        for (k, v) in locs.enumerate() {
+            if let Some((loc, ty)) = v {
+                self.put(Mem::base(Gpr::RAX, 8 * k as i32), loc, ty)?;
             }
         }
         Ok(())
@@ -75,7 +79,11 @@ impl Lowering<'_, '_> {
 
     /// `Finish`: values to the deopt buffer, exit index, shared exit.
     pub fn finish(&mut self, i: usize, values: &[Value]) -> Result<(), CompileError> {
-        self.save_values(values.iter().map(|&v| Some(v)))?;
+        let mut locs = BVec::with_capacity_in(values.len(), self.bump);
+        for &v in values {
+            locs.push(Some((self.loc(v)?, self.trace.value_type(v))));
+        }
+        self.save_values(locs.into_iter())?;
         let exit = self.new_exit(i)?;
         self.asm.mov_ri(Size::D, Gpr::RAX, exit as i64)?;
         Ok(self.asm.jmp(self.exit_label)?)
@@ -122,8 +130,7 @@ impl Lowering<'_, '_> {
                 let holds = match fused {
                     Some((f, flags)) if f == v => flags,
                     _ => {
-                        let m = self.slot(v);
-                        self.asm.alu_mi(Alu::Cmp, w, m, 0)?;
+                        self.test0(v)?;
                         Flags::Cc(Cond::NE)
                     }
                 };
@@ -134,8 +141,7 @@ impl Lowering<'_, '_> {
                 }
             }
             GuardKind::NonNull(v) | GuardKind::IsNull(v) => {
-                let m = self.slot(v);
-                self.asm.alu_mi(Alu::Cmp, w, m, 0)?;
+                self.test0(v)?;
                 let c = if matches!(kind, GuardKind::NonNull(_)) {
                     Cond::E
                 } else {
@@ -144,8 +150,8 @@ impl Lowering<'_, '_> {
                 Flags::Cc(c)
             }
             GuardKind::Value(a, b) => {
-                let (ma, mb) = (self.slot(a), self.slot(b));
                 if self.trace.value_type(a) == Type::Float && self.t.mode() == Mode::X86 {
+                    let (ma, mb) = (self.mem(a, 0)?, self.mem(b, 1)?);
                     // Bits compared as two dwords; either differing fails.
                     let stub = self.stub_for(i)?;
                     self.asm.mov_rm(Size::D, Gpr::RAX, ma)?;
@@ -155,13 +161,18 @@ impl Lowering<'_, '_> {
                     self.asm.alu_rm(Alu::Cmp, Size::D, Gpr::RAX, mb.offset(4))?;
                     return self.jump_if(Flags::Cc(Cond::NE), stub);
                 }
-                let size = if self.trace.value_type(a) == Type::Float {
-                    Size::Q
-                } else {
-                    w
-                };
-                self.asm.mov_rm(size, Gpr::RAX, ma)?;
-                self.asm.alu_rm(Alu::Cmp, size, Gpr::RAX, mb)?;
+                // Integers, or a float's bits on x86-64 (`w` is then 64 bits).
+                self.read(Gpr::RAX, a)?;
+                match self.loc(b)? {
+                    Loc::Xmm(_) => {
+                        let y = self.scratch_pair().1;
+                        self.read(y, b)?;
+                        self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, y)?;
+                    }
+                    Loc::Gpr(g) => self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, g)?,
+                    Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, Gpr::RAX, m)?,
+                    Loc::Flags => return Err(CompileError::Unsupported("flags operand")),
+                }
                 Flags::Cc(Cond::NE)
             }
             GuardKind::Class {
@@ -169,10 +180,13 @@ impl Lowering<'_, '_> {
                 offset,
                 expected,
             } => {
-                self.load(Gpr::RAX, obj)?;
+                self.read(Gpr::RAX, obj)?;
                 self.asm.mov_rm(w, Gpr::RAX, Mem::base(Gpr::RAX, offset))?;
-                let me = self.slot(expected);
-                self.asm.alu_rm(Alu::Cmp, w, Gpr::RAX, me)?;
+                match self.loc(expected)? {
+                    Loc::Gpr(g) => self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, g)?,
+                    Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, Gpr::RAX, m)?,
+                    _ => return Err(CompileError::Unsupported("class operand")),
+                }
                 Flags::Cc(Cond::NE)
             }
             GuardKind::NoOverflow => Flags::Cc(Cond::O),
@@ -209,22 +223,79 @@ impl Lowering<'_, '_> {
                 return Err(CompileError::Unsupported("stub for a non-guard op"));
             };
             let trace = self.trace;
-            self.save_values(trace.fail_args(fail).iter().copied())?;
+            let fail = trace.fail_args(fail);
+            let mut locs = BVec::with_capacity_in(fail.len(), self.bump);
+            let mut next = 0;
+            for &v in fail {
+                let Some(v) = v else {
+                    locs.push(None);
+                    continue;
+                };
+                let loc = match &self.ra {
+                    Some(ra) => {
+                        let inst = ra.func.first_inst[s.op as usize] as usize;
+                        let a = *ra
+                            .out
+                            .exit_locations(inst)
+                            .get(next)
+                            .ok_or(CompileError::Unsupported("fail-arg without a location"))?;
+                        next += 1;
+                        self.loc_of(a)?
+                    }
+                    None => Loc::Mem(self.frame.slot(v.0)),
+                };
+                locs.push(Some((loc, trace.value_type(v))));
+            }
+            self.save_values(locs.into_iter())?;
             self.asm.mov_ri(Size::D, Gpr::RAX, s.exit as i64)?;
             self.asm.jmp(self.exit_label)?;
         }
         Ok(())
     }
 
-    /// `Label`: on fall-through the arguments become the parameters; then
-    /// the loop header.
+    /// `Label`: on fall-through the arguments become the parameters (a
+    /// parallel copy); then the loop header.
     pub fn label(&mut self, i: usize, args: &[Value]) -> Result<(), CompileError> {
         let first = self.trace.op_values(i).start;
-        for (k, &a) in args.iter().enumerate() {
-            let ty = self.trace.value_type(a);
-            self.copy(self.slot(Value(first + k as u32)), self.slot(a), ty)?;
-        }
         let n = self.labels_before(i);
+        if self.ra.is_none() {
+            for (k, &a) in args.iter().enumerate() {
+                let ty = self.trace.value_type(a);
+                let src = self.frame.slot(a.0);
+                self.copy(self.frame.slot(first + k as u32), src, ty)?;
+            }
+            return Ok(self.asm.bind(self.labels[n])?);
+        }
+        let copy = self.inst;
+        self.emit_edits(copy)?;
+        let mut moves = BVec::with_capacity_in(args.len(), self.bump);
+        for (k, &a) in args.iter().enumerate() {
+            let p = Value(first + k as u32);
+            let (Some(from), Some(to)) = (self.alloc(a), self.alloc(p)) else {
+                return Err(CompileError::Unsupported("label arg without a location"));
+            };
+            let class = if self.trace.value_type(a) == Type::Float {
+                RegClass::Xmm
+            } else {
+                RegClass::Gpr
+            };
+            if from != to {
+                moves.push(ParallelMove { from, to, class });
+            }
+        }
+        let mut edits = BVec::new_in(self.bump);
+        let extra = self.move_temp(RegClass::Xmm);
+        let mut temp = |c: RegClass| match c {
+            RegClass::Gpr => Allocation::Reg(PReg::gpr(0)),
+            RegClass::Xmm => extra,
+        };
+        parallel_move::resolve(&mut moves, &mut temp, &mut edits)
+            .map_err(|e| CompileError::Unsupported(e.reason()))?;
+        for &e in edits.iter() {
+            self.emit_edit(e)?;
+        }
+        self.inst = copy + 1;
+        self.emit_edits(copy + 1)?;
         Ok(self.asm.bind(self.labels[n])?)
     }
 
@@ -239,15 +310,20 @@ impl Lowering<'_, '_> {
     /// (through the frame's temporaries, so any permutation, duplication or
     /// cycle is right), then the back edge.
     pub fn jump(&mut self, label: usize, args: &[Value]) -> Result<(), CompileError> {
+        if self.ra.is_some() {
+            // The allocator's edits before the jump (emitted by
+            // `begin_op`) already moved everything into the label's locations.
+            return Ok(self.asm.jmp(self.labels[label])?);
+        }
         let op = self.trace.label_op(crate::ir::LabelId(label as u32));
         let first = self.trace.op_values(op).start;
         for (k, &a) in args.iter().enumerate() {
             let ty = self.trace.value_type(a);
-            self.copy(self.frame.temp(k), self.slot(a), ty)?;
+            self.copy(self.frame.temp(k), self.frame.slot(a.0), ty)?;
         }
         for (k, &a) in args.iter().enumerate() {
             let ty = self.trace.value_type(a);
-            self.copy(self.slot(Value(first + k as u32)), self.frame.temp(k), ty)?;
+            self.copy(self.frame.slot(first + k as u32), self.frame.temp(k), ty)?;
         }
         Ok(self.asm.jmp(self.labels[label])?)
     }

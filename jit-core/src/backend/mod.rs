@@ -3,7 +3,8 @@
 //!
 //! - [`target`]: the three targets (SysV x86-64, Win64, cdecl x86-32).
 //! - [`frame`]: the fixed frame (frame pointer kept, callee-saved save slots).
-//! - `lower`: one function per IR op family.
+//! - `alloc`: the trace as the register allocator sees it, per-target register sets.
+//! - `lower`: one function per IR op family, operands at their locations.
 //! - `guards`: exit stubs, the shared exit path and the deopt buffer format.
 //! - [`exec`]: [`Compiler`], [`CompiledTrace`] and execution.
 //!
@@ -24,19 +25,28 @@
 //! own stub; [`CompiledTrace::exit_sites`], [`CompiledTrace::stub_address`]
 //! and [`CompiledTrace::redirect_exit`] expose and rewrite them (for bridges).
 //!
-//! # Current state of the lowering
-//! Every IR value lives in its own 8-byte frame slot; ops load operands
-//! into scratch registers (`rax`, `rcx`, `rdx`, `r11`, `xmm0`), compute and
-//! store. This is simple and obviously correct (no value is ever clobbered
-//! by a call, fail-args are always recoverable from slots), but slower than
-//! register-allocated code: wiring in the linear-scan allocator
-//! ([`crate::regalloc`]) is the next step (operands at their allocated
-//! locations, edits before each instruction, fail-args from
-//! `exit_locations`, loops through `label_locations`). Comparisons feeding only the next
-//! guard stay in the flags (fused). Float results of calls on x86-32 (x87
-//! `st(0)`) are refused with [`CompileError::Unsupported`]: the encoder has
-//! no x87 forms.
+//! # Register allocation
+//! The linear-scan allocator ([`crate::regalloc`]) decides where every value
+//! lives (`alloc`: one allocator instruction per IR op; x86-64: every
+//! register but `rsp`, `rbp` and the scratch registers `rax`, `r11`, all 16
+//! XMMs (Win64: `xmm0..xmm5`, the others being callee-saved 128-bit);
+//! x86-32: `ebx`, `esi`, `edi` and all 8 XMMs); the
+//! lowering reads each operand from its location (register or spill slot),
+//! emits the allocator's edits (moves, spills, reloads) before each op,
+//! saves fail-args from the allocator's exit locations, closes loops
+//! through the label locations (the allocator's parallel moves before the
+//! jump), places call arguments per ABI with a parallel move, and saves the
+//! callee-saved registers it uses at fixed frame slots
+//! ([`CompiledTrace::saved_registers`]). Comparisons feeding only the next
+//! guard stay in the flags (fused). A trace the allocator refuses (more
+//! than one label or jump, a jump that is not the last op, ...) is compiled
+//! with every value in its own frame slot instead, correct but slower, and
+//! counted by [`Compiler::fallbacks`]; [`Compiler::all_slots`] asks for that
+//! strategy (measurements, differential tests). Float results of calls on
+//! x86-32 (x87 `st(0)`) are refused with [`CompileError::Unsupported`]: the
+//! encoder has no x87 forms.
 
+mod alloc;
 pub mod exec;
 pub mod frame;
 mod guards;
