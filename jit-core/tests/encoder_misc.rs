@@ -425,3 +425,26 @@ fn patch_sites_and_relocations_outside_the_code_are_refused() {
     patch_rel32(&mut bytes, site, 0).unwrap();
     assert_eq!(bytes, [0xE9, 0xFB, 0xFF, 0xFF, 0xFF]);
 }
+
+#[test]
+fn gpr_validity_per_mode_matches_what_the_encoder_accepts() {
+    use jit_core::x86::{Size, gpr_valid_in};
+    for mode in [Mode::X86, Mode::X64] {
+        for n in 0..16u8 {
+            let r = Gpr::from_number(n).unwrap();
+            for size in [Size::B, Size::W, Size::D, Size::Q] {
+                let want = match mode {
+                    Mode::X64 => true,
+                    // 32-bit mode: only registers 0..8, no spl..dil bytes,
+                    // and no 64-bit operand size at all.
+                    Mode::X86 => n < 8 && !(size == Size::B && n >= 4) && size != Size::Q,
+                };
+                assert_eq!(gpr_valid_in(mode, r, size), want, "{mode:?} {r:?} {size:?}");
+                // The encoder accepts exactly the valid registers.
+                let mut a = Assembler::new(mode);
+                let ok = a.mov_rr(size, r, Gpr::RAX).is_ok();
+                assert_eq!(ok, want, "mov {mode:?} {r:?} {size:?}");
+            }
+        }
+    }
+}

@@ -95,3 +95,40 @@ fn values_report_their_type() {
     assert_eq!(Val::Ref(0).ty(), Type::Ref);
     assert_eq!(Val::Float(0.0).ty(), Type::Float);
 }
+
+/// Records every call it performs; returns nothing.
+struct Recorder(Vec<(usize, Vec<Val>)>);
+
+impl jit_core::ir::CallHandler for Recorder {
+    fn call(
+        &mut self,
+        callee: usize,
+        _sig: &jit_core::ir::Signature,
+        args: &[Val],
+    ) -> Result<Option<Val>, jit_core::ir::CallRejected> {
+        self.0.push((callee, args.to_vec()));
+        Ok(None)
+    }
+}
+
+#[test]
+fn a_conditional_call_runs_only_when_its_condition_is_non_zero() {
+    use jit_core::ir::{Callee, Signature, TraceBuilder, WordSize, interp::run};
+    let mut b = TraceBuilder::new(WordSize::W64);
+    let c = b.input(Type::Int);
+    let a = b.input(Type::Int);
+    let sig = b.signature(Signature::new(&[Type::Int], None));
+    b.cond_call(c, Callee::Const(0x1234), sig, &[a]);
+    b.finish(&[a], 7);
+    let t = b.build().expect("valid trace");
+    for (cond, calls) in [(0, 0), (1, 1), (-1, 1), (2, 1)] {
+        let mut h = Recorder(Vec::new());
+        // SAFETY: the trace touches no memory.
+        let out = unsafe { run(&t, &[Val::Int(cond), Val::Int(42)], &mut h, 100) };
+        assert_eq!(out, Ok(fin(7, &[Val::Int(42)])));
+        assert_eq!(h.0.len(), calls, "cond {cond}");
+        if calls == 1 {
+            assert_eq!(h.0[0], (0x1234, vec![Val::Int(42)]));
+        }
+    }
+}

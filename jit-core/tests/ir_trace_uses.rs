@@ -79,3 +79,60 @@ fn visit_uses_reports_every_read_with_its_role() {
     let again = jit_core::ir::Trace::from_raw(raw).expect("still valid");
     assert_eq!(again.ops(), ops.as_slice());
 }
+
+#[test]
+fn visit_uses_covers_value_ops_guards_and_exits() {
+    use Use::*;
+    use jit_core::ir::{FloatCmpOp, FloatUnOp};
+    let mut b = TraceBuilder::new(WordSize::W32);
+    assert_eq!(b.word(), WordSize::W32);
+    let i = b.input(Type::Int); // v0
+    let r = b.input(Type::Ref); // v1
+    let x = b.input(Type::Float); // v2
+    let s = b.iadd_ovf(i, i); // op 3, v3
+    b.guard_no_overflow(1, &[Some(i)]); // op 4
+    let lt = b.float_cmp(FloatCmpOp::Lt, x, x); // op 5, v4
+    let eq = b.ref_eq(r, r); // op 6, v5
+    let n = b.float_un(FloatUnOp::Neg, x); // op 7, v6
+    let f = b.int_to_float(s); // op 8, v7
+    let z = b.is_null(r); // op 9, v8
+    b.guard_true(lt, 2, &[]); // op 10
+    b.guard_false(eq, 3, &[None, Some(n)]); // op 11
+    b.guard_nonnull(r, 4, &[]); // op 12
+    b.guard_isnull(r, 5, &[]); // op 13
+    b.guard_value(z, s, 6, &[Some(f)]); // op 14
+    b.finish(&[f, z], 0); // op 15
+    let raw = b.into_raw();
+    let t = jit_core::ir::Trace::from_raw(raw).expect("valid trace");
+    let v = Value;
+    let expected: Vec<(usize, Vec<(Value, Use)>)> = vec![
+        (3, vec![(v(0), Operand), (v(0), Operand)]),
+        (4, vec![(v(0), FailArg)]),
+        (5, vec![(v(2), Operand), (v(2), Operand)]),
+        (6, vec![(v(1), Operand), (v(1), Operand)]),
+        (7, vec![(v(2), Operand)]),
+        (8, vec![(v(3), Operand)]),
+        (9, vec![(v(1), Operand)]),
+        (10, vec![(v(4), Operand)]),
+        (11, vec![(v(5), Operand), (v(6), FailArg)]),
+        (12, vec![(v(1), Operand)]),
+        (13, vec![(v(1), Operand)]),
+        (14, vec![(v(8), Operand), (v(3), Operand), (v(7), FailArg)]),
+        (15, vec![(v(7), Exit), (v(8), Exit)]),
+    ];
+    for (op, want) in expected {
+        let mut got = Vec::new();
+        t.visit_uses(op, |val, u| got.push((val, u)));
+        assert_eq!(got, want, "op {op}: {:?}", t.ops()[op]);
+    }
+    // Exactly the guards report is_guard; only the last op terminates.
+    let guards: Vec<usize> = (0..t.ops().len())
+        .filter(|&k| t.ops()[k].is_guard())
+        .collect();
+    assert_eq!(guards, [4, 10, 11, 12, 13, 14]);
+    let terms: Vec<usize> = (0..t.ops().len())
+        .filter(|&k| t.ops()[k].is_terminator())
+        .collect();
+    assert_eq!(terms, [15]);
+    assert_eq!(t.raw().ops.len(), 16);
+}

@@ -307,3 +307,52 @@ fn an_instruction_needing_more_registers_than_exist_is_refused() {
     let out = allocate(&f, &env, &bump).expect("six values fit six registers");
     check(&f, &env, &out, 3).unwrap();
 }
+
+#[test]
+fn parallel_moves_refuse_constant_or_flags_locations_and_name_the_reason() {
+    use bumpalo::collections::Vec as BumpVec;
+    use jit_core::regalloc::Allocation;
+    use jit_core::regalloc::parallel_move::{ParallelMove, ParallelMoveError, resolve};
+    let bump = Bump::new();
+    let r0 = Allocation::Reg(PReg::gpr(0));
+    let k = Allocation::Const(VReg(1));
+    for (from, to, bad) in [
+        (r0, k, k),
+        (r0, Allocation::Flags, Allocation::Flags),
+        (Allocation::Flags, r0, Allocation::Flags),
+    ] {
+        let mut moves = BumpVec::new_in(&bump);
+        moves.push(ParallelMove {
+            from,
+            to,
+            class: RegClass::Gpr,
+        });
+        let mut out = BumpVec::new_in(&bump);
+        let r = resolve(&mut moves, &mut |_| panic!("no temp needed"), &mut out);
+        assert_eq!(r, Err(ParallelMoveError::BadLocation(bad)));
+        assert!(out.is_empty(), "a refused move set emits nothing");
+    }
+    assert_eq!(
+        ParallelMoveError::BadLocation(r0).reason(),
+        "a move to a constant or from/to the flags"
+    );
+    assert_eq!(
+        ParallelMoveError::DuplicateDestination(r0).reason(),
+        "two moves write one location"
+    );
+}
+
+#[test]
+fn a_register_set_from_a_list_holds_exactly_those_registers() {
+    let s = PRegSet::of(&[PReg::gpr(1), PReg::xmm(1), PReg::gpr(15), PReg::gpr(1)]);
+    assert_eq!(s.len(), 3);
+    assert_eq!(
+        s,
+        PRegSet::EMPTY
+            .with(PReg::gpr(1))
+            .with(PReg::xmm(1))
+            .with(PReg::gpr(15))
+    );
+    assert!(!s.contains(PReg::xmm(15)));
+    assert_eq!(PRegSet::of(&[]), PRegSet::EMPTY);
+}
