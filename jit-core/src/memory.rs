@@ -617,4 +617,72 @@ mod tests {
             Err(MemoryError::BadRange)
         );
     }
+
+    #[test]
+    fn every_memory_error_prints_its_message_and_os_code() {
+        use alloc::string::ToString;
+        let cases = [
+            (MemoryError::OutOfMemory, "out of executable memory"),
+            (
+                MemoryError::PlacementUnavailable,
+                "requested placement unavailable",
+            ),
+            (MemoryError::BadRange, "range outside region or misaligned"),
+            (
+                MemoryError::ProtectFailed(13),
+                "changing protection failed (os error 13)",
+            ),
+            (
+                MemoryError::ReleaseFailed(-2),
+                "releasing memory failed (os error -2)",
+            ),
+            (
+                MemoryError::WrongState,
+                "region is in the wrong state for this operation",
+            ),
+        ];
+        for (e, text) in cases {
+            assert_eq!(e.to_string(), text, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn each_state_refuses_the_operations_of_the_other() {
+        let mut mem = FakeMemory::new(2);
+        let mut block = CodeBlock::new(&mut mem, PAGE + 1, Placement::Anywhere).unwrap();
+        assert!(block.is_empty());
+        assert_eq!(block.capacity(), 2 * PAGE);
+        assert_eq!(block.page_size(), PAGE);
+        assert_eq!(block.region().addr(), block.addr());
+        // Writable: no entry, no patch, no unseal.
+        assert_eq!(block.entry(0), Err(MemoryError::WrongState));
+        assert_eq!(block.patch(0, &[1]), Err(MemoryError::WrongState));
+        assert_eq!(block.unseal(), Err(MemoryError::WrongState));
+        // A write past the capacity is refused and writes nothing.
+        assert_eq!(
+            block.write(2 * PAGE - 1, &[1, 2]),
+            Err(MemoryError::BadRange)
+        );
+        assert!(block.is_empty());
+        assert_eq!(block.append(&[0xC3, 0x90]), Ok(0));
+        assert_eq!(block.append(&[0xCC]), Ok(2));
+        assert_eq!(block.len(), 3);
+        block.seal().unwrap();
+        assert_eq!(block.state(), CodeState::Sealed);
+        // Sealed: no write, no second seal; entries only inside the written part.
+        assert_eq!(block.write(0, &[1]), Err(MemoryError::WrongState));
+        assert_eq!(block.append(&[1]), Err(MemoryError::WrongState));
+        assert_eq!(block.seal(), Err(MemoryError::WrongState));
+        assert_eq!(block.entry(3), Err(MemoryError::BadRange));
+        assert_eq!(block.entry(2), Ok((block.addr() + 2) as *const u8));
+        assert_eq!(block.patch(2 * PAGE, &[1]), Err(MemoryError::BadRange));
+        assert_eq!(block.code(), &[0xC3, 0x90, 0xCC]);
+        // Unseal makes it writable again.
+        block.unseal().unwrap();
+        assert_eq!(block.state(), CodeState::Writable);
+        block.write(0, &[0x90]).unwrap();
+        assert_eq!(block.code(), &[0x90, 0x90, 0xCC]);
+        assert_eq!(block.release(), Ok(()));
+        assert!(mem.released);
+    }
 }
