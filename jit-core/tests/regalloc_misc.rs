@@ -356,3 +356,42 @@ fn a_register_set_from_a_list_holds_exactly_those_registers() {
     assert!(!s.contains(PReg::xmm(15)));
     assert_eq!(PRegSet::of(&[]), PRegSet::EMPTY);
 }
+
+#[test]
+fn a_fixed_register_of_the_other_class_is_refused() {
+    let mut f = TestFunc::default();
+    let a = f.vreg(RegClass::Gpr);
+    f.op(vec![Operand::def(a, Constraint::Fixed(PReg::xmm(0)))]);
+    f.op(vec![use_reg(a)]);
+    assert_eq!(
+        refusal(&f, &RegEnv::x86_64_sysv()),
+        RegAllocError::ClassMismatch { inst: 0, vreg: a }
+    );
+}
+
+#[test]
+fn a_flags_value_may_not_live_across_the_loop_header() {
+    let mut f = TestFunc::default();
+    let [a, c] = [f.vreg(RegClass::Gpr), f.vreg(RegClass::Gpr)];
+    f.op(vec![def_reg(a)]);
+    f.op(vec![use_reg(a), Operand::def(c, Constraint::Flags)]);
+    let quiet = InstInfo {
+        clobbers_flags: false,
+        ..InstInfo::op()
+    };
+    f.label(vec![a]);
+    f.push(
+        quiet,
+        vec![Operand::use_(c, Constraint::Flags)],
+        vec![],
+        vec![],
+    );
+    f.jump(vec![a]);
+    match refusal(&f, &RegEnv::x86_64_sysv()) {
+        RegAllocError::BadFlags { vreg, reason, .. } => {
+            assert_eq!(vreg, c);
+            assert_eq!(reason, "live across the loop header");
+        }
+        other => panic!("expected BadFlags, got {other:?}"),
+    }
+}
