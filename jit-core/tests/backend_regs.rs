@@ -222,3 +222,38 @@ fn longer_random_traces_match_the_interpreter() {
     let n = if cfg!(debug_assertions) { 100 } else { 1000 };
     backend_support::differential(Target::SysV64, GenConfig::all(WordSize::W64, 48), 1, n);
 }
+
+/// A preamble label and a loop label (the jump targets the second): both
+/// register-allocated, the first label a plain copy.
+#[test]
+fn a_preamble_label_before_the_loop_label() {
+    for target in Target::ALL {
+        let mut t = TraceBuilder::new(target.word());
+        let x = t.input(Type::Int);
+        let f = t.input(Type::Float);
+        let (_, p) = t.label(&[f, x, x]);
+        let (f1, a, b) = (p[0], p[1], p[2]);
+        let k = t.const_int(3);
+        let a1 = t.int_bin(IntBinOp::Add, a, k);
+        let (label, q) = t.label(&[b, a1, f1]);
+        let (i, s, g) = (q[0], q[1], q[2]);
+        let one = t.const_int(1);
+        let i1 = t.int_bin(IntBinOp::Add, i, one);
+        let s1 = t.int_bin(IntBinOp::Xor, s, i1);
+        let g1 = t.float_bin(FloatBinOp::Mul, g, g);
+        let lim = t.const_int(50);
+        let more = t.int_bin(IntBinOp::Lt, i1, lim);
+        t.guard_true(more, 7, &[Some(s1), Some(g1), None, Some(i1)]);
+        t.jump(label, &[i1, s1, g1]);
+        let t = t.build().unwrap();
+        let c = compile(Compiler::new(target), &t);
+        assert!(c.register_allocated(), "{target:?}");
+        if target != Target::Cdecl32 {
+            let inputs = [Val::Int(-4), Val::Float(1.0001)];
+            let funcs = TestFunctions::new();
+            let want = run_interp(&t, &inputs, &mut TestCalls::new(target.word(), &funcs));
+            let got = run_compiled(target, &t, &inputs);
+            assert!(got.same(&want), "{target:?}: {got:?} != {want:?}");
+        }
+    }
+}

@@ -14,8 +14,10 @@
 //! `rdx`, address bases and stored integers are `Reg`); on x86-32 `eax`,
 //! `ecx` and `edx`. Every XMM register is allocatable.
 //!
-//! When the allocator refuses a trace (e.g. two labels, a jump that is not
-//! the last op), the lowering falls back to one frame slot per value; see
+//! Only the label the jump targets is a loop header for the allocator;
+//! other labels are plain parallel copies. When the allocator refuses a
+//! trace (more than one jump, a jump that is not the last op, an
+//! allocation error), the lowering falls back to one frame slot per value; see
 //! [`crate::backend::Compiler::fallbacks`].
 
 use bumpalo::Bump;
@@ -78,7 +80,7 @@ pub(crate) struct RaFunc<'b> {
     exit_start: BVec<'b, u32>,
     vinfo: BVec<'b, VRegInfo>,
     /// The allocator instruction of each IR op (for a `Label`, the copy;
-    /// the loop header is the next one).
+    /// for the jump's target, the loop header is the next one).
     pub first_inst: BVec<'b, u32>,
 }
 
@@ -89,20 +91,17 @@ fn vr(v: Value) -> VReg {
 impl<'b> RaFunc<'b> {
     /// Describes `trace`; `fused[v]` says whether comparison `v` stays in
     /// the flags for the next guard. `None` when the trace has a shape the
-    /// allocator does not take (more than one label or jump).
+    /// allocator does not take (more than one jump).
     pub fn new(t: Target, trace: &Trace, fused: &[bool], bump: &'b Bump) -> Option<Self> {
         let n = trace.ops().len();
-        let labels = trace
-            .ops()
-            .iter()
-            .filter(|o| matches!(o, Op::Label { .. }))
-            .count();
-        let jumps = trace
-            .ops()
-            .iter()
-            .filter(|o| matches!(o, Op::Jump { .. }))
-            .count();
-        if labels > 1 || jumps > 1 {
+        let mut jumps = trace.ops().iter().filter_map(|o| match o {
+            Op::Jump { label, .. } => Some(*label),
+            _ => None,
+        });
+        // The loop header is the label the (only) jump targets; other
+        // labels are plain parallel copies for the allocator.
+        let header = jumps.next().map(|l| trace.label_op(l));
+        if jumps.next().is_some() {
             return None;
         }
         let env = env(t);
@@ -270,10 +269,12 @@ impl<'b> RaFunc<'b> {
                     f.ops.extend(trace.args(args).iter().map(|&a| use_(a)));
                     f.ops
                         .extend(params.clone().map(|p| Operand::def(VReg(p), Any)));
-                    f.push_inst(info);
-                    f.branch.extend(params.map(VReg));
-                    info.kind = InstKind::Label;
-                    info.clobbers_flags = false;
+                    if header == Some(i) {
+                        f.push_inst(info);
+                        f.branch.extend(params.map(VReg));
+                        info.kind = InstKind::Label;
+                        info.clobbers_flags = false;
+                    }
                 }
                 Op::Jump { args, .. } => {
                     f.branch.extend(trace.args(args).iter().map(|&a| vr(a)));

@@ -148,8 +148,8 @@ impl Compiler {
 
     /// How many traces, process-wide, were compiled with the all-slots
     /// strategy because the register allocator refused them (a trace with
-    /// two labels or jumps, a jump that is not the last op, more operands
-    /// in registers than the target has, ...). Such traces are correct,
+    /// two jumps, a jump that is not the last op, more register operands
+    /// at one op than the target has, ...). Such traces are correct,
     /// only slower.
     pub fn fallbacks() -> usize {
         FALLBACKS.load(Ordering::Relaxed)

@@ -16,7 +16,7 @@ use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{Allocation, PReg, RegClass};
+use crate::regalloc::{Allocation, Function, InstKind, PReg, RegClass};
 use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size};
 
 impl Lowering<'_, '_> {
@@ -294,8 +294,13 @@ impl Lowering<'_, '_> {
         for &e in edits.iter() {
             self.emit_edit(e)?;
         }
-        self.inst = copy + 1;
-        self.emit_edits(copy + 1)?;
+        let header = self.ra.as_ref().is_some_and(|ra| {
+            copy + 1 < ra.func.num_insts() && ra.func.inst_info(copy + 1).kind == InstKind::Label
+        });
+        if header {
+            self.inst = copy + 1;
+            self.emit_edits(copy + 1)?;
+        }
         Ok(self.asm.bind(self.labels[n])?)
     }
 

@@ -39,7 +39,7 @@
 //! callee-saved registers it uses at fixed frame slots
 //! ([`CompiledTrace::saved_registers`]). Comparisons feeding only the next
 //! guard stay in the flags (fused). A trace the allocator refuses (more
-//! than one label or jump, a jump that is not the last op, ...) is compiled
+//! than one jump, a jump that is not the last op, ...) is compiled
 //! with every value in its own frame slot instead, correct but slower, and
 //! counted by [`Compiler::fallbacks`]; [`Compiler::all_slots`] asks for that
 //! strategy (measurements, differential tests). Float results of calls on
