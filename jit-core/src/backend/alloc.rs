@@ -34,8 +34,8 @@ use crate::regalloc::{
 
 /// The register environment of the lowering on `t`: the target's
 /// registers minus the frame pointer, the stack pointer and the scratch
-/// registers of the lowering. Win64 keeps `xmm6..xmm15` (callee-saved,
-/// 128-bit saves the prologue does not do) out of allocation.
+/// registers of the lowering. Win64's `xmm6..xmm15` are callee-saved (the
+/// prologue saves the used ones, all 128 bits).
 pub(crate) fn env(t: Target) -> RegEnv {
     const RAX: u32 = 1;
     const RCX: u32 = 1 << 1;
@@ -46,6 +46,7 @@ pub(crate) fn env(t: Target) -> RegEnv {
     const RDI: u32 = 1 << 7;
     const R11: u32 = 1 << 11;
     const R12_15: u32 = 0xF000;
+    let xmm_callee = if t == Target::Win64 { 0xFFC0 } else { 0 };
     let (gprs, xmms, callee, scratch) = match t {
         Target::SysV64 => (
             0xFFFF & !(RSP_RBP | RAX | R11),
@@ -55,7 +56,7 @@ pub(crate) fn env(t: Target) -> RegEnv {
         ),
         Target::Win64 => (
             0xFFFF & !(RSP_RBP | RAX | R11),
-            0x003F,
+            0xFFFF,
             RBX | RSI | RDI | R12_15,
             RAX | R11,
         ),
@@ -63,8 +64,8 @@ pub(crate) fn env(t: Target) -> RegEnv {
     };
     RegEnv {
         allocatable: PRegSet::from_masks(gprs, xmms),
-        callee_saved: PRegSet::from_masks(callee, 0),
-        caller_saved: PRegSet::from_masks(gprs & !callee, xmms),
+        callee_saved: PRegSet::from_masks(callee, xmm_callee),
+        caller_saved: PRegSet::from_masks(gprs & !callee, xmms & !xmm_callee),
         scratch: PRegSet::from_masks(scratch, 0),
     }
 }

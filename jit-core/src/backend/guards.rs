@@ -12,6 +12,7 @@
 use bumpalo::collections::Vec as BVec;
 
 use super::CompileError;
+use super::frame::Frame;
 use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
@@ -33,6 +34,11 @@ impl Lowering<'_, '_> {
         for k in 0..self.saved.len() {
             let s = self.saved[k];
             self.asm.mov_mr(w, Mem::base(Gpr::RBP, s.offset), s.reg)?;
+        }
+        for k in 0..self.saved_xmm.len() {
+            let x = self.saved_xmm[k];
+            let slot = Frame::xmm_save(x.number() - 6);
+            self.asm.movaps_mr(slot, x)?;
         }
         let (inputs, deopt) = match self.t {
             Target::SysV64 => (Gpr::RDI, Gpr::RSI),
@@ -56,6 +62,11 @@ impl Lowering<'_, '_> {
         for k in 0..self.saved.len() {
             let s = self.saved[k];
             self.asm.mov_rm(w, s.reg, Mem::base(Gpr::RBP, s.offset))?;
+        }
+        for k in 0..self.saved_xmm.len() {
+            let x = self.saved_xmm[k];
+            let slot = Frame::xmm_save(x.number() - 6);
+            self.asm.movaps_rm(x, slot)?;
         }
         self.asm.mov_rr(w, Gpr::RSP, Gpr::RBP)?;
         self.asm.pop_r(Gpr::RBP)?;

@@ -107,6 +107,8 @@ pub(crate) struct Lowering<'a, 'b> {
     pub inst: usize,
     /// Callee-saved registers the prologue saves (and the exit restores).
     pub saved: BVec<'b, SavedReg>,
+    /// Win64 callee-saved XMM registers the prologue saves (128 bits).
+    pub saved_xmm: BVec<'b, Xmm>,
 }
 
 /// Whether op `i` of `trace` is a comparison whose result only the next
@@ -175,10 +177,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
         };
         let frame = match &ra {
             // One slot more: the temporary of parallel moves.
-            Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize + 1)?,
-            None => Frame::new(temps, trace.num_values())?,
+            Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize + 1, t == Target::Win64)?,
+            None => Frame::new(temps, trace.num_values(), false)?,
         };
         let mut saved = BVec::new_in(bump);
+        let mut saved_xmm = BVec::new_in(bump);
         if let Some(ra) = &ra {
             let env = alloc::env(t);
             let mut used = ra.out.callee_saved_used();
@@ -203,6 +206,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 }
             }
             ra.out.label_locations().iter().for_each(&mut note);
+            for p in used.of_class(RegClass::Xmm).iter() {
+                if t != Target::Win64 || p.num < 6 {
+                    return Err(CompileError::Unsupported("callee-saved XMM outside Win64"));
+                }
+                saved_xmm
+                    .push(Xmm::from_number(p.num).ok_or(CompileError::Unsupported("register"))?);
+            }
             for p in used.of_class(RegClass::Gpr).iter() {
                 let g = Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register"))?;
                 saved.push(Frame::save_slot(g).ok_or(CompileError::Unsupported(
@@ -234,6 +244,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             ra,
             inst: 0,
             saved,
+            saved_xmm,
         })
     }
 

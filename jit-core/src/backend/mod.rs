@@ -29,7 +29,7 @@
 //! The linear-scan allocator ([`crate::regalloc`]) decides where every value
 //! lives (`alloc`: one allocator instruction per IR op; x86-64: every
 //! register but `rsp`, `rbp` and the scratch registers `rax`, `r11`, all 16
-//! XMMs (Win64: `xmm0..xmm5`, the others being callee-saved 128-bit);
+//! XMMs (Win64: `xmm6..xmm15` callee-saved, saved with all 128 bits);
 //! x86-32: `ebx`, `esi`, `edi` and all 8 XMMs); the
 //! lowering reads each operand from its location (register or spill slot),
 //! emits the allocator's edits (moves, spills, reloads) before each op,
