@@ -9,10 +9,10 @@
 //! next guard is defined in the flags; float operands the lowering has no
 //! scratch register for (results of `sqrt`, int-to-float and float loads,
 //! the stored value of a float store, the first operand of a float
-//! comparison) are `Reg`. On x86-64 the scratch registers of the lowering
-//! are `rax` and `r11` (so shift counts are `Fixed(rcx)`, divisions clobber
-//! `rdx`, address bases and stored integers are `Reg`); on x86-32 `eax`,
-//! `ecx` and `edx`. Every XMM register is allocatable.
+//! comparison) are `Reg`, as are address bases; divisions clobber `rdx`.
+//! On x86-64 the scratch registers of the lowering are `rax` and `r11` (so
+//! shift counts are `Fixed(rcx)` and stored integers `Reg`); on x86-32
+//! `eax` and `ecx`. Every XMM register is allocatable.
 //!
 //! Only the label the jump targets is a loop header for the allocator;
 //! other labels are plain parallel copies. When the allocator refuses a
@@ -60,7 +60,7 @@ pub(crate) fn env(t: Target) -> RegEnv {
             RBX | RSI | RDI | R12_15,
             RAX | R11,
         ),
-        Target::Cdecl32 => (RBX | RSI | RDI, 0x00FF, RBX | RSI | RDI, RAX | RCX | RDX),
+        Target::Cdecl32 => (RBX | RSI | RDI | RDX, 0x00FF, RBX | RSI | RDI, RAX | RCX),
     };
     RegEnv {
         allocatable: PRegSet::from_masks(gprs, xmms),
@@ -136,7 +136,7 @@ impl<'b> RaFunc<'b> {
         use Constraint::{Flags, RegOrStack as Any, Reuse};
         let use_ = |v: Value| Operand::use_(vr(v), Any);
         let x64 = t != Target::Cdecl32;
-        let base = |v: Value| Operand::use_(vr(v), if x64 { Constraint::Reg } else { Any });
+        let base = |v: Value| Operand::use_(vr(v), Constraint::Reg);
         for (i, &op) in trace.ops().iter().enumerate() {
             f.first_inst.push(f.infos.len() as u32);
             let r = trace.op_result(i);
@@ -173,8 +173,7 @@ impl<'b> RaFunc<'b> {
                         _ => {
                             f.ops.extend([use_(a), use_(b)]);
                             f.ops.extend(def(Any));
-                            if x64 && matches!(o, B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH)
-                            {
+                            if matches!(o, B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH) {
                                 info.clobbers = PRegSet::of(&[PReg::gpr(2)]);
                             }
                         }

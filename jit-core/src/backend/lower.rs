@@ -4,9 +4,9 @@
 //! fallback the value's own slot), results are written to theirs; the
 //! allocator's edits (moves, spills, reloads) are emitted before each op.
 //!
-//! Scratch registers, never allocated: `rax` and `r11` on x86-64; `eax`,
-//! `ecx` and `edx` on x86-32. `xmm0` (and `rcx`, `rdx` on x86-64) are
-//! scratch only under the all-slots strategy. The deopt buffer and inputs
+//! Scratch registers, never allocated: `rax` and `r11` on x86-64; `eax`
+//! and `ecx` on x86-32. `xmm0` and `rdx` (and `rcx` on x86-64) are scratch
+//! only under the all-slots strategy. The deopt buffer and inputs
 //! pointers live in the frame.
 
 use bumpalo::Bump;
@@ -532,12 +532,12 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// Two scratch registers with byte forms: `rax`, `r11` (x86-64);
-    /// `ecx`, `edx` (x86-32).
+    /// `eax`, `ecx` (x86-32).
     pub fn scratch_pair(&self) -> (Gpr, Gpr) {
         if self.is64() {
             (Gpr::RAX, Gpr::R11)
         } else {
-            (Gpr::RCX, Gpr::RDX)
+            (Gpr::RAX, Gpr::RCX)
         }
     }
 
@@ -748,8 +748,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 // may leave it in rdx, which the op clobbers).
                 let lb = match lb {
                     Loc::Gpr(Gpr::RDX) => {
-                        self.asm.mov_rr(w, Gpr::R11, Gpr::RDX)?;
-                        Loc::Gpr(Gpr::R11)
+                        let t = self.scratch_pair().1;
+                        self.asm.mov_rr(w, t, Gpr::RDX)?;
+                        Loc::Gpr(t)
                     }
                     l => l,
                 };
@@ -1005,13 +1006,17 @@ impl<'a, 'b> Lowering<'a, 'b> {
             None => {
                 if let Ok(s) = i32::try_from(size) {
                     self.asm.imul_rri(self.w, ix, ix, s as i64)?;
+                } else if !self.is64() {
+                    // 32-bit products wrap: the low 32 bits of the size do.
+                    let s = size as i32;
+                    self.asm.imul_rri(self.w, ix, ix, s as i64)?;
                 } else {
                     // A third scratch: rax when the base is elsewhere (always
-                    // under register allocation: bases are `Reg` on x86-64),
-                    // else rdx (free under all slots, scratch on x86-32).
+                    // under register allocation: bases are `Reg`), else rdx
+                    // (free under all slots).
                     let t = if base != Gpr::RAX {
                         Gpr::RAX
-                    } else if self.ra.is_none() || !self.is64() {
+                    } else if self.ra.is_none() {
                         Gpr::RDX
                     } else {
                         return Err(CompileError::Unsupported("address base not in a register"));
@@ -1088,11 +1093,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let g = match self.loc(v)? {
             // x86-32 has byte forms of a..d only.
             Loc::Gpr(g) if self.is64() || s != Size::B || g.number() < 4 => g,
-            // All slots (rdx free) or x86-32 (rdx scratch); x86-64 stored
-            // values are `Reg` under register allocation.
-            _ if self.ra.is_none() || !self.is64() => {
+            // All slots: rdx is free. Register allocation: bases are `Reg`,
+            // so rax is (x86-64 stored values are `Reg`: x86-32 only).
+            _ if self.ra.is_none() => {
                 self.read(Gpr::RDX, v)?;
                 Gpr::RDX
+            }
+            _ if !self.is64() => {
+                self.read(Gpr::RAX, v)?;
+                Gpr::RAX
             }
             _ => return Err(CompileError::Unsupported("stored value not in a register")),
         };

@@ -30,7 +30,7 @@
 //! lives (`alloc`: one allocator instruction per IR op; x86-64: every
 //! register but `rsp`, `rbp` and the scratch registers `rax`, `r11`, all 16
 //! XMMs (Win64: `xmm6..xmm15` callee-saved, saved with all 128 bits);
-//! x86-32: `ebx`, `esi`, `edi` and all 8 XMMs); the
+//! x86-32: `ebx`, `edx`, `esi`, `edi` and all 8 XMMs); the
 //! lowering reads each operand from its location (register or spill slot),
 //! emits the allocator's edits (moves, spills, reloads) before each op,
 //! saves fail-args from the allocator's exit locations, closes loops
