@@ -109,6 +109,9 @@ pub(crate) struct Lowering<'a, 'b> {
     pub saved: BVec<'b, SavedReg>,
     /// Win64 callee-saved XMM registers the prologue saves (128 bits).
     pub saved_xmm: BVec<'b, Xmm>,
+    /// `rax` still holds the inputs pointer (consecutive `Input` ops; edits
+    /// never touch `rax`).
+    inputs_in_rax: bool,
 }
 
 /// Whether op `i` of `trace` is a comparison whose result only the next
@@ -245,6 +248,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             inst: 0,
             saved,
             saved_xmm,
+            inputs_in_rax: false,
         })
     }
 
@@ -255,6 +259,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// Starts op `i`: selects its allocator instruction and emits the
     /// allocator's edits before it (a `Label` emits its own).
     pub fn begin_op(&mut self, i: usize) -> Result<(), CompileError> {
+        if !matches!(self.trace.ops()[i], Op::Input(_)) {
+            self.inputs_in_rax = false;
+        }
         let Some(ra) = &self.ra else {
             return Ok(());
         };
@@ -627,8 +634,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// Input `r` (input index = value index) from the inputs buffer.
     fn input(&mut self, r: Value, ty: Type) -> Result<(), CompileError> {
-        let p = self.frame.inputs_ptr();
-        self.asm.mov_rm(self.w, Gpr::RAX, p)?;
+        if !self.inputs_in_rax {
+            let p = self.frame.inputs_ptr();
+            self.asm.mov_rm(self.w, Gpr::RAX, p)?;
+            self.inputs_in_rax = true;
+        }
         let src = Mem::base(Gpr::RAX, 8 * r.0 as i32);
         match self.loc(r)? {
             Loc::Gpr(g) => self.asm.mov_rm(self.w, g, src)?,
