@@ -222,3 +222,117 @@ fn longer_random_traces_match_the_interpreter() {
     let n = if cfg!(debug_assertions) { 100 } else { 1000 };
     backend_support::differential(Target::SysV64, GenConfig::all(WordSize::W64, 48), 1, n);
 }
+
+/// A preamble label and a loop label (the jump targets the second): both
+/// register-allocated, the first label a plain copy.
+#[test]
+fn a_preamble_label_before_the_loop_label() {
+    for target in Target::ALL {
+        let mut t = TraceBuilder::new(target.word());
+        let x = t.input(Type::Int);
+        let f = t.input(Type::Float);
+        let (_, p) = t.label(&[f, x, x]);
+        let (f1, a, b) = (p[0], p[1], p[2]);
+        let k = t.const_int(3);
+        let a1 = t.int_bin(IntBinOp::Add, a, k);
+        let (label, q) = t.label(&[b, a1, f1]);
+        let (i, s, g) = (q[0], q[1], q[2]);
+        let one = t.const_int(1);
+        let i1 = t.int_bin(IntBinOp::Add, i, one);
+        let s1 = t.int_bin(IntBinOp::Xor, s, i1);
+        let g1 = t.float_bin(FloatBinOp::Mul, g, g);
+        let lim = t.const_int(50);
+        let more = t.int_bin(IntBinOp::Lt, i1, lim);
+        t.guard_true(more, 7, &[Some(s1), Some(g1), None, Some(i1)]);
+        t.jump(label, &[i1, s1, g1]);
+        let t = t.build().unwrap();
+        let c = compile(Compiler::new(target), &t);
+        assert!(c.register_allocated(), "{target:?}");
+        if target != Target::Cdecl32 {
+            let inputs = [Val::Int(-4), Val::Float(1.0001)];
+            let funcs = TestFunctions::new();
+            let want = run_interp(&t, &inputs, &mut TestCalls::new(target.word(), &funcs));
+            let got = run_compiled(target, &t, &inputs);
+            assert!(got.same(&want), "{target:?}: {got:?} != {want:?}");
+        }
+    }
+}
+
+/// Win64: a trace using more than six XMM registers preserves the caller's
+/// `xmm6..xmm15` (all 128 bits are saved; the harness checks the low 64)
+/// and still computes the interpreter's result.
+#[test]
+fn win64_preserves_the_callers_xmm6_to_xmm15() {
+    use jit_core::memory::{CodeBlock, Placement};
+    use jit_core::x86::{Assembler, Gpr, Mem, Mode, Size, Xmm};
+    // harness(vals: *mut f64, inputs, deopt, entry) -> u32, Win64: loads
+    // xmm6..xmm15 from vals, calls entry(inputs, deopt), stores them back.
+    let mut a = Assembler::new(Mode::X64);
+    a.push_r(Gpr::RBP).unwrap();
+    a.mov_rr(Size::Q, Gpr::RBP, Gpr::RSP).unwrap();
+    a.alu_ri(jit_core::x86::Alu::Sub, Size::Q, Gpr::RSP, 48)
+        .unwrap();
+    a.mov_mr(Size::Q, Mem::base(Gpr::RBP, -8), Gpr::RCX)
+        .unwrap();
+    for k in 0..10u8 {
+        let x = Xmm::from_number(6 + k).unwrap();
+        a.movsd_rm(x, Mem::base(Gpr::RCX, 8 * k as i32)).unwrap();
+    }
+    a.mov_rr(Size::Q, Gpr::RCX, Gpr::RDX).unwrap();
+    a.mov_rr(Size::Q, Gpr::RDX, Gpr::R8).unwrap();
+    a.call_r(Gpr::R9).unwrap();
+    a.mov_rm(Size::Q, Gpr::RCX, Mem::base(Gpr::RBP, -8))
+        .unwrap();
+    for k in 0..10u8 {
+        let x = Xmm::from_number(6 + k).unwrap();
+        a.movsd_mr(Mem::base(Gpr::RCX, 8 * k as i32), x).unwrap();
+    }
+    a.mov_rr(Size::Q, Gpr::RSP, Gpr::RBP).unwrap();
+    a.pop_r(Gpr::RBP).unwrap();
+    a.ret().unwrap();
+    let code = a.finish().unwrap();
+    let mut block = CodeBlock::new(UnixMemory::new(), 256, Placement::Anywhere).unwrap();
+    block.append(code.bytes()).unwrap();
+    block.seal().unwrap();
+
+    // Twelve floats live at once, summed at the end.
+    let mut t = TraceBuilder::new(WordSize::W64);
+    let x = t.input(Type::Float);
+    let mut fs = vec![x];
+    for k in 0..12 {
+        let c = t.const_float(k as f64 + 0.5);
+        let f = t.float_bin(FloatBinOp::Mul, fs[k], c);
+        fs.push(f);
+    }
+    let mut s = fs[0];
+    for &f in &fs[1..] {
+        s = t.float_bin(FloatBinOp::Add, s, f);
+    }
+    t.finish(&[s], 0);
+    let t = t.build().unwrap();
+    let compiled = compile(Compiler::new(Target::Win64), &t);
+    let inputs = [Val::Float(1.25)];
+    let mut enc = vec![0u64; 1];
+    compiled.encode_inputs(&inputs, &mut enc).unwrap();
+    let mut deopt = vec![0u64; compiled.deopt_words()];
+    let mut vals: Vec<f64> = (0..10).map(|k| k as f64 * 1.5 - 3.0).collect();
+    let before = vals.clone();
+    type Harness = extern "win64" fn(*mut f64, *const u64, *mut u64, usize) -> u32;
+    let entry = block.entry(0).unwrap();
+    // SAFETY: the block holds the harness above, sealed executable; the
+    // trace touches no memory but its inputs and deopt buffer.
+    let exit = unsafe {
+        let h: Harness = std::mem::transmute(entry);
+        h(
+            vals.as_mut_ptr(),
+            enc.as_ptr(),
+            deopt.as_mut_ptr(),
+            compiled.entry_address(),
+        )
+    };
+    assert_eq!(vals, before, "xmm6..xmm15 clobbered");
+    let got = compiled.decode_exit(exit, &deopt).unwrap();
+    let funcs = TestFunctions::new();
+    let want = run_interp(&t, &inputs, &mut TestCalls::new(WordSize::W64, &funcs));
+    assert!(got.same(&want), "{got:?} != {want:?}");
+}

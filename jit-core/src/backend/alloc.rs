@@ -9,13 +9,15 @@
 //! next guard is defined in the flags; float operands the lowering has no
 //! scratch register for (results of `sqrt`, int-to-float and float loads,
 //! the stored value of a float store, the first operand of a float
-//! comparison) are `Reg`. On x86-64 the scratch registers of the lowering
-//! are `rax` and `r11` (so shift counts are `Fixed(rcx)`, divisions clobber
-//! `rdx`, address bases and stored integers are `Reg`); on x86-32 `eax`,
-//! `ecx` and `edx`. Every XMM register is allocatable.
+//! comparison) are `Reg`, as are address bases; divisions clobber `rdx`.
+//! On x86-64 the scratch registers of the lowering are `rax` and `r11` (so
+//! shift counts are `Fixed(rcx)` and stored integers `Reg`); on x86-32
+//! `eax` and `ecx`. Every XMM register is allocatable.
 //!
-//! When the allocator refuses a trace (e.g. two labels, a jump that is not
-//! the last op), the lowering falls back to one frame slot per value; see
+//! Only the label the jump targets is a loop header for the allocator;
+//! other labels are plain parallel copies. When the allocator refuses a
+//! trace (more than one jump, a jump that is not the last op, an
+//! allocation error), the lowering falls back to one frame slot per value; see
 //! [`crate::backend::Compiler::fallbacks`].
 
 use bumpalo::Bump;
@@ -32,8 +34,8 @@ use crate::regalloc::{
 
 /// The register environment of the lowering on `t`: the target's
 /// registers minus the frame pointer, the stack pointer and the scratch
-/// registers of the lowering. Win64 keeps `xmm6..xmm15` (callee-saved,
-/// 128-bit saves the prologue does not do) out of allocation.
+/// registers of the lowering. Win64's `xmm6..xmm15` are callee-saved (the
+/// prologue saves the used ones, all 128 bits).
 pub(crate) fn env(t: Target) -> RegEnv {
     const RAX: u32 = 1;
     const RCX: u32 = 1 << 1;
@@ -44,6 +46,7 @@ pub(crate) fn env(t: Target) -> RegEnv {
     const RDI: u32 = 1 << 7;
     const R11: u32 = 1 << 11;
     const R12_15: u32 = 0xF000;
+    let xmm_callee = if t == Target::Win64 { 0xFFC0 } else { 0 };
     let (gprs, xmms, callee, scratch) = match t {
         Target::SysV64 => (
             0xFFFF & !(RSP_RBP | RAX | R11),
@@ -53,16 +56,16 @@ pub(crate) fn env(t: Target) -> RegEnv {
         ),
         Target::Win64 => (
             0xFFFF & !(RSP_RBP | RAX | R11),
-            0x003F,
+            0xFFFF,
             RBX | RSI | RDI | R12_15,
             RAX | R11,
         ),
-        Target::Cdecl32 => (RBX | RSI | RDI, 0x00FF, RBX | RSI | RDI, RAX | RCX | RDX),
+        Target::Cdecl32 => (RBX | RSI | RDI | RDX, 0x00FF, RBX | RSI | RDI, RAX | RCX),
     };
     RegEnv {
         allocatable: PRegSet::from_masks(gprs, xmms),
-        callee_saved: PRegSet::from_masks(callee, 0),
-        caller_saved: PRegSet::from_masks(gprs & !callee, xmms),
+        callee_saved: PRegSet::from_masks(callee, xmm_callee),
+        caller_saved: PRegSet::from_masks(gprs & !callee, xmms & !xmm_callee),
         scratch: PRegSet::from_masks(scratch, 0),
     }
 }
@@ -78,7 +81,7 @@ pub(crate) struct RaFunc<'b> {
     exit_start: BVec<'b, u32>,
     vinfo: BVec<'b, VRegInfo>,
     /// The allocator instruction of each IR op (for a `Label`, the copy;
-    /// the loop header is the next one).
+    /// for the jump's target, the loop header is the next one).
     pub first_inst: BVec<'b, u32>,
 }
 
@@ -89,20 +92,17 @@ fn vr(v: Value) -> VReg {
 impl<'b> RaFunc<'b> {
     /// Describes `trace`; `fused[v]` says whether comparison `v` stays in
     /// the flags for the next guard. `None` when the trace has a shape the
-    /// allocator does not take (more than one label or jump).
+    /// allocator does not take (more than one jump).
     pub fn new(t: Target, trace: &Trace, fused: &[bool], bump: &'b Bump) -> Option<Self> {
         let n = trace.ops().len();
-        let labels = trace
-            .ops()
-            .iter()
-            .filter(|o| matches!(o, Op::Label { .. }))
-            .count();
-        let jumps = trace
-            .ops()
-            .iter()
-            .filter(|o| matches!(o, Op::Jump { .. }))
-            .count();
-        if labels > 1 || jumps > 1 {
+        let mut jumps = trace.ops().iter().filter_map(|o| match o {
+            Op::Jump { label, .. } => Some(*label),
+            _ => None,
+        });
+        // The loop header is the label the (only) jump targets; other
+        // labels are plain parallel copies for the allocator.
+        let header = jumps.next().map(|l| trace.label_op(l));
+        if jumps.next().is_some() {
             return None;
         }
         let env = env(t);
@@ -136,7 +136,7 @@ impl<'b> RaFunc<'b> {
         use Constraint::{Flags, RegOrStack as Any, Reuse};
         let use_ = |v: Value| Operand::use_(vr(v), Any);
         let x64 = t != Target::Cdecl32;
-        let base = |v: Value| Operand::use_(vr(v), if x64 { Constraint::Reg } else { Any });
+        let base = |v: Value| Operand::use_(vr(v), Constraint::Reg);
         for (i, &op) in trace.ops().iter().enumerate() {
             f.first_inst.push(f.infos.len() as u32);
             let r = trace.op_result(i);
@@ -173,8 +173,7 @@ impl<'b> RaFunc<'b> {
                         _ => {
                             f.ops.extend([use_(a), use_(b)]);
                             f.ops.extend(def(Any));
-                            if x64 && matches!(o, B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH)
-                            {
+                            if matches!(o, B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH) {
                                 info.clobbers = PRegSet::of(&[PReg::gpr(2)]);
                             }
                         }
@@ -270,10 +269,12 @@ impl<'b> RaFunc<'b> {
                     f.ops.extend(trace.args(args).iter().map(|&a| use_(a)));
                     f.ops
                         .extend(params.clone().map(|p| Operand::def(VReg(p), Any)));
-                    f.push_inst(info);
-                    f.branch.extend(params.map(VReg));
-                    info.kind = InstKind::Label;
-                    info.clobbers_flags = false;
+                    if header == Some(i) {
+                        f.push_inst(info);
+                        f.branch.extend(params.map(VReg));
+                        info.kind = InstKind::Label;
+                        info.clobbers_flags = false;
+                    }
                 }
                 Op::Jump { args, .. } => {
                     f.branch.extend(trace.args(args).iter().map(|&a| vr(a)));

@@ -148,8 +148,8 @@ impl Compiler {
 
     /// How many traces, process-wide, were compiled with the all-slots
     /// strategy because the register allocator refused them (a trace with
-    /// two labels or jumps, a jump that is not the last op, more operands
-    /// in registers than the target has, ...). Such traces are correct,
+    /// two jumps, a jump that is not the last op, more register operands
+    /// at one op than the target has, ...). Such traces are correct,
     /// only slower.
     pub fn fallbacks() -> usize {
         FALLBACKS.load(Ordering::Relaxed)
@@ -359,7 +359,10 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
         &self.ranges
     }
 
-    /// The callee-saved table: where the prologue saved each register.
+    /// The callee-saved table: where the prologue saved each general
+    /// register the code uses (fixed offsets per register, see
+    /// [`super::frame`]). Win64 `xmm6..xmm15` the code uses are saved too,
+    /// 16 bytes each at `rbp - 112 - 16 * (n - 6)`; they are not listed.
     pub fn saved_registers(&self) -> &[SavedReg] {
         &self.saved[..self.num_saved]
     }

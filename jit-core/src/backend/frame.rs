@@ -8,8 +8,11 @@
 //! [rbp - 64]         the deopt buffer pointer
 //! [rbp - 72]         the inputs pointer
 //! [rbp - 80 - 8k]    scratch slot k < 2 (operands the lowering needs in memory)
-//! [rbp - 96 - 8k]    jump temporaries        (k < temps: all-slots strategy)
-//! [rbp - 96 - 8t - 8(n+1)]  slot n: the slot of IR value n (all-slots
+//! [rbp - 112 - 16k]  Win64 with register allocation only: 16-byte save
+//!                    slot of xmm(6+k), k < 10 (B = 256 bytes down to here;
+//!                    otherwise B = 88)
+//! [rbp - B - 8k]     jump temporaries        (k < temps: all-slots strategy)
+//! [rbp - B - 8t - 8(n+1)]  slot n: the slot of IR value n (all-slots
 //!                    strategy) or spill slot n (register allocation)
 //! ```
 //! The stack pointer is then rounded down to 16 bytes, so every call site
@@ -33,6 +36,8 @@ pub struct SavedReg {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Frame {
     temps: u32,
+    /// Bytes of the fixed area (save slots, pointers, scratch, XMM saves).
+    base: i64,
     /// Bytes from the frame pointer down to the lowest slot (multiple of 16).
     pub size: i32,
 }
@@ -51,14 +56,20 @@ const SAVED: [Gpr; 7] = [
 /// Bytes above the temporaries: save slots, two pointers, two scratch slots.
 const FIXED_AREA: i64 = 8 * 7 + 8 * 4;
 
+/// The fixed area with the ten 16-byte XMM save slots below it (aligned).
+const XMM_AREA_END: i64 = 96 + 16 * 10;
+
 impl Frame {
-    /// A frame with `temps` jump temporaries and `slots` value or spill slots.
-    pub fn new(temps: usize, slots: usize) -> Result<Frame, CompileError> {
-        let bytes = FIXED_AREA + 8 * (temps as i64 + slots as i64);
+    /// A frame with `temps` jump temporaries and `slots` value or spill
+    /// slots; `xmm_saves`: with the Win64 save slots of `xmm6..xmm15`.
+    pub fn new(temps: usize, slots: usize, xmm_saves: bool) -> Result<Frame, CompileError> {
+        let base = if xmm_saves { XMM_AREA_END } else { FIXED_AREA };
+        let bytes = base + 8 * (temps as i64 + slots as i64);
         let size = (bytes + 15) & !15;
         let size = i32::try_from(size).map_err(|_| CompileError::TooLarge)?;
         Ok(Frame {
             temps: temps as u32,
+            base,
             size,
         })
     }
@@ -66,13 +77,19 @@ impl Frame {
     /// Slot `n` (IR value `n` under the all-slots strategy, spill slot `n`
     /// under register allocation).
     pub fn slot(&self, n: u32) -> Mem {
-        let off = FIXED_AREA + 8 * (self.temps as i64 + n as i64 + 1);
+        let off = self.base + 8 * (self.temps as i64 + n as i64 + 1);
         Mem::base(Gpr::RBP, -(off as i32))
     }
 
     /// Jump temporary `k`.
     pub fn temp(&self, k: usize) -> Mem {
-        Mem::base(Gpr::RBP, -((FIXED_AREA + 8 * (k as i64 + 1)) as i32))
+        Mem::base(Gpr::RBP, -((self.base + 8 * (k as i64 + 1)) as i32))
+    }
+
+    /// The 16-byte save slot of Win64 callee-saved `xmm(6+k)` (16-byte
+    /// aligned: the frame pointer is, on x86-64).
+    pub fn xmm_save(k: u8) -> Mem {
+        Mem::base(Gpr::RBP, -(112 + 16 * k as i32))
     }
 
     /// Scratch slot `k` (0 or 1).

@@ -12,11 +12,12 @@
 use bumpalo::collections::Vec as BVec;
 
 use super::CompileError;
+use super::frame::Frame;
 use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{Allocation, PReg, RegClass};
+use crate::regalloc::{Allocation, Function, InstKind, PReg, RegClass};
 use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size};
 
 impl Lowering<'_, '_> {
@@ -33,6 +34,11 @@ impl Lowering<'_, '_> {
         for k in 0..self.saved.len() {
             let s = self.saved[k];
             self.asm.mov_mr(w, Mem::base(Gpr::RBP, s.offset), s.reg)?;
+        }
+        for k in 0..self.saved_xmm.len() {
+            let x = self.saved_xmm[k];
+            let slot = Frame::xmm_save(x.number() - 6);
+            self.asm.movaps_mr(slot, x)?;
         }
         let (inputs, deopt) = match self.t {
             Target::SysV64 => (Gpr::RDI, Gpr::RSI),
@@ -56,6 +62,11 @@ impl Lowering<'_, '_> {
         for k in 0..self.saved.len() {
             let s = self.saved[k];
             self.asm.mov_rm(w, s.reg, Mem::base(Gpr::RBP, s.offset))?;
+        }
+        for k in 0..self.saved_xmm.len() {
+            let x = self.saved_xmm[k];
+            let slot = Frame::xmm_save(x.number() - 6);
+            self.asm.movaps_rm(x, slot)?;
         }
         self.asm.mov_rr(w, Gpr::RSP, Gpr::RBP)?;
         self.asm.pop_r(Gpr::RBP)?;
@@ -294,8 +305,13 @@ impl Lowering<'_, '_> {
         for &e in edits.iter() {
             self.emit_edit(e)?;
         }
-        self.inst = copy + 1;
-        self.emit_edits(copy + 1)?;
+        let header = self.ra.as_ref().is_some_and(|ra| {
+            copy + 1 < ra.func.num_insts() && ra.func.inst_info(copy + 1).kind == InstKind::Label
+        });
+        if header {
+            self.inst = copy + 1;
+            self.emit_edits(copy + 1)?;
+        }
         Ok(self.asm.bind(self.labels[n])?)
     }
 

@@ -4,9 +4,9 @@
 //! fallback the value's own slot), results are written to theirs; the
 //! allocator's edits (moves, spills, reloads) are emitted before each op.
 //!
-//! Scratch registers, never allocated: `rax` and `r11` on x86-64; `eax`,
-//! `ecx` and `edx` on x86-32. `xmm0` (and `rcx`, `rdx` on x86-64) are
-//! scratch only under the all-slots strategy. The deopt buffer and inputs
+//! Scratch registers, never allocated: `rax` and `r11` on x86-64; `eax`
+//! and `ecx` on x86-32. `xmm0` and `rdx` (and `rcx` on x86-64) are scratch
+//! only under the all-slots strategy. The deopt buffer and inputs
 //! pointers live in the frame.
 
 use bumpalo::Bump;
@@ -107,6 +107,11 @@ pub(crate) struct Lowering<'a, 'b> {
     pub inst: usize,
     /// Callee-saved registers the prologue saves (and the exit restores).
     pub saved: BVec<'b, SavedReg>,
+    /// Win64 callee-saved XMM registers the prologue saves (128 bits).
+    pub saved_xmm: BVec<'b, Xmm>,
+    /// `rax` still holds the inputs pointer (consecutive `Input` ops; edits
+    /// never touch `rax`).
+    inputs_in_rax: bool,
 }
 
 /// Whether op `i` of `trace` is a comparison whose result only the next
@@ -175,10 +180,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
         };
         let frame = match &ra {
             // One slot more: the temporary of parallel moves.
-            Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize + 1)?,
-            None => Frame::new(temps, trace.num_values())?,
+            Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize + 1, t == Target::Win64)?,
+            None => Frame::new(temps, trace.num_values(), false)?,
         };
         let mut saved = BVec::new_in(bump);
+        let mut saved_xmm = BVec::new_in(bump);
         if let Some(ra) = &ra {
             let env = alloc::env(t);
             let mut used = ra.out.callee_saved_used();
@@ -203,6 +209,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 }
             }
             ra.out.label_locations().iter().for_each(&mut note);
+            for p in used.of_class(RegClass::Xmm).iter() {
+                if t != Target::Win64 || p.num < 6 {
+                    return Err(CompileError::Unsupported("callee-saved XMM outside Win64"));
+                }
+                saved_xmm
+                    .push(Xmm::from_number(p.num).ok_or(CompileError::Unsupported("register"))?);
+            }
             for p in used.of_class(RegClass::Gpr).iter() {
                 let g = Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register"))?;
                 saved.push(Frame::save_slot(g).ok_or(CompileError::Unsupported(
@@ -234,6 +247,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
             ra,
             inst: 0,
             saved,
+            saved_xmm,
+            inputs_in_rax: false,
         })
     }
 
@@ -244,6 +259,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// Starts op `i`: selects its allocator instruction and emits the
     /// allocator's edits before it (a `Label` emits its own).
     pub fn begin_op(&mut self, i: usize) -> Result<(), CompileError> {
+        if !matches!(self.trace.ops()[i], Op::Input(_)) {
+            self.inputs_in_rax = false;
+        }
         let Some(ra) = &self.ra else {
             return Ok(());
         };
@@ -521,12 +539,12 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// Two scratch registers with byte forms: `rax`, `r11` (x86-64);
-    /// `ecx`, `edx` (x86-32).
+    /// `eax`, `ecx` (x86-32).
     pub fn scratch_pair(&self) -> (Gpr, Gpr) {
         if self.is64() {
             (Gpr::RAX, Gpr::R11)
         } else {
-            (Gpr::RCX, Gpr::RDX)
+            (Gpr::RAX, Gpr::RCX)
         }
     }
 
@@ -616,8 +634,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// Input `r` (input index = value index) from the inputs buffer.
     fn input(&mut self, r: Value, ty: Type) -> Result<(), CompileError> {
-        let p = self.frame.inputs_ptr();
-        self.asm.mov_rm(self.w, Gpr::RAX, p)?;
+        if !self.inputs_in_rax {
+            let p = self.frame.inputs_ptr();
+            self.asm.mov_rm(self.w, Gpr::RAX, p)?;
+            self.inputs_in_rax = true;
+        }
         let src = Mem::base(Gpr::RAX, 8 * r.0 as i32);
         match self.loc(r)? {
             Loc::Gpr(g) => self.asm.mov_rm(self.w, g, src)?,
@@ -737,8 +758,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 // may leave it in rdx, which the op clobbers).
                 let lb = match lb {
                     Loc::Gpr(Gpr::RDX) => {
-                        self.asm.mov_rr(w, Gpr::R11, Gpr::RDX)?;
-                        Loc::Gpr(Gpr::R11)
+                        let t = self.scratch_pair().1;
+                        self.asm.mov_rr(w, t, Gpr::RDX)?;
+                        Loc::Gpr(t)
                     }
                     l => l,
                 };
@@ -994,13 +1016,17 @@ impl<'a, 'b> Lowering<'a, 'b> {
             None => {
                 if let Ok(s) = i32::try_from(size) {
                     self.asm.imul_rri(self.w, ix, ix, s as i64)?;
+                } else if !self.is64() {
+                    // 32-bit products wrap: the low 32 bits of the size do.
+                    let s = size as i32;
+                    self.asm.imul_rri(self.w, ix, ix, s as i64)?;
                 } else {
                     // A third scratch: rax when the base is elsewhere (always
-                    // under register allocation: bases are `Reg` on x86-64),
-                    // else rdx (free under all slots, scratch on x86-32).
+                    // under register allocation: bases are `Reg`), else rdx
+                    // (free under all slots).
                     let t = if base != Gpr::RAX {
                         Gpr::RAX
-                    } else if self.ra.is_none() || !self.is64() {
+                    } else if self.ra.is_none() {
                         Gpr::RDX
                     } else {
                         return Err(CompileError::Unsupported("address base not in a register"));
@@ -1077,11 +1103,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let g = match self.loc(v)? {
             // x86-32 has byte forms of a..d only.
             Loc::Gpr(g) if self.is64() || s != Size::B || g.number() < 4 => g,
-            // All slots (rdx free) or x86-32 (rdx scratch); x86-64 stored
-            // values are `Reg` under register allocation.
-            _ if self.ra.is_none() || !self.is64() => {
+            // All slots: rdx is free. Register allocation: bases are `Reg`,
+            // so rax is (x86-64 stored values are `Reg`: x86-32 only).
+            _ if self.ra.is_none() => {
                 self.read(Gpr::RDX, v)?;
                 Gpr::RDX
+            }
+            _ if !self.is64() => {
+                self.read(Gpr::RAX, v)?;
+                Gpr::RAX
             }
             _ => return Err(CompileError::Unsupported("stored value not in a register")),
         };

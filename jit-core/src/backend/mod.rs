@@ -29,8 +29,8 @@
 //! The linear-scan allocator ([`crate::regalloc`]) decides where every value
 //! lives (`alloc`: one allocator instruction per IR op; x86-64: every
 //! register but `rsp`, `rbp` and the scratch registers `rax`, `r11`, all 16
-//! XMMs (Win64: `xmm0..xmm5`, the others being callee-saved 128-bit);
-//! x86-32: `ebx`, `esi`, `edi` and all 8 XMMs); the
+//! XMMs (Win64: `xmm6..xmm15` callee-saved, saved with all 128 bits);
+//! x86-32: `ebx`, `edx`, `esi`, `edi` and all 8 XMMs); the
 //! lowering reads each operand from its location (register or spill slot),
 //! emits the allocator's edits (moves, spills, reloads) before each op,
 //! saves fail-args from the allocator's exit locations, closes loops
@@ -39,7 +39,7 @@
 //! callee-saved registers it uses at fixed frame slots
 //! ([`CompiledTrace::saved_registers`]). Comparisons feeding only the next
 //! guard stay in the flags (fused). A trace the allocator refuses (more
-//! than one label or jump, a jump that is not the last op, ...) is compiled
+//! than one jump, a jump that is not the last op, ...) is compiled
 //! with every value in its own frame slot instead, correct but slower, and
 //! counted by [`Compiler::fallbacks`]; [`Compiler::all_slots`] asks for that
 //! strategy (measurements, differential tests). Float results of calls on
