@@ -126,7 +126,10 @@ impl Vm {
             }
 
             loop {
-                let ins = code[pc];
+                // SAFETY: every prototype ends with a `Return` (emitted by
+                // `close_function`) and jumps target instructions inside the
+                // function, so `pc` never runs past the end of `code`.
+                let ins = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
                 self.icount += 1;
                 if self.icount >= self.ilimit {
@@ -560,7 +563,7 @@ impl Vm {
                         };
                         let nres = c as i32 - 1;
                         save!();
-                        let fv = self.stack[func];
+                        let fv = r!(a);
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
@@ -634,11 +637,21 @@ impl Vm {
                         } else {
                             b as usize - 1
                         };
-                        if !self.open_upvals.is_empty() {
+                        if let Some(&(i, _)) = self.open_upvals.last()
+                            && i >= base
+                        {
                             self.close_upvals(base);
                         }
                         let f = self.frames.pop().expect("frame to return from");
-                        self.finish_results(f.func, first, n, f.nresults);
+                        if f.nresults == 1 && n >= 1 {
+                            // The common `local x = f()` / `f() + g()` shape:
+                            // one value, no copy loop.
+                            let v = r!(a);
+                            self.stack[f.func] = v;
+                            self.top = f.func + 1;
+                        } else {
+                            self.finish_results(f.func, first, n, f.nresults);
+                        }
                         if self.frames.len() == entry {
                             return Ok(());
                         }
