@@ -223,16 +223,21 @@ impl Vm {
                     }
                     Instr::SetTable { a, b, c } => {
                         let (t, key, v) = (r!(a), r!(b), r!(c));
-                        if let Value::Table(tr) = t
-                            && self.heap.table_meta(tr).is_none()
-                        {
-                            if let Value::Int(i) = key {
-                                if self.heap.table_mut(tr).set_int(i, v) {
+                        if let Value::Table(tr) = t {
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none()
+                                && let Value::Int(i) = key
+                            {
+                                if tab.set_int(i, v) {
                                     self.heap.charge(24);
                                     gc_check!();
                                 }
                                 continue;
                             }
+                        }
+                        if let Value::Table(tr) = t
+                            && self.heap.table_meta(tr).is_none()
+                        {
                             save!();
                             self.raw_set_checked(tr, key, v)?;
                             gc_check!();
