@@ -131,10 +131,13 @@ impl Vm {
                 // function, so `pc` never runs past the end of `code`.
                 let ins = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
-                self.icount += 1;
-                if self.icount >= self.ilimit {
+                self.ibudget -= 1;
+                if self.ibudget == 0 {
                     save!();
+                    // Lift the limit (handlers may run) but keep the count.
+                    let count = self.icount();
                     self.ilimit = u64::MAX;
+                    self.ibudget = u64::MAX - count;
                     return Err(self.rt_error("instruction limit exceeded"));
                 }
                 match ins {
