@@ -16,15 +16,19 @@ impl Vm {
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
         'frame: loop {
             let fi = self.frames.len() - 1;
-            let proto_ref = self.frames[fi]
-                .proto
-                .expect("execute: running a native frame");
+            let (proto_ref, base, mut pc, func_slot) = {
+                let f = self.frames.last().expect("execute: no frame");
+                (
+                    f.proto.expect("execute: running a native frame"),
+                    f.base,
+                    f.pc,
+                    f.func,
+                )
+            };
             // The prototype stays alive while this frame exists (see
             // `ProtoRef`); arms that pop the frame leave through
             // `continue 'frame` or `return` without touching `proto` again.
             let proto: &crate::bytecode::Proto = proto_ref.get();
-            let base = self.frames[fi].base;
-            let mut pc = self.frames[fi].pc;
             let code: &[Instr] = &proto.code;
             let consts = &proto.consts[..];
 
@@ -54,7 +58,9 @@ impl Vm {
             }
             macro_rules! save {
                 () => {
-                    self.frames[fi].pc = pc
+                    // SAFETY: frame `fi` is the running frame; every `save!`
+                    // happens before an arm pops it, so `fi < frames.len()`.
+                    unsafe { self.frames.get_unchecked_mut(fi).pc = pc }
                 };
             }
             macro_rules! gc_check {
@@ -65,7 +71,7 @@ impl Vm {
                     }
                 };
             }
-            let Value::Func(clr) = self.stack[self.frames[fi].func] else {
+            let Value::Func(clr) = self.stack[func_slot] else {
                 unreachable!("frame function is not a function")
             };
             let closure: &Closure = match &self.heap.slot(clr).obj {
@@ -77,9 +83,13 @@ impl Vm {
                 Obj::Closure(c) => unsafe { &*(&**c as *const Closure) },
                 _ => unreachable!("Lua frame without a closure"),
             };
+            debug_assert!(closure.upvals.len() >= proto.upvals.len());
             macro_rules! upref {
                 ($u:expr) => {
-                    closure.upvals[$u as usize]
+                    // SAFETY: upvalue operands index the closure's upvalue
+                    // list, which `Closure` creation sizes from the prototype's
+                    // upvalue descriptors (compiler invariant).
+                    unsafe { *closure.upvals.get_unchecked($u as usize) }
                 };
             }
             macro_rules! arith {
@@ -220,6 +230,10 @@ impl Vm {
                                 r!(a) = v;
                                 continue;
                             }
+                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
+                                r!(a) = v;
+                                continue;
+                            }
                         }
                         save!();
                         r!(a) = self.index(t, key, Opnd::Reg(b))?;
@@ -277,10 +291,15 @@ impl Vm {
                     Instr::SelfOp { a, b, k } => {
                         let (obj, key) = (r!(b), k!(k));
                         r!(a as usize + 1) = obj;
-                        if let (Value::Table(tr), Value::Str(s)) = (obj, key) {
+                        if let (Value::Table(tr), Value::Str(_)) = (obj, key) {
+                            let h = khash!(k);
                             let tab = self.heap.table(tr);
-                            let v = tab.get_hashed(khash!(k), Value::Str(s));
+                            let v = tab.get_hashed(h, key);
                             if !v.is_nil() || tab.meta.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
                                 r!(a) = v;
                                 continue;
                             }
@@ -806,6 +825,19 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// The one-level "class" case of `__index`: when metatable `meta` has
+    /// a table `__index` holding `key` (hash `h`), its value. `None` sends
+    /// the caller to the general [`Vm::index`] (functions, chains, misses).
+    #[inline]
+    fn class_lookup(&self, meta: Option<GcRef>, h: u64, key: Value) -> Option<Value> {
+        let m = meta?;
+        let Value::Table(c) = self.heap.raw_get_str(m, self.tm(crate::vm::Tm::Index)) else {
+            return None;
+        };
+        let v = self.heap.table(c).get_hashed(h, key);
+        (!v.is_nil()).then_some(v)
     }
 
     fn for_error(&mut self, what: &str, v: Value) -> crate::error::LuaError {
