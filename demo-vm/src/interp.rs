@@ -265,18 +265,17 @@ impl Vm {
                     }
                     Instr::SetField { a, c, k } => {
                         let (t, key, v) = (r!(a), k!(k), r!(c));
-                        if let (Value::Table(tr), Value::Str(s)) = (t, key)
-                            && self.heap.table_meta(tr).is_none()
-                        {
-                            if self
-                                .heap
-                                .table_mut(tr)
-                                .set_hashed(khash!(k), Value::Str(s), v)
-                            {
-                                self.heap.charge(40);
+                        if let (Value::Table(tr), Value::Str(_)) = (t, key) {
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none() {
+                                // Only a new slot allocates, so only then is
+                                // this a collection safepoint.
+                                if tab.set_hashed(khash!(k), key, v) {
+                                    self.heap.charge(40);
+                                    gc_check!();
+                                }
+                                continue;
                             }
-                            gc_check!();
-                            continue;
                         }
                         save!();
                         self.set_index(t, key, v, Opnd::Reg(a))?;
