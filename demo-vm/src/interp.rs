@@ -135,6 +135,29 @@ impl Vm {
                 }};
             }
 
+            // Compare register `a` with immediate `i`; `le` picks `<=` over
+            // `<` and `swap` puts the immediate on the left in the slow path.
+            macro_rules! cmp_imm {
+                ($a:expr, $i:expr, $k:expr, $f:expr, $le:expr, $swap:expr) => {{
+                    let res = match &r!($a) {
+                        Value::Int(x) => $f(*x, $i as i64),
+                        _ => {
+                            let x = r!($a);
+                            save!();
+                            let imm = Value::Int($i as i64);
+                            if $swap {
+                                self.compare(imm, x, $le)?
+                            } else {
+                                self.compare(x, imm, $le)?
+                            }
+                        }
+                    };
+                    if res != $k {
+                        pc += 1;
+                    }
+                }};
+            }
+
             loop {
                 // SAFETY: every prototype ends with a `Return` (emitted by
                 // `close_function`) and jumps target instructions inside the
@@ -540,32 +563,17 @@ impl Vm {
                             pc += 1;
                         }
                     }
-                    Instr::LtI { a, i, k }
-                    | Instr::LeI { a, i, k }
-                    | Instr::GtI { a, i, k }
-                    | Instr::GeI { a, i, k } => {
-                        let res = match &r!(a) {
-                            Value::Int(x) => match ins {
-                                Instr::LtI { .. } => *x < i as i64,
-                                Instr::LeI { .. } => *x <= i as i64,
-                                Instr::GtI { .. } => *x > i as i64,
-                                _ => *x >= i as i64,
-                            },
-                            _ => {
-                                let x = r!(a);
-                                save!();
-                                let imm = Value::Int(i as i64);
-                                match ins {
-                                    Instr::LtI { .. } => self.compare(x, imm, false)?,
-                                    Instr::LeI { .. } => self.compare(x, imm, true)?,
-                                    Instr::GtI { .. } => self.compare(imm, x, false)?,
-                                    _ => self.compare(imm, x, true)?,
-                                }
-                            }
-                        };
-                        if res != k {
-                            pc += 1;
-                        }
+                    Instr::LtI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x < y, false, false)
+                    }
+                    Instr::LeI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x <= y, true, false)
+                    }
+                    Instr::GtI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x > y, false, true)
+                    }
+                    Instr::GeI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x >= y, true, true)
                     }
                     Instr::Test { a, k } => {
                         if r!(a).truthy() != k {
