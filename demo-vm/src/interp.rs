@@ -16,15 +16,19 @@ impl Vm {
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
         'frame: loop {
             let fi = self.frames.len() - 1;
-            let proto_ref = self.frames[fi]
-                .proto
-                .expect("execute: running a native frame");
+            let (proto_ref, base, mut pc, func_slot) = {
+                let f = self.frames.last().expect("execute: no frame");
+                (
+                    f.proto.expect("execute: running a native frame"),
+                    f.base,
+                    f.pc,
+                    f.func,
+                )
+            };
             // The prototype stays alive while this frame exists (see
             // `ProtoRef`); arms that pop the frame leave through
             // `continue 'frame` or `return` without touching `proto` again.
             let proto: &crate::bytecode::Proto = proto_ref.get();
-            let base = self.frames[fi].base;
-            let mut pc = self.frames[fi].pc;
             let code: &[Instr] = &proto.code;
             let consts = &proto.consts[..];
 
@@ -54,7 +58,9 @@ impl Vm {
             }
             macro_rules! save {
                 () => {
-                    self.frames[fi].pc = pc
+                    // SAFETY: frame `fi` is the running frame; every `save!`
+                    // happens before an arm pops it, so `fi < frames.len()`.
+                    unsafe { self.frames.get_unchecked_mut(fi).pc = pc }
                 };
             }
             macro_rules! gc_check {
@@ -65,7 +71,7 @@ impl Vm {
                     }
                 };
             }
-            let Value::Func(clr) = self.stack[self.frames[fi].func] else {
+            let Value::Func(clr) = self.stack[func_slot] else {
                 unreachable!("frame function is not a function")
             };
             let closure: &Closure = match &self.heap.slot(clr).obj {
@@ -77,9 +83,13 @@ impl Vm {
                 Obj::Closure(c) => unsafe { &*(&**c as *const Closure) },
                 _ => unreachable!("Lua frame without a closure"),
             };
+            debug_assert!(closure.upvals.len() >= proto.upvals.len());
             macro_rules! upref {
                 ($u:expr) => {
-                    closure.upvals[$u as usize]
+                    // SAFETY: upvalue operands index the closure's upvalue
+                    // list, which `Closure` creation sizes from the prototype's
+                    // upvalue descriptors (compiler invariant).
+                    unsafe { *closure.upvals.get_unchecked($u as usize) }
                 };
             }
             macro_rules! arith {
@@ -125,13 +135,42 @@ impl Vm {
                 }};
             }
 
+            // Compare register `a` with immediate `i`; `le` picks `<=` over
+            // `<` and `swap` puts the immediate on the left in the slow path.
+            macro_rules! cmp_imm {
+                ($a:expr, $i:expr, $k:expr, $f:expr, $le:expr, $swap:expr) => {{
+                    let res = match &r!($a) {
+                        Value::Int(x) => $f(*x, $i as i64),
+                        _ => {
+                            let x = r!($a);
+                            save!();
+                            let imm = Value::Int($i as i64);
+                            if $swap {
+                                self.compare(imm, x, $le)?
+                            } else {
+                                self.compare(x, imm, $le)?
+                            }
+                        }
+                    };
+                    if res != $k {
+                        pc += 1;
+                    }
+                }};
+            }
+
             loop {
-                let ins = code[pc];
+                // SAFETY: every prototype ends with a `Return` (emitted by
+                // `close_function`) and jumps target instructions inside the
+                // function, so `pc` never runs past the end of `code`.
+                let ins = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
-                self.icount += 1;
-                if self.icount >= self.ilimit {
+                self.ibudget -= 1;
+                if self.ibudget == 0 {
                     save!();
+                    // Lift the limit (handlers may run) but keep the count.
+                    let count = self.icount();
                     self.ilimit = u64::MAX;
+                    self.ibudget = u64::MAX - count;
                     return Err(self.rt_error("instruction limit exceeded"));
                 }
                 match ins {
@@ -214,22 +253,31 @@ impl Vm {
                                 r!(a) = v;
                                 continue;
                             }
+                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
+                                r!(a) = v;
+                                continue;
+                            }
                         }
                         save!();
                         r!(a) = self.index(t, key, Opnd::Reg(b))?;
                     }
                     Instr::SetTable { a, b, c } => {
                         let (t, key, v) = (r!(a), r!(b), r!(c));
-                        if let Value::Table(tr) = t
-                            && self.heap.table_meta(tr).is_none()
-                        {
-                            if let Value::Int(i) = key {
-                                if self.heap.table_mut(tr).set_int(i, v) {
+                        if let Value::Table(tr) = t {
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none()
+                                && let Value::Int(i) = key
+                            {
+                                if tab.set_int(i, v) {
                                     self.heap.charge(24);
                                     gc_check!();
                                 }
                                 continue;
                             }
+                        }
+                        if let Value::Table(tr) = t
+                            && self.heap.table_meta(tr).is_none()
+                        {
                             save!();
                             self.raw_set_checked(tr, key, v)?;
                             gc_check!();
@@ -240,18 +288,17 @@ impl Vm {
                     }
                     Instr::SetField { a, c, k } => {
                         let (t, key, v) = (r!(a), k!(k), r!(c));
-                        if let (Value::Table(tr), Value::Str(s)) = (t, key)
-                            && self.heap.table_meta(tr).is_none()
-                        {
-                            if self
-                                .heap
-                                .table_mut(tr)
-                                .set_hashed(khash!(k), Value::Str(s), v)
-                            {
-                                self.heap.charge(40);
+                        if let (Value::Table(tr), Value::Str(_)) = (t, key) {
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none() {
+                                // Only a new slot allocates, so only then is
+                                // this a collection safepoint.
+                                if tab.set_hashed(khash!(k), key, v) {
+                                    self.heap.charge(40);
+                                    gc_check!();
+                                }
+                                continue;
                             }
-                            gc_check!();
-                            continue;
                         }
                         save!();
                         self.set_index(t, key, v, Opnd::Reg(a))?;
@@ -266,10 +313,15 @@ impl Vm {
                     Instr::SelfOp { a, b, k } => {
                         let (obj, key) = (r!(b), k!(k));
                         r!(a as usize + 1) = obj;
-                        if let (Value::Table(tr), Value::Str(s)) = (obj, key) {
+                        if let (Value::Table(tr), Value::Str(_)) = (obj, key) {
+                            let h = khash!(k);
                             let tab = self.heap.table(tr);
-                            let v = tab.get_hashed(khash!(k), Value::Str(s));
+                            let v = tab.get_hashed(h, key);
                             if !v.is_nil() || tab.meta.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
                                 r!(a) = v;
                                 continue;
                             }
@@ -511,32 +563,17 @@ impl Vm {
                             pc += 1;
                         }
                     }
-                    Instr::LtI { a, i, k }
-                    | Instr::LeI { a, i, k }
-                    | Instr::GtI { a, i, k }
-                    | Instr::GeI { a, i, k } => {
-                        let res = match &r!(a) {
-                            Value::Int(x) => match ins {
-                                Instr::LtI { .. } => *x < i as i64,
-                                Instr::LeI { .. } => *x <= i as i64,
-                                Instr::GtI { .. } => *x > i as i64,
-                                _ => *x >= i as i64,
-                            },
-                            _ => {
-                                let x = r!(a);
-                                save!();
-                                let imm = Value::Int(i as i64);
-                                match ins {
-                                    Instr::LtI { .. } => self.compare(x, imm, false)?,
-                                    Instr::LeI { .. } => self.compare(x, imm, true)?,
-                                    Instr::GtI { .. } => self.compare(imm, x, false)?,
-                                    _ => self.compare(imm, x, true)?,
-                                }
-                            }
-                        };
-                        if res != k {
-                            pc += 1;
-                        }
+                    Instr::LtI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x < y, false, false)
+                    }
+                    Instr::LeI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x <= y, true, false)
+                    }
+                    Instr::GtI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x > y, false, true)
+                    }
+                    Instr::GeI { a, i, k } => {
+                        cmp_imm!(a, i, k, |x: i64, y: i64| x >= y, true, true)
                     }
                     Instr::Test { a, k } => {
                         if r!(a).truthy() != k {
@@ -560,7 +597,7 @@ impl Vm {
                         };
                         let nres = c as i32 - 1;
                         save!();
-                        let fv = self.stack[func];
+                        let fv = r!(a);
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
@@ -634,11 +671,21 @@ impl Vm {
                         } else {
                             b as usize - 1
                         };
-                        if !self.open_upvals.is_empty() {
+                        if let Some(&(i, _)) = self.open_upvals.last()
+                            && i >= base
+                        {
                             self.close_upvals(base);
                         }
                         let f = self.frames.pop().expect("frame to return from");
-                        self.finish_results(f.func, first, n, f.nresults);
+                        if f.nresults == 1 && n >= 1 {
+                            // The common `local x = f()` / `f() + g()` shape:
+                            // one value, no copy loop.
+                            let v = r!(a);
+                            self.stack[f.func] = v;
+                            self.top = f.func + 1;
+                        } else {
+                            self.finish_results(f.func, first, n, f.nresults);
+                        }
                         if self.frames.len() == entry {
                             return Ok(());
                         }
@@ -785,6 +832,19 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// The one-level "class" case of `__index`: when metatable `meta` has
+    /// a table `__index` holding `key` (hash `h`), its value. `None` sends
+    /// the caller to the general [`Vm::index`] (functions, chains, misses).
+    #[inline]
+    fn class_lookup(&self, meta: Option<GcRef>, h: u64, key: Value) -> Option<Value> {
+        let m = meta?;
+        let Value::Table(c) = self.heap.raw_get_str(m, self.tm(crate::vm::Tm::Index)) else {
+            return None;
+        };
+        let v = self.heap.table(c).get_hashed(h, key);
+        (!v.is_nil()).then_some(v)
     }
 
     fn for_error(&mut self, what: &str, v: Value) -> crate::error::LuaError {

@@ -163,8 +163,11 @@ pub struct Vm {
     pub(crate) loaded: Value,
     pub(crate) tm_names: Vec<Value>,
     pub(crate) c_depth: u32,
-    pub(crate) icount: u64,
+    /// Instruction count at which the limit trips (`u64::MAX`: none).
     pub(crate) ilimit: u64,
+    /// Instructions left before `ilimit`; the count so far is
+    /// `ilimit - ibudget`. One decrement per instruction in the hot loop.
+    pub(crate) ibudget: u64,
     pub(crate) max_memory: usize,
     pub(crate) rng: [u64; 4],
     pub(crate) start_time: std::time::Instant,
@@ -211,8 +214,8 @@ impl Vm {
             loaded: Value::Table(loaded),
             tm_names,
             c_depth: 0,
-            icount: 0,
             ilimit: u64::MAX,
+            ibudget: u64::MAX,
             max_memory: usize::MAX,
             rng: [
                 0x9E37_79B9_7F4A_7C15,
@@ -238,16 +241,25 @@ impl Vm {
     /// Install resource limits.
     pub fn set_limits(&mut self, l: Limits) {
         self.max_memory = l.max_memory.unwrap_or(usize::MAX);
+        let count = self.icount();
+        // A zero allowance still lets the first instruction be counted (and
+        // fail), as with any other limit.
         self.ilimit = l
             .max_instructions
-            .map(|n| self.icount.saturating_add(n))
+            .map(|n| count.saturating_add(n.max(1)))
             .unwrap_or(u64::MAX);
+        self.ibudget = self.ilimit - count;
+    }
+
+    /// Bytecode instructions executed so far.
+    pub(crate) fn icount(&self) -> u64 {
+        self.ilimit - self.ibudget
     }
 
     /// Counters so far.
     pub fn stats(&self) -> Stats {
         Stats {
-            instructions: self.icount,
+            instructions: self.icount(),
             collections: self.heap.stats.collections,
             bytes_allocated: self.heap.stats.bytes_allocated,
             live_bytes: self.heap.stats.live_after_last,

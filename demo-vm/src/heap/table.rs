@@ -91,7 +91,8 @@ impl Table {
     pub fn get_int(&self, k: i64) -> Value {
         let idx = (k as u64).wrapping_sub(1);
         if idx < self.arr.len() as u64 {
-            return self.arr[idx as usize];
+            // SAFETY: `idx` is below the array part's length (checked above).
+            return unsafe { *self.arr.get_unchecked(idx as usize) };
         }
         if self.entries.is_empty() {
             return Value::Nil;
@@ -109,14 +110,23 @@ impl Table {
     }
 
     /// Store under an integer key. Returns true when a new slot was created.
+    #[inline]
     pub fn set_int(&mut self, k: i64, v: Value) -> bool {
+        let idx = (k as u64).wrapping_sub(1);
+        if idx < self.arr.len() as u64 {
+            // SAFETY: `idx` is below the array part's length (checked above).
+            unsafe { *self.arr.get_unchecked_mut(idx as usize) = v };
+            return false;
+        }
+        self.set_int_slow(k, v)
+    }
+
+    /// `set_int` outside the array part: append, migrate, or hash.
+    #[inline(never)]
+    fn set_int_slow(&mut self, k: i64, v: Value) -> bool {
         let hash = hash_int(k);
         let idx = (k as u64).wrapping_sub(1);
         let n = self.arr.len() as u64;
-        if idx < n {
-            self.arr[idx as usize] = v;
-            return false;
-        }
         if idx == n && !v.is_nil() {
             self.arr.push(v);
             // Move following keys from the hash part into the array part.
