@@ -48,6 +48,12 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     occupied: PRegSet,
     temps: PRegSet,
     slot_owner: BumpVec<'b, u32>,
+    /// Slots owned by GC-ref values (what a safepoint scans), and per slot
+    /// its index in that list (NONE: not listed).
+    ref_slots: BumpVec<'b, u32>,
+    ref_slot_pos: BumpVec<'b, u32>,
+    /// Per vreg: holds a GC reference.
+    is_ref: BumpVec<'b, bool>,
     free_slots: BumpVec<'b, u32>,
     cycle_slot: u32,
     flags_vreg: u32,
@@ -61,11 +67,17 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
 impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     pub(super) fn new(func: &'a F, env: &'a RegEnv, bump: &'b Bump) -> Result<Self, RegAllocError> {
         let live = Liveness::compute(func, env, bump)?;
+        let (num_operands, num_exit_args) = (live.num_operands, live.num_exit_args);
         let n = func.num_insts();
         let nv = func.num_vregs();
         let per_vreg = |x| BumpVec::from_iter_in(core::iter::repeat_n(x, nv), bump);
         let mut remat = BumpVec::with_capacity_in(nv, bump);
-        remat.extend((0..nv).map(|v| func.vreg_info(VReg(v as u32)).is_const));
+        let mut is_ref = BumpVec::with_capacity_in(nv, bump);
+        for v in 0..nv {
+            let info = func.vreg_info(VReg(v as u32));
+            remat.push(info.is_const);
+            is_ref.push(info.is_ref);
+        }
         Ok(LinearScan {
             func,
             env,
@@ -80,6 +92,9 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             occupied: PRegSet::EMPTY,
             temps: PRegSet::EMPTY,
             slot_owner: BumpVec::new_in(bump),
+            ref_slots: BumpVec::new_in(bump),
+            ref_slot_pos: BumpVec::new_in(bump),
+            is_ref,
             free_slots: BumpVec::new_in(bump),
             cycle_slot: NONE,
             flags_vreg: NONE,
@@ -88,11 +103,11 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             plan: BumpVec::new_in(bump),
             op_allocs: BumpVec::new_in(bump),
             out: Output {
-                allocs: BumpVec::new_in(bump),
+                allocs: BumpVec::with_capacity_in(num_operands, bump),
                 alloc_start: BumpVec::with_capacity_in(n + 1, bump),
-                edits: BumpVec::new_in(bump),
+                edits: BumpVec::with_capacity_in(n / 2 + 16, bump),
                 edit_start: BumpVec::with_capacity_in(n + 1, bump),
-                exits: BumpVec::new_in(bump),
+                exits: BumpVec::with_capacity_in(num_exit_args, bump),
                 exit_start: BumpVec::with_capacity_in(n + 1, bump),
                 refs: BumpVec::new_in(bump),
                 ref_start: BumpVec::with_capacity_in(n + 1, bump),
@@ -182,12 +197,22 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
             None => {
                 self.slot_owner.push(NONE);
+                self.ref_slot_pos.push(NONE);
                 self.slot_owner.len() as u32 - 1
             }
         };
+        self.own_slot(s, v);
+        s
+    }
+
+    /// Records `v` as the owner of free slot `s`.
+    fn own_slot(&mut self, s: u32, v: u32) {
         self.slot_owner[s as usize] = v;
         self.slot[v as usize] = s;
-        s
+        if self.is_ref[v as usize] {
+            self.ref_slot_pos[s as usize] = self.ref_slots.len() as u32;
+            self.ref_slots.push(s);
+        }
     }
 
     /// Gives slot `s` to `v` (a `FixedStack` def); the slot must be free.
@@ -195,11 +220,11 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         while self.slot_owner.len() <= s as usize {
             self.free_slots.push(self.slot_owner.len() as u32);
             self.slot_owner.push(NONE);
+            self.ref_slot_pos.push(NONE);
         }
         let pos = self.free_slots.iter().position(|&f| f == s).ok_or(())?;
         self.free_slots.swap_remove(pos);
-        self.slot_owner[s as usize] = v;
-        self.slot[v as usize] = s;
+        self.own_slot(s, v);
         Ok(())
     }
 
@@ -211,6 +236,14 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 "slot {s} freed by a non-owner"
             );
             self.slot_owner[s as usize] = NONE;
+            let pos = self.ref_slot_pos[s as usize];
+            if pos != NONE {
+                self.ref_slots.swap_remove(pos as usize);
+                if let Some(&moved) = self.ref_slots.get(pos as usize) {
+                    self.ref_slot_pos[moved as usize] = pos;
+                }
+                self.ref_slot_pos[s as usize] = NONE;
+            }
             self.free_slots.push(s);
             self.slot[v as usize] = NONE;
         }
@@ -348,6 +381,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         let result = parallel_move::resolve(&mut moves, &mut temp, &mut self.out.edits);
         if used_slot && self.cycle_slot == NONE {
             self.slot_owner.push(RESERVED);
+            self.ref_slot_pos.push(NONE);
             self.cycle_slot = next_slot;
         }
         for e in self.out.edits[first_edit..].iter() {
@@ -726,27 +760,23 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             self.out.exits.push(loc);
         }
         if info.safepoint {
+            let defined_here = |w: u32| {
+                ops.iter()
+                    .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
+            };
             for r in self.occupied.minus(self.temps).iter() {
                 let w = self.owner[r.index()];
-                let defined_here = ops
-                    .iter()
-                    .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w);
-                if func.vreg_info(VReg(w)).is_ref && !defined_here && self.survives(w, i) {
+                if self.is_ref[w as usize] && !defined_here(w) && self.survives(w, i) {
                     self.out.refs.push((VReg(w), Allocation::Reg(r)));
                 }
             }
-            for s in 0..self.slot_owner.len() {
-                let w = self.slot_owner[s];
-                if w < RESERVED
-                    && !ops
-                        .iter()
-                        .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
-                    && func.vreg_info(VReg(w)).is_ref
-                    && self.survives(w, i)
-                {
+            for k in 0..self.ref_slots.len() {
+                let s = self.ref_slots[k];
+                let w = self.slot_owner[s as usize];
+                if !defined_here(w) && self.survives(w, i) {
                     self.out
                         .refs
-                        .push((VReg(w), Allocation::Stack(SpillSlot(s as u32))));
+                        .push((VReg(w), Allocation::Stack(SpillSlot(s))));
                 }
             }
         }

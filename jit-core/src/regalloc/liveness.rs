@@ -26,6 +26,10 @@ pub(super) struct Liveness<'b> {
     pub is_label_arg: BumpVec<'b, bool>,
     /// Number of clobbering instructions before each instruction.
     clobber_prefix: BumpVec<'b, u32>,
+    /// Total operands over all instructions (sizes the output up front).
+    pub num_operands: usize,
+    /// Total fail-args over all instructions.
+    pub num_exit_args: usize,
 }
 
 impl<'b> Liveness<'b> {
@@ -46,6 +50,7 @@ impl<'b> Liveness<'b> {
         let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
         let (mut label, mut jump) = (NONE, NONE);
         let mut clobbers = 0u32;
+        let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
 
         let check = |inst: usize, v: VReg| {
             if v.0 as usize >= nv {
@@ -79,6 +84,8 @@ impl<'b> Liveness<'b> {
             }
             let ops = func.operands(i);
             let branch = func.branch_args(i);
+            num_operands += ops.len();
+            num_exit_args += func.exit_args(i).len();
             match info.kind {
                 InstKind::Op if !branch.is_empty() => {
                     return Err(RegAllocError::BadLoop {
@@ -327,6 +334,8 @@ impl<'b> Liveness<'b> {
             jump_index,
             is_label_arg,
             clobber_prefix,
+            num_operands,
+            num_exit_args,
         })
     }
 
