@@ -354,6 +354,9 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     /// Sequentialises `self.moves` into edits; cycles through the stack use
     /// a free register outside `busy`, else the reserved cycle slot.
     fn resolve_moves(&mut self, inst: usize, busy: PRegSet) -> Result<(), RegAllocError> {
+        if self.moves.is_empty() {
+            return Ok(());
+        }
         let mut moves = core::mem::replace(&mut self.moves, BumpVec::new_in(self.bump));
         let mut busy = busy.union(self.occupied);
         for m in moves.iter() {
