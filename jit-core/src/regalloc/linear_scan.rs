@@ -354,6 +354,9 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     /// Sequentialises `self.moves` into edits; cycles through the stack use
     /// a free register outside `busy`, else the reserved cycle slot.
     fn resolve_moves(&mut self, inst: usize, busy: PRegSet) -> Result<(), RegAllocError> {
+        if self.moves.is_empty() {
+            return Ok(());
+        }
         let mut moves = core::mem::replace(&mut self.moves, BumpVec::new_in(self.bump));
         let mut busy = busy.union(self.occupied);
         for m in moves.iter() {
@@ -452,8 +455,25 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         self.plan.clear();
         self.moves.clear();
         let mut taken = PRegSet::EMPTY;
-        for r in self.occupied.iter() {
+        // Only registers the instruction needs, or holding a value it reads
+        // through a fixed register, can need a relocation.
+        let needed = fixed_uses.union(clobbered);
+        let candidates = if fixed_uses.is_empty() {
+            self.occupied.intersect(needed)
+        } else {
+            self.occupied
+        };
+        for r in candidates.iter() {
             let w = self.owner[r.index()];
+            if !needed.contains(r)
+                && !ops.iter().any(|o| {
+                    o.vreg.0 == w
+                        && o.kind == OperandKind::Use
+                        && matches!(o.constraint, Constraint::Fixed(_))
+                })
+            {
+                continue;
+            }
             let survives = self.survives(w, i);
             let wanted_by_other = fixed_uses.contains(r)
                 && ops.iter().any(|o| {

@@ -50,6 +50,9 @@ impl<'b> Liveness<'b> {
         let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
         let (mut label, mut jump) = (NONE, NONE);
         let mut clobbers = 0u32;
+        // Every (vreg, instruction) read, in instruction order: bucketed
+        // into per-vreg use lists below without walking the program again.
+        let mut reads: BumpVec<'_, (u32, u32)> = BumpVec::with_capacity_in(2 * n + 16, bump);
         let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
 
         let check = |inst: usize, v: VReg| {
@@ -192,6 +195,7 @@ impl<'b> Liveness<'b> {
                 }
                 count[v] += 1;
                 last_use[v] = i as u32;
+                reads.push((v as u32, i as u32));
             }
             for &a in func.exit_args(i).iter().chain(branch) {
                 let v = check(i, a)?;
@@ -205,6 +209,7 @@ impl<'b> Liveness<'b> {
                 }
                 count[v] += 1;
                 last_use[v] = i as u32;
+                reads.push((v as u32, i as u32));
             }
             match info.kind {
                 InstKind::Label => {
@@ -308,17 +313,8 @@ impl<'b> Liveness<'b> {
             uses[count[v] as usize] = i as u32;
             count[v] += 1;
         };
-        for i in 0..n {
-            for op in func
-                .operands(i)
-                .iter()
-                .filter(|o| o.kind == OperandKind::Use)
-            {
-                record(op.vreg, i);
-            }
-            for &a in func.exit_args(i).iter().chain(func.branch_args(i)) {
-                record(a, i);
-            }
+        for &(v, i) in reads.iter() {
+            record(VReg(v), i as usize);
         }
         for v in 0..nv {
             if live_through(v) {
