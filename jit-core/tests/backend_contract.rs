@@ -93,10 +93,8 @@ fn compile_and_execute_errors_are_typed() {
         .compile(&trace32, OsMemory::new(), &bump)
         .unwrap();
     // SAFETY: execution is refused before any code runs.
-    assert_eq!(
-        unsafe { code32.execute(&[Val::Int(1)]) }.unwrap_err(),
-        ExecError::WrongHost
-    );
+    let refused = unsafe { code32.execute(&[Val::Int(1)]) };
+    assert_eq!(refused.unwrap_err(), ExecError::WrongHost);
 
     let mut b = TraceBuilder::new(WordSize::W64);
     let x = b.input(Type::Int);
