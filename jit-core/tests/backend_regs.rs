@@ -28,7 +28,7 @@ fn memory_operands(compiled: &CompiledTrace<UnixMemory>, ops: std::ops::Range<u3
     };
     let mut n = 0;
     for r in compiled.op_ranges().iter().filter(|r| ops.contains(&r.op)) {
-        let code = &compiled.code()[r.code.start as usize..r.code.end as usize];
+        let code = &compiled.code()[r.start as usize..r.end as usize];
         let mut d = Decoder::new(bitness, code, DecoderOptions::NONE);
         let mut inst = Instruction::default();
         while d.can_decode() {

@@ -29,13 +29,13 @@ pub fn listing<M: ExecutableMemory>(compiled: &CompiledTrace<M>, trace: &Trace) 
     let mut text = String::new();
     let mut inst = Instruction::default();
     let ranges = compiled.op_ranges();
-    let body_end = ranges.last().map_or(0, |r| r.code.end);
+    let body_end = ranges.last().map_or(0, |r| r.end);
     let mut next = 0;
     let mut stubs = false;
     while decoder.can_decode() {
         decoder.decode_out(&mut inst);
         let off = (inst.ip() - base) as u32;
-        if next < ranges.len() && ranges[next].code.start == off {
+        if next < ranges.len() && ranges[next].start == off {
             let op = ranges[next].op as usize;
             let _ = writeln!(out, "; op {op}: {:?}", trace.ops()[op]);
             next += 1;

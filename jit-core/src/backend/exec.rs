@@ -2,9 +2,7 @@
 //! [`CompiledTrace`] placed in executable memory; [`CompiledTrace::execute`]
 //! runs it on an x86-64 host and reports the [`Exit`].
 
-use alloc::vec::Vec;
 use core::fmt;
-use core::ops::Range;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use bumpalo::Bump;
@@ -13,6 +11,8 @@ use bumpalo::collections::Vec as BVec;
 use super::CompileError;
 use super::frame::SavedReg;
 use super::lower::Lowering;
+pub use super::tables::OpRange;
+use super::tables::{ExitRecord, Layout, Writer};
 use super::target::Target;
 use crate::ir::{Op, Trace, Type, Val, WordSize};
 use crate::memory::{CodeBlock, ExecutableMemory, MemoryError};
@@ -34,41 +34,16 @@ pub struct Compiler {
 /// allocator refused them (see [`Compiler::fallbacks`]).
 static FALLBACKS: AtomicUsize = AtomicUsize::new(0);
 
-/// Code range of one IR op, for listings and profilers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OpRange {
-    /// The op's index in the trace.
-    pub op: u32,
-    /// Its code, as byte offsets from the start of the trace.
-    pub code: Range<u32>,
-}
-
-/// What one exit index means.
-#[derive(Clone, Debug)]
-struct ExitInfo {
-    guard: bool,
-    id: u32,
-    /// Range into `CompiledTrace::exit_types`.
-    types: Range<u32>,
-    /// Range into `CompiledTrace::sites` (guards only).
-    sites: Range<u32>,
-    /// Code offset of the guard's exit stub (finishes: `u32::MAX`).
-    stub: u32,
-}
-
 /// A trace placed in executable memory, with what is needed to run it and
-/// to interpret its exits.
+/// to interpret its exits. The output tables (exits, their value types,
+/// patch sites, op ranges, input types) live in the code block after the
+/// code (see `tables`), so compiling allocates nothing from the global heap.
 #[derive(Debug)]
 pub struct CompiledTrace<M: ExecutableMemory> {
     code: CodeBlock<M>,
     target: Target,
-    input_types: Vec<Type>,
-    exits: Vec<ExitInfo>,
-    exit_types: Vec<Option<Type>>,
-    /// Offsets of the rel32 fields of the guards' patchable jumps, by exit.
-    sites: Vec<u32>,
+    tables: Layout,
     deopt_words: usize,
-    ranges: Vec<OpRange>,
     /// The callee-saved table (the first `num_saved`; fixed size: no allocation).
     saved: [SavedReg; 7],
     num_saved: usize,
@@ -208,71 +183,71 @@ impl Compiler {
         let code = l.asm.finish()?;
         let bytes = code.bytes();
 
-        // Final placement: the code block and the output tables.
-        let mut block = CodeBlock::new(mem, bytes.len().max(1), t.placement())?;
-        block.append(bytes)?;
-        block.seal()?;
-        let mut exits = Vec::with_capacity(exits_ops.len());
-        let total: usize = exits_ops
-            .iter()
-            .map(|&op| match trace.ops()[op as usize] {
-                Op::Guard { fail, .. } => fail.len as usize,
-                Op::Finish { values, .. } => values.len as usize,
-                _ => 0,
-            })
-            .sum();
-        let mut exit_types = Vec::with_capacity(total);
+        // The output tables, built in the arena, then placed after the code.
+        let mut records = BVec::with_capacity_in(exits_ops.len(), bump);
+        let mut exit_types = BVec::new_in(bump);
         let mut deopt_words = 1;
-        let mut out_sites = Vec::with_capacity(sites.len());
         // Sites were recorded in exit order: walk them with one cursor.
         let mut cursor = 0;
         for (k, &op) in exits_ops.iter().enumerate() {
-            let first_site = out_sites.len() as u32;
+            let sites_start = cursor as u32;
             while cursor < sites.len() && sites[cursor].0 == k as u32 {
-                out_sites.push(sites[cursor].1);
                 cursor += 1;
             }
-            let site_range = first_site..out_sites.len() as u32;
             let start = exit_types.len() as u32;
             let (guard, id) = match trace.ops()[op as usize] {
                 Op::Guard { id, fail, .. } => {
                     let f = trace.fail_args(fail).iter();
                     exit_types.extend(f.map(|v| v.map(|v| trace.value_type(v))));
-                    (true, id)
+                    (1, id)
                 }
                 Op::Finish { id, values } => {
                     let v = trace.args(values).iter();
                     exit_types.extend(v.map(|&v| Some(trace.value_type(v))));
-                    (false, id)
+                    (0, id)
                 }
                 _ => return Err(CompileError::Unsupported("exit at a non-exit op")),
             };
             let end = exit_types.len() as u32;
             deopt_words = deopt_words.max((end - start) as usize);
-            exits.push(ExitInfo {
+            records.push(ExitRecord {
                 guard,
                 id,
-                types: start..end,
-                sites: site_range,
+                types_start: start,
+                types_end: end,
+                sites_start,
+                sites_end: cursor as u32,
                 stub: stubs[k],
             });
         }
-        let mut out_ranges = Vec::with_capacity(ranges.len());
-        out_ranges.extend(
+        let table_bytes = 28 * records.len()
+            + 4 * sites.len()
+            + 12 * ranges.len()
+            + trace.input_types().len()
+            + exit_types.len();
+        let mut w = Writer::new(bump, bytes.len(), table_bytes);
+        w.exits(&records);
+        w.sites(sites.iter().map(|s| s.1));
+        w.ranges(
             ranges
                 .iter()
                 .filter(|r| r.1 != r.2)
-                .map(|&(op, s, e)| OpRange { op, code: s..e }),
+                .map(|&(op, start, end)| OpRange { op, start, end }),
         );
+        w.input_types(trace.input_types());
+        w.exit_types(&exit_types);
+        let (tables, layout) = w.finish();
+
+        // Final placement: code and tables in one block, sealed.
+        let mut block = CodeBlock::new(mem, bytes.len() + tables.len(), t.placement())?;
+        block.append(bytes)?;
+        block.append(&tables)?;
+        block.seal()?;
         Ok(CompiledTrace {
             code: block,
             target: t,
-            input_types: trace.input_types().to_vec(),
-            exits,
-            exit_types,
-            sites: out_sites,
+            tables: layout,
             deopt_words,
-            ranges: out_ranges,
             saved,
             num_saved,
             frame_size,
@@ -289,10 +264,11 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
 
     /// The machine code.
     pub fn code(&self) -> &[u8] {
-        self.code.code()
+        &self.code.code()[..self.tables.code_len as usize]
     }
 
-    /// The code block (address, region).
+    /// The code block (address, region). Its bytes are the code followed
+    /// by the trace's output tables.
     pub fn block(&self) -> &CodeBlock<M> {
         &self.code
     }
@@ -314,21 +290,25 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
 
     /// Number of exits (guards and finishes).
     pub fn num_exits(&self) -> usize {
-        self.exits.len()
+        self.tables.exits(self.code.code()).len()
     }
 
     /// Offsets of the rel32 fields of guard exit `index`'s patchable jumps
     /// (one, or two for float equality); empty for finishes.
     pub fn exit_sites(&self, index: usize) -> &[u32] {
-        self.exits.get(index).map_or(&[], |e| {
-            &self.sites[e.sites.start as usize..e.sites.end as usize]
+        let bytes = self.code.code();
+        self.tables.exits(bytes).get(index).map_or(&[], |e| {
+            let sites = self.tables.sites(bytes);
+            sites
+                .get(e.sites_start as usize..e.sites_end as usize)
+                .unwrap_or_default()
         })
     }
 
     /// Address of guard exit `index`'s stub (where its jumps go until
     /// redirected), `None` for finishes and unknown indices.
     pub fn stub_address(&self, index: usize) -> Option<usize> {
-        let e = self.exits.get(index)?;
+        let e = self.tables.exits(self.code.code()).get(index)?;
         (e.stub != u32::MAX).then(|| self.code.addr() + e.stub as usize)
     }
 
@@ -338,13 +318,17 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
     /// is reopened for the write and resealed (W^X); no thread may run this
     /// trace's code meanwhile.
     pub fn redirect_exit(&mut self, index: usize, target: usize) -> Result<(), PatchError> {
-        let e = self.exits.get(index).ok_or(PatchError::NoSuchGuard)?;
-        if !e.guard {
+        let e = *self
+            .tables
+            .exits(self.code.code())
+            .get(index)
+            .ok_or(PatchError::NoSuchGuard)?;
+        if e.guard == 0 {
             return Err(PatchError::NoSuchGuard);
         }
         let base = self.code.addr() as i64;
-        for k in e.sites.clone() {
-            let field = self.sites[k as usize] as usize;
+        for k in e.sites_start..e.sites_end {
+            let field = self.tables.sites(self.code.code())[k as usize] as usize;
             let rel = target as i64 - (base + field as i64 + 4);
             let rel = i32::try_from(rel).map_err(|_| PatchError::OutOfRange)?;
             self.code
@@ -356,7 +340,7 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
 
     /// Code ranges of the ops that emitted code, in op order.
     pub fn op_ranges(&self) -> &[OpRange] {
-        &self.ranges
+        self.tables.ranges(self.code.code())
     }
 
     /// The callee-saved table: where the prologue saved each general
@@ -380,10 +364,11 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
 
     /// Encodes `inputs` for the entry (one `u64` per input), checking types.
     pub fn encode_inputs(&self, inputs: &[Val], out: &mut [u64]) -> Result<(), ExecError> {
-        if inputs.len() != self.input_types.len() || out.len() < inputs.len() {
+        if inputs.len() != self.tables.num_inputs() || out.len() < inputs.len() {
             return Err(ExecError::BadInputs);
         }
-        for ((v, &ty), o) in inputs.iter().zip(&self.input_types).zip(out.iter_mut()) {
+        let types = self.tables.input_types(self.code.code());
+        for ((v, ty), o) in inputs.iter().zip(types).zip(out.iter_mut()) {
             if v.ty() != ty {
                 return Err(ExecError::BadInputs);
             }
@@ -398,11 +383,13 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
 
     /// Turns the exit index the code returned and the deopt buffer into an [`Exit`].
     pub fn decode_exit(&self, index: u32, deopt: &[u64]) -> Result<Exit, ExecError> {
-        let e = self
-            .exits
+        let bytes = self.code.code();
+        let e = *self
+            .tables
+            .exits(bytes)
             .get(index as usize)
             .ok_or(ExecError::BadExit(index))?;
-        let types = &self.exit_types[e.types.start as usize..e.types.end as usize];
+        let types = self.tables.exit_types(bytes, e.types_start..e.types_end);
         if deopt.len() < types.len() {
             return Err(ExecError::ShortBuffer);
         }
@@ -413,16 +400,14 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
             Type::Ref => Val::Ref(bits as usize),
             Type::Float => Val::Float(f64::from_bits(bits)),
         };
-        Ok(if e.guard {
+        Ok(if e.guard != 0 {
             let values = types
-                .iter()
                 .zip(deopt)
                 .map(|(t, &b)| t.map(|t| val(t, b)))
                 .collect();
             Exit::GuardFailed { id: e.id, values }
         } else {
             let values = types
-                .iter()
                 .zip(deopt)
                 .map(|(t, &b)| val(t.unwrap_or(Type::Int), b))
                 .collect();

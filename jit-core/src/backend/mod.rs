@@ -51,6 +51,7 @@ pub mod exec;
 pub mod frame;
 mod guards;
 mod lower;
+mod tables;
 pub mod target;
 
 #[cfg(feature = "disasm")]

@@ -1,0 +1,38 @@
+//! Profiling driver for our compile path: compiles the compile benchmark's
+//! generated traces (sizes 100, 1000, 10000) repeatedly with a warmed
+//! compiler, for `perf record` or callgrind, and prints ns per IR op.
+//!
+//! Run: `cargo run --release -p benches --bin compile_profile [size] [reps]`
+//! (size 0 = all three sizes; under callgrind pass a small `reps`).
+
+use std::error::Error;
+use std::hint::black_box;
+use std::time::Instant;
+
+use benches::compile::ours::Ours;
+use benches::compile::tracegen;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let mut args = std::env::args().skip(1);
+    let size: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
+    let reps: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(200);
+    let sizes: Vec<usize> = if size == 0 {
+        vec![100, 1000, 10_000]
+    } else {
+        vec![size]
+    };
+    let mut ours = Ours::new();
+    for (k, &size) in sizes.iter().enumerate() {
+        let trace = tracegen::trace(size, 0x5EED + k as u64)?;
+        let ops = trace.ops().len();
+        let n = (reps * 10_000 / ops).max(1);
+        drop(ours.compile(&trace)?);
+        let t0 = Instant::now();
+        for _ in 0..n {
+            black_box(ours.compile(black_box(&trace))?);
+        }
+        let ns = t0.elapsed().as_nanos() as f64 / (n * ops) as f64;
+        println!("{ops:>6} ops: {ns:.1} ns/op ({n} compiles)");
+    }
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! The output tables of a compiled trace (exits, exit value types, patch
+//! sites, op ranges, input types), stored in the trace's own code block
+//! right after the code instead of in global-heap vectors.
+//!
+//! Why: a warmed-up compiler must not allocate from the global heap, and
+//! the tables must outlive the compile's `Bump`. The code block is memory
+//! the trace owns anyway (rounded up to pages, usually with room to spare);
+//! after sealing, the tables are read-only like the code, so nothing can
+//! corrupt them. Layout, from the 4-aligned end of the code: exit records,
+//! patch-site offsets, op ranges (all `u32` words), then the input types
+//! and exit value types (one byte each).
+
+use bumpalo::Bump;
+use bumpalo::collections::Vec as BVec;
+use core::ops::Range;
+
+use crate::ir::Type;
+
+/// What one exit index means (one record per exit, all `u32` so any bit
+/// pattern is valid and the records can be read in place).
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub(super) struct ExitRecord {
+    /// 1 for a guard, 0 for a finish.
+    pub guard: u32,
+    /// The guard's or finish's id.
+    pub id: u32,
+    /// Range into the exit value types.
+    pub types_start: u32,
+    pub types_end: u32,
+    /// Range into the patch sites (guards only).
+    pub sites_start: u32,
+    pub sites_end: u32,
+    /// Code offset of the guard's exit stub (finishes: `u32::MAX`).
+    pub stub: u32,
+}
+
+/// Code range of one IR op, for listings and profilers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct OpRange {
+    /// The op's index in the trace.
+    pub op: u32,
+    /// Offset of its first code byte from the start of the trace.
+    pub start: u32,
+    /// Offset one past its last code byte.
+    pub end: u32,
+}
+
+impl OpRange {
+    /// The op's code as a byte range from the start of the trace.
+    pub fn code(&self) -> Range<u32> {
+        self.start..self.end
+    }
+}
+
+/// Where each table sits in the block (byte offsets) and how long it is
+/// (in entries). Plain numbers: the compiled trace keeps this, not the data.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Layout {
+    pub code_len: u32,
+    exits: (u32, u32),
+    sites: (u32, u32),
+    ranges: (u32, u32),
+    input_types: (u32, u32),
+    exit_types: (u32, u32),
+}
+
+/// Encodes a type for the byte tables (0 = hole).
+fn type_code(t: Option<Type>) -> u8 {
+    match t {
+        None => 0,
+        Some(Type::Int) => 1,
+        Some(Type::Ref) => 2,
+        Some(Type::Float) => 3,
+    }
+}
+
+fn decode_type(b: u8) -> Option<Type> {
+    match b {
+        1 => Some(Type::Int),
+        2 => Some(Type::Ref),
+        3 => Some(Type::Float),
+        _ => None,
+    }
+}
+
+/// Builds the table bytes in the compile's arena.
+pub(super) struct Writer<'b> {
+    bytes: BVec<'b, u8>,
+    layout: Layout,
+}
+
+impl<'b> Writer<'b> {
+    /// Starts the tables after `code_len` bytes of code; `capacity` is a
+    /// size hint in bytes.
+    pub fn new(bump: &'b Bump, code_len: usize, capacity: usize) -> Self {
+        let pad = code_len.next_multiple_of(4) - code_len;
+        let mut bytes = BVec::with_capacity_in(pad + capacity, bump);
+        bytes.extend(core::iter::repeat_n(0u8, pad));
+        Writer {
+            bytes,
+            layout: Layout {
+                code_len: code_len as u32,
+                ..Layout::default()
+            },
+        }
+    }
+
+    fn offset(&self) -> u32 {
+        self.layout.code_len + self.bytes.len() as u32
+    }
+
+    fn words(&mut self, words: impl Iterator<Item = u32>) -> (u32, u32) {
+        let (off, start) = (self.offset(), self.bytes.len());
+        for w in words {
+            self.bytes.extend_from_slice(&w.to_ne_bytes());
+        }
+        (off, ((self.bytes.len() - start) / 4) as u32)
+    }
+
+    /// The exit records, in exit order.
+    pub fn exits(&mut self, exits: &[ExitRecord]) {
+        let (off, n) = self.words(exits.iter().flat_map(|e| {
+            [
+                e.guard,
+                e.id,
+                e.types_start,
+                e.types_end,
+                e.sites_start,
+                e.sites_end,
+                e.stub,
+            ]
+        }));
+        self.layout.exits = (off, n / 7);
+    }
+
+    /// The patch-site offsets, grouped by exit.
+    pub fn sites(&mut self, sites: impl Iterator<Item = u32>) {
+        self.layout.sites = self.words(sites);
+    }
+
+    /// The op ranges, in op order.
+    pub fn ranges(&mut self, ranges: impl Iterator<Item = OpRange>) {
+        let (off, n) = self.words(ranges.flat_map(|r| [r.op, r.start, r.end]));
+        self.layout.ranges = (off, n / 3);
+    }
+
+    fn types(&mut self, types: impl Iterator<Item = Option<Type>>) -> (u32, u32) {
+        let (off, start) = (self.offset(), self.bytes.len());
+        self.bytes.extend(types.map(type_code));
+        (off, (self.bytes.len() - start) as u32)
+    }
+
+    /// The trace's input types.
+    pub fn input_types(&mut self, types: &[Type]) {
+        self.layout.input_types = self.types(types.iter().map(|&t| Some(t)));
+    }
+
+    /// The exit value types (holes as `None`), ranges given by the records.
+    pub fn exit_types(&mut self, types: &[Option<Type>]) {
+        self.layout.exit_types = self.types(types.iter().copied());
+    }
+
+    /// The bytes to place right after the code, and where each table is.
+    pub fn finish(self) -> (BVec<'b, u8>, Layout) {
+        (self.bytes, self.layout)
+    }
+}
+
+/// `n` values of `T` at byte offset `off` of `block`, or empty when the
+/// range does not fit or is misaligned (never for a layout built by
+/// [`Writer`] over the same bytes).
+///
+/// # Safety
+/// Every bit pattern of `size_of::<T>()` bytes must be a valid `T` (a
+/// `#[repr(C)]` struct of `u32`s, or `u32`).
+unsafe fn view<T>(block: &[u8], (off, n): (u32, u32)) -> &[T] {
+    let size = core::mem::size_of::<T>();
+    let Some(bytes) = block.get(off as usize..off as usize + n as usize * size) else {
+        return &[];
+    };
+    // SAFETY: the caller guarantees every bit pattern is a valid `T`; `align_to`
+    // only yields properly aligned, in-bounds `T`s of the borrowed bytes.
+    let (pre, mid, _) = unsafe { bytes.align_to::<T>() };
+    if pre.is_empty() { mid } else { &[] }
+}
+
+impl Layout {
+    /// The exit records of the tables in `block` (the block's bytes).
+    pub fn exits(self, block: &[u8]) -> &[ExitRecord] {
+        // SAFETY: `ExitRecord` is `#[repr(C)]` of `u32`s only.
+        unsafe { view(block, self.exits) }
+    }
+
+    /// The patch-site offsets.
+    pub fn sites(self, block: &[u8]) -> &[u32] {
+        // SAFETY: any bit pattern is a `u32`.
+        unsafe { view(block, self.sites) }
+    }
+
+    /// The op ranges.
+    pub fn ranges(self, block: &[u8]) -> &[OpRange] {
+        // SAFETY: `OpRange` is `#[repr(C)]` of `u32`s only.
+        unsafe { view(block, self.ranges) }
+    }
+
+    /// Number of inputs.
+    pub fn num_inputs(self) -> usize {
+        self.input_types.1 as usize
+    }
+
+    /// The input types, in input order.
+    pub fn input_types(self, block: &[u8]) -> impl Iterator<Item = Type> + '_ {
+        let (off, n) = self.input_types;
+        let bytes = block
+            .get(off as usize..(off + n) as usize)
+            .unwrap_or_default();
+        bytes.iter().map(|&b| decode_type(b).unwrap_or(Type::Int))
+    }
+
+    /// The exit value types `range` (holes as `None`).
+    pub fn exit_types(
+        self,
+        block: &[u8],
+        range: Range<u32>,
+    ) -> impl ExactSizeIterator<Item = Option<Type>> + '_ {
+        let off = self.exit_types.0 as usize;
+        let bytes = block
+            .get(off + range.start as usize..off + range.end as usize)
+            .unwrap_or_default();
+        bytes.iter().map(|&b| decode_type(b))
+    }
+}
