@@ -9,9 +9,16 @@
 //! makes the whole block executable, and [`CodeBlock::patch`] later rewrites a
 //! few bytes (a guard jump, a loop redirect) by reopening only the pages those
 //! bytes touch, writing, and resealing them.
+//!
+//! [`CodeArena`] shares one reservation between many blocks (one
+//! protection change per placed trace instead of a map, faults and unmap).
 
 use core::fmt;
 use core::ptr::NonNull;
+
+mod arena;
+
+pub use arena::CodeArena;
 
 /// Where a reservation must be placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +53,8 @@ pub enum MemoryError {
     ReleaseFailed(i32),
     /// The operation needs the region in another state (e.g. writing sealed code).
     WrongState,
+    /// A [`CodeArena`] has no room left for the requested block.
+    ArenaFull,
 }
 
 impl fmt::Display for MemoryError {
@@ -59,6 +68,7 @@ impl fmt::Display for MemoryError {
             MemoryError::WrongState => {
                 f.write_str("region is in the wrong state for this operation")
             }
+            MemoryError::ArenaFull => f.write_str("code arena full"),
         }
     }
 }
@@ -640,6 +650,7 @@ mod tests {
                 MemoryError::WrongState,
                 "region is in the wrong state for this operation",
             ),
+            (MemoryError::ArenaFull, "code arena full"),
         ];
         for (e, text) in cases {
             assert_eq!(e.to_string(), text, "{e:?}");

@@ -6,9 +6,10 @@
 //! overflow checks, stores, a call every ~50 ops) are compiled by both,
 //! interleaved, median of many rounds.
 //! - Ours: `Compiler::compile` with a warmed compiler and a reused
-//!   `bumpalo::Bump`; the time includes lowering, encoding, and placing the
-//!   code in fresh executable memory (mmap + copy + mprotect); unmapping
-//!   happens after the timed region.
+//!   `bumpalo::Bump`; the time includes register allocation, lowering,
+//!   encoding, and placing code and tables in executable memory of a shared
+//!   code arena (copy + one `mprotect` to seal); dropping the traces
+//!   (which makes their pages writable again) happens after the timed region.
 //! - Cranelift, opt level "none" (its fastest): translation of our IR to
 //!   CLIF with a reused `FunctionBuilderContext`/`Context`, plus
 //!   `Context::compile` (legalization, lowering, register allocation,
@@ -41,7 +42,7 @@ use cranelift_codegen::Context;
 use cranelift_codegen::control::ControlPlane;
 use jit_core::ir::interp::run;
 use jit_core::ir::{Outcome, Trace};
-use jit_core::memory::{CodeBlock, Placement};
+use jit_core::memory::{CodeArena, CodeBlock, Placement};
 use os_glue::unix::UnixMemory;
 
 /// Trace sizes (ops) for the compile benchmark.
@@ -56,7 +57,7 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// Runs `trace` three ways on fresh heaps (interpreter, Cranelift at
 /// `opt`, ours) and checks the outcomes are identical.
-fn check_generated(trace: &Trace, ours: &mut Ours) -> Result<(), Box<dyn Error>> {
+fn check_generated(trace: &Trace, ours: &Ours) -> Result<(), Box<dyn Error>> {
     let mut heap = Heap::new();
     let inputs = tracegen::inputs(&mut heap);
     // SAFETY: generated traces touch only the heap buffer and call `Calls`' functions.
@@ -80,15 +81,19 @@ fn check_generated(trace: &Trace, ours: &mut Ours) -> Result<(), Box<dyn Error>>
     Ok(())
 }
 
-/// Median ns to place `code` in fresh executable memory (map, copy, seal),
-/// the part of our compile time that is system calls rather than codegen.
-fn exec_memory_ns(code: &[u8], reps: usize) -> Result<f64, Box<dyn Error>> {
+/// Median ns to place `code` in executable memory of the arena (copy,
+/// seal), the part of our compile time that is system calls rather than codegen.
+fn exec_memory_ns(
+    arena: &CodeArena<UnixMemory>,
+    code: &[u8],
+    reps: usize,
+) -> Result<f64, Box<dyn Error>> {
     let mut t = Vec::new();
     let mut keep = Vec::with_capacity(reps);
     for _ in 0..ROUNDS {
         let t0 = Instant::now();
         for _ in 0..reps {
-            let mut block = CodeBlock::new(UnixMemory::new(), code.len(), Placement::Anywhere)?;
+            let mut block = CodeBlock::new(arena, code.len(), Placement::Anywhere)?;
             block.append(black_box(code))?;
             block.seal()?;
             keep.push(block);
@@ -101,7 +106,7 @@ fn exec_memory_ns(code: &[u8], reps: usize) -> Result<f64, Box<dyn Error>> {
 
 /// Compile-time benchmark; returns the geometric mean over trace sizes of
 /// Cranelift time / ours.
-fn compile_bench(ours: &mut Ours) -> Result<f64, Box<dyn Error>> {
+fn compile_bench(ours: &Ours) -> Result<f64, Box<dyn Error>> {
     let isa = clif::host_isa("none")?;
     let mut tr = Translator::new();
     let mut ctx = Context::new();
@@ -135,7 +140,7 @@ fn compile_bench(ours: &mut Ours) -> Result<f64, Box<dyn Error>> {
         let (o, c) = (median(&mut t_ours), median(&mut t_cl));
         log_sum += (c / o).ln();
         let code = ours.compile(&trace)?;
-        let mem_ns = exec_memory_ns(code.code(), reps_ours)?;
+        let mem_ns = exec_memory_ns(ours.arena(), code.code(), reps_ours)?;
         let per = |x: f64| x / ops as f64;
         println!(
             "  {ops:>6} ops: ours {:>6.1} ns/op ({:>4.1} of it exec memory) {:>4.1} B/op | cranelift(none) {:>8.1} ns/op {:>4.1} B/op | ratio {:>6.1} ({:.1} without exec memory)",
@@ -149,13 +154,13 @@ fn compile_bench(ours: &mut Ours) -> Result<f64, Box<dyn Error>> {
         );
     }
     println!(
-        "  (ours includes mmap + copy + mprotect of the code; Cranelift stops at its byte buffer)"
+        "  (ours includes copying code and tables into the code arena and one mprotect to seal; Cranelift stops at its byte buffer)"
     );
     Ok((log_sum / SIZES.len() as f64).exp())
 }
 
 /// Code-speed benchmark; returns the geometric mean of Cranelift / ours.
-fn speed_bench(ours: &mut Ours) -> Result<f64, Box<dyn Error>> {
+fn speed_bench(ours: &Ours) -> Result<f64, Box<dyn Error>> {
     println!(
         "code speed (median run time of {} interleaved runs):",
         3 * ROUNDS
@@ -213,10 +218,10 @@ fn check(kernel: &str, who: &str, got: &Outcome, expect: &Outcome) -> Result<(),
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let mut ours = Ours::new();
-    let r = compile_bench(&mut ours)?;
+    let ours = Ours::new()?;
+    let r = compile_bench(&ours)?;
     println!("compile ratio vs cranelift: {r:.1}");
-    let q = speed_bench(&mut ours)?;
+    let q = speed_bench(&ours)?;
     println!("code speed ratio vs cranelift: {q:.3}");
     Ok(())
 }

@@ -31,7 +31,8 @@ mod tests {
             assert!(got.same(&expect), "{opt}: {got:?} != {expect:?}");
         }
         heap.reset();
-        let ours = super::ours::Ours::new().compile(trace).unwrap();
+        let backend = super::ours::Ours::new().unwrap();
+        let ours = backend.compile(trace).unwrap();
         // SAFETY: as above.
         let got = unsafe { ours.execute(&args) }.unwrap();
         assert!(got.same(&expect), "ours: {got:?} != {expect:?}");

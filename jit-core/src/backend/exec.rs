@@ -164,7 +164,10 @@ impl Compiler {
                 Op::Finish { values, .. } => l.finish(i, trace.args(values))?,
                 op => l.lower_op(i, op)?,
             }
-            l.ranges.push((i as u32, start, l.asm.offset()));
+            let end = l.asm.offset();
+            if end != start {
+                l.ranges.push((i as u32, start, end));
+            }
         }
         l.emit_stubs()?;
         l.exit_path()?;
@@ -228,12 +231,7 @@ impl Compiler {
         let mut w = Writer::new(bump, bytes.len(), table_bytes);
         w.exits(&records);
         w.sites(sites.iter().map(|s| s.1));
-        w.ranges(
-            ranges
-                .iter()
-                .filter(|r| r.1 != r.2)
-                .map(|&(op, start, end)| OpRange { op, start, end }),
-        );
+        w.ranges(&ranges);
         w.input_types(trace.input_types());
         w.exit_types(&exit_types);
         let (tables, layout) = w.finish();

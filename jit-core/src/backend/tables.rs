@@ -111,17 +111,27 @@ impl<'b> Writer<'b> {
         self.layout.code_len + self.bytes.len() as u32
     }
 
-    fn words(&mut self, words: impl Iterator<Item = u32>) -> (u32, u32) {
-        let (off, start) = (self.offset(), self.bytes.len());
-        for w in words {
-            self.bytes.extend_from_slice(&w.to_ne_bytes());
+    /// Appends `N` words per item of `items`; returns (offset, items).
+    fn records<T, const N: usize>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = T>,
+        words: impl Fn(T) -> [u32; N],
+    ) -> (u32, u32) {
+        let (off, n) = (self.offset(), items.len());
+        let start = self.bytes.len();
+        self.bytes.resize(start + 4 * N * n, 0);
+        let mut chunks = self.bytes[start..].chunks_exact_mut(4 * N);
+        for (item, chunk) in items.zip(&mut chunks) {
+            for (w, dst) in words(item).iter().zip(chunk.chunks_exact_mut(4)) {
+                dst.copy_from_slice(&w.to_ne_bytes());
+            }
         }
-        (off, ((self.bytes.len() - start) / 4) as u32)
+        (off, n as u32)
     }
 
     /// The exit records, in exit order.
     pub fn exits(&mut self, exits: &[ExitRecord]) {
-        let (off, n) = self.words(exits.iter().flat_map(|e| {
+        self.layout.exits = self.records(exits.iter(), |e| {
             [
                 e.guard,
                 e.id,
@@ -131,19 +141,17 @@ impl<'b> Writer<'b> {
                 e.sites_end,
                 e.stub,
             ]
-        }));
-        self.layout.exits = (off, n / 7);
+        });
     }
 
     /// The patch-site offsets, grouped by exit.
-    pub fn sites(&mut self, sites: impl Iterator<Item = u32>) {
-        self.layout.sites = self.words(sites);
+    pub fn sites(&mut self, sites: impl ExactSizeIterator<Item = u32>) {
+        self.layout.sites = self.records(sites, |s| [s]);
     }
 
     /// The op ranges, in op order.
-    pub fn ranges(&mut self, ranges: impl Iterator<Item = OpRange>) {
-        let (off, n) = self.words(ranges.flat_map(|r| [r.op, r.start, r.end]));
-        self.layout.ranges = (off, n / 3);
+    pub fn ranges(&mut self, ranges: &[(u32, u32, u32)]) {
+        self.layout.ranges = self.records(ranges.iter(), |&(op, start, end)| [op, start, end]);
     }
 
     fn types(&mut self, types: impl Iterator<Item = Option<Type>>) -> (u32, u32) {
