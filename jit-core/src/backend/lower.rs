@@ -101,8 +101,9 @@ pub(crate) struct Lowering<'a, 'b> {
     pub exit_label: Label,
     /// A comparison result kept in the flags for the next guard.
     pub fused: Option<(Value, Flags)>,
-    /// The register allocation; `None` under the all-slots strategy.
-    pub ra: Option<Ra<'b>>,
+    /// The register allocation (in the arena, so lowering can read it
+    /// while emitting); `None` under the all-slots strategy.
+    pub ra: Option<&'b Ra<'b>>,
     /// The allocator instruction being lowered.
     pub inst: usize,
     /// Callee-saved registers the prologue saves (and the exit restores).
@@ -173,19 +174,19 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let ra = if allocate {
             RaFunc::new(t, trace, &fused_ok, bump).and_then(|func| {
                 let out = regalloc::allocate(&func, &alloc::env(t), bump).ok()?;
-                Some(Ra { func, out })
+                Some(&*bump.alloc(Ra { func, out }))
             })
         } else {
             None
         };
-        let frame = match &ra {
+        let frame = match ra {
             // One slot more: the temporary of parallel moves.
             Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize + 1, t == Target::Win64)?,
             None => Frame::new(temps, trace.num_values(), false)?,
         };
         let mut saved = BVec::new_in(bump);
         let mut saved_xmm = BVec::new_in(bump);
-        if let Some(ra) = &ra {
+        if let Some(ra) = ra {
             let env = alloc::env(t);
             let mut used = ra.out.callee_saved_used();
             let mut note = |a: &Allocation| {
@@ -274,18 +275,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// Emits the allocator's edits before instruction `inst`.
     pub fn emit_edits(&mut self, inst: usize) -> Result<(), CompileError> {
-        let Some(ra) = self.ra.take() else {
+        let Some(ra) = self.ra else {
             return Ok(());
         };
-        let mut r = Ok(());
         for &e in ra.out.edits_before(inst) {
-            r = self.emit_edit(e);
-            if r.is_err() {
-                break;
-            }
+            self.emit_edit(e)?;
         }
-        self.ra = Some(ra);
-        r
+        Ok(())
     }
 
     /// One move or swap (never touching the flags).

@@ -60,7 +60,6 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     label_state: BumpVec<'b, (u32, Allocation)>,
     moves: BumpVec<'b, ParallelMove>,
     plan: BumpVec<'b, Relocation>,
-    op_allocs: BumpVec<'b, Allocation>,
     out: Output<'b>,
 }
 
@@ -101,7 +100,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             label_state: BumpVec::new_in(bump),
             moves: BumpVec::new_in(bump),
             plan: BumpVec::new_in(bump),
-            op_allocs: BumpVec::new_in(bump),
             out: Output {
                 allocs: BumpVec::with_capacity_in(num_operands, bump),
                 alloc_start: BumpVec::with_capacity_in(n + 1, bump),
@@ -257,8 +255,8 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         }
     }
 
-    fn survives(&mut self, v: u32, i: u32) -> bool {
-        self.exit_stamp[v as usize] == i + 1 || self.live.next_use_after(v, i) != NONE
+    fn survives(&self, v: u32, i: u32) -> bool {
+        self.exit_stamp[v as usize] == i + 1 || self.live.used_after(v, i)
     }
 
     fn edit(&mut self, from: Allocation, to: Allocation, class: RegClass) {
@@ -442,7 +440,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             let defines_flags = ops
                 .iter()
                 .any(|o| o.kind == OperandKind::Def && o.constraint == Constraint::Flags);
-            if (info.clobbers_flags || defines_flags) && self.live.next_use_after(f, i) != NONE {
+            if (info.clobbers_flags || defines_flags) && self.live.used_after(f, i) {
                 return Err(RegAllocError::BadFlags {
                     inst,
                     vreg: VReg(f),
@@ -582,9 +580,9 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         }
 
         // (2) Reuse defs, then the other uses.
-        self.op_allocs.clear();
-        self.op_allocs
-            .extend(core::iter::repeat_n(Allocation::Flags, ops.len()));
+        // This instruction's operand locations, written in place.
+        let base = self.out.allocs.len();
+        self.out.allocs.resize(base + ops.len(), Allocation::Flags);
         let mut def_reserved = PRegSet::EMPTY;
         for (d, op) in ops.iter().enumerate() {
             let Constraint::Reuse(k) = op.constraint else {
@@ -639,15 +637,15 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 }
             };
             def_reserved.insert(q);
-            self.op_allocs[k] = Allocation::Reg(q);
-            self.op_allocs[d] = Allocation::Reg(q);
+            self.out.allocs[base + k] = Allocation::Reg(q);
+            self.out.allocs[base + d] = Allocation::Reg(q);
         }
         for (j, op) in ops.iter().enumerate() {
-            if op.kind != OperandKind::Use || self.op_allocs[j] != Allocation::Flags {
+            if op.kind != OperandKind::Use || self.out.allocs[base + j] != Allocation::Flags {
                 continue;
             }
             let v = op.vreg.0;
-            self.op_allocs[j] = match op.constraint {
+            self.out.allocs[base + j] = match op.constraint {
                 Constraint::Fixed(p) => Allocation::Reg(p),
                 Constraint::Flags => {
                     if self.flags_vreg != v {
@@ -737,7 +735,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                     Allocation::Reg(p)
                 }
                 Constraint::Reuse(_) => {
-                    let Allocation::Reg(q) = self.op_allocs[d] else {
+                    let Allocation::Reg(q) = self.out.allocs[base + d] else {
                         continue;
                     };
                     self.set_home(v, q);
@@ -771,7 +769,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             if let Allocation::Reg(r) = alloc {
                 assigned.insert(r);
             }
-            self.op_allocs[d] = alloc;
+            self.out.allocs[base + d] = alloc;
         }
         // (6) Fail-args and the safepoint map: where survivors are after the
         // instruction (a def-time eviction stored them before it).
@@ -802,16 +800,15 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         }
 
         for op in ops {
-            if self.live.next_use_after(op.vreg.0, i) == NONE {
+            if !self.live.used_after(op.vreg.0, i) {
                 self.free_value(op.vreg.0);
             }
         }
         for &e in exits {
-            if self.live.next_use_after(e.0, i) == NONE {
+            if !self.live.used_after(e.0, i) {
                 self.free_value(e.0);
             }
         }
-        self.out.allocs.extend(self.op_allocs.iter().copied());
         Ok(())
     }
 
@@ -829,7 +826,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
 
     fn label(&mut self, inst: usize) -> Result<(), RegAllocError> {
         let i = inst as u32;
-        if self.flags_vreg != NONE && self.live.next_use_after(self.flags_vreg, i) != NONE {
+        if self.flags_vreg != NONE && self.live.used_after(self.flags_vreg, i) {
             return Err(RegAllocError::BadFlags {
                 inst,
                 vreg: VReg(self.flags_vreg),
@@ -882,7 +879,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         for &a in args {
-            if self.live.next_use_after(a.0, i) == NONE {
+            if !self.live.used_after(a.0, i) {
                 self.free_value(a.0);
             }
         }

@@ -18,6 +18,8 @@ pub(super) struct Liveness<'b> {
     use_start: BumpVec<'b, u32>,
     /// Per vreg: index into `uses` of the first use not yet passed.
     cursor: BumpVec<'b, u32>,
+    /// Per vreg: its last use position (0 when never used).
+    last: &'b [u32],
     /// Per vreg: first fixed-register use, as `PReg::index` (0xFF: none).
     pub fixed_hint: BumpVec<'b, u8>,
     /// Per vreg: index among the jump args (NONE: not a jump arg).
@@ -322,10 +324,18 @@ impl<'b> Liveness<'b> {
             }
         }
         let cursor = BumpVec::from_iter_in(use_start.iter().copied().take(nv), bump);
+        let last = bump.alloc_slice_fill_copy(nv, 0u32);
+        for (v, l) in last.iter_mut().enumerate() {
+            let end = use_start[v + 1] as usize;
+            if end > use_start[v] as usize {
+                *l = uses[end - 1];
+            }
+        }
         Ok(Liveness {
             uses,
             use_start,
             cursor,
+            last,
             fixed_hint,
             jump_index,
             is_label_arg,
@@ -346,6 +356,11 @@ impl<'b> Liveness<'b> {
         }
         self.cursor[v] = c;
         if c < end { self.uses[c as usize] } else { NONE }
+    }
+
+    /// Whether `v` is used after instruction `inst` (any direction of query).
+    pub(super) fn used_after(&self, v: u32, inst: u32) -> bool {
+        self.last[v as usize] > inst
     }
 
     /// Whether a call (a clobbering instruction) lies strictly between
