@@ -37,13 +37,13 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     env: &'a RegEnv,
     bump: &'b Bump,
     live: Liveness<'b>,
-    home: BumpVec<'b, u8>,
-    slot: BumpVec<'b, u32>,
+    home: &'b mut [u8],
+    slot: &'b mut [u32],
     remat: BumpVec<'b, bool>,
     /// Per vreg: 1 + the instruction that reads it as an operand.
-    stamp: BumpVec<'b, u32>,
+    stamp: &'b mut [u32],
     /// Per vreg: 1 + the instruction that lists it as a fail-arg.
-    exit_stamp: BumpVec<'b, u32>,
+    exit_stamp: &'b mut [u32],
     owner: [u32; 64],
     occupied: PRegSet,
     temps: PRegSet,
@@ -69,7 +69,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         let (num_operands, num_exit_args) = (live.num_operands, live.num_exit_args);
         let n = func.num_insts();
         let nv = func.num_vregs();
-        let per_vreg = |x| BumpVec::from_iter_in(core::iter::repeat_n(x, nv), bump);
+        let per_vreg = |x| &mut *bump.alloc_slice_fill_copy(nv, x);
         let mut remat = BumpVec::with_capacity_in(nv, bump);
         let mut is_ref = BumpVec::with_capacity_in(nv, bump);
         for v in 0..nv {
@@ -82,7 +82,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             env,
             bump,
             live,
-            home: BumpVec::from_iter_in(core::iter::repeat_n(NOREG, nv), bump),
+            home: bump.alloc_slice_fill_copy(nv, NOREG),
             slot: per_vreg(NONE),
             remat,
             stamp: per_vreg(0),
@@ -418,21 +418,19 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         }
         let mut fixed_uses = PRegSet::EMPTY;
         let mut fixed_defs = PRegSet::EMPTY;
-        for op in ops {
-            if let Constraint::Fixed(p) = op.constraint {
-                match op.kind {
-                    OperandKind::Use => fixed_uses.insert(p),
-                    OperandKind::Def => fixed_defs.insert(p),
+        if self.live.has_fixed(inst) {
+            for (d, op) in ops.iter().enumerate() {
+                match (op.constraint, op.kind) {
+                    (Constraint::Fixed(p), OperandKind::Use) => fixed_uses.insert(p),
+                    (Constraint::Fixed(p), OperandKind::Def) => fixed_defs.insert(p),
+                    (Constraint::FixedStack(s), _) => self
+                        .claim_slot(op.vreg.0, s.0)
+                        .map_err(|()| RegAllocError::BadConstraint { inst, operand: d })?,
+                    _ => {}
                 }
             }
         }
         let clobbered = info.clobbers.union(fixed_defs);
-        for (d, op) in ops.iter().enumerate() {
-            if let Constraint::FixedStack(s) = op.constraint {
-                self.claim_slot(op.vreg.0, s.0)
-                    .map_err(|()| RegAllocError::BadConstraint { inst, operand: d })?;
-            }
-        }
 
         // Flags: the live flags value must not be clobbered before its last use.
         if self.flags_vreg != NONE {
@@ -450,132 +448,135 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         }
 
         // (1) Relocations and fixed-use copies, as one parallel move.
-        self.plan.clear();
-        self.moves.clear();
-        let mut taken = PRegSet::EMPTY;
-        // Only registers the instruction needs, or holding a value it reads
-        // through a fixed register, can need a relocation.
-        let needed = fixed_uses.union(clobbered);
-        let candidates = if fixed_uses.is_empty() {
-            self.occupied.intersect(needed)
-        } else {
-            self.occupied
-        };
-        for r in candidates.iter() {
-            let w = self.owner[r.index()];
-            if !needed.contains(r)
-                && !ops.iter().any(|o| {
-                    o.vreg.0 == w
-                        && o.kind == OperandKind::Use
-                        && matches!(o.constraint, Constraint::Fixed(_))
-                })
-            {
-                continue;
-            }
-            let survives = self.survives(w, i);
-            let wanted_by_other = fixed_uses.contains(r)
-                && ops.iter().any(|o| {
-                    o.constraint == Constraint::Fixed(r)
-                        && o.kind == OperandKind::Use
-                        && o.vreg.0 != w
-                });
-            let own_fixed = ops.iter().find_map(|o| match o.constraint {
-                Constraint::Fixed(p)
-                    if o.kind == OperandKind::Use
-                        && o.vreg.0 == w
-                        && p != r
-                        && !(survives && clobbered.contains(p)) =>
-                {
-                    Some(p)
-                }
-                _ => None,
-            });
-            // A value read only through fixed registers moves there rather
-            // than being copied, so it does not hold two registers.
-            let only_fixed_reads = ops.iter().all(|o| {
-                o.vreg.0 != w
-                    || o.kind != OperandKind::Use
-                    || matches!(o.constraint, Constraint::Fixed(_))
-            });
-            let self_fixed = own_fixed.is_some() && only_fixed_reads && !fixed_uses.contains(r);
-            if !(wanted_by_other || self_fixed || survives && clobbered.contains(r)) {
-                continue;
-            }
-            let to = if let Some(p) = own_fixed {
-                taken.insert(p);
-                Some(Allocation::Reg(p))
-            } else if self.slot[w as usize] != NONE || self.remat[w as usize] {
-                None
+        // (Nothing to do without fixed registers or clobbers.)
+        if !(fixed_uses.is_empty() && clobbered.is_empty()) {
+            self.plan.clear();
+            self.moves.clear();
+            let mut taken = PRegSet::EMPTY;
+            // Only registers the instruction needs, or holding a value it reads
+            // through a fixed register, can need a relocation.
+            let needed = fixed_uses.union(clobbered);
+            let candidates = if fixed_uses.is_empty() {
+                self.occupied.intersect(needed)
             } else {
-                let mut avoid = self.occupied.union(taken).union(fixed_uses);
-                if survives {
-                    avoid = avoid.union(clobbered);
+                self.occupied
+            };
+            for r in candidates.iter() {
+                let w = self.owner[r.index()];
+                if !needed.contains(r)
+                    && !ops.iter().any(|o| {
+                        o.vreg.0 == w
+                            && o.kind == OperandKind::Use
+                            && matches!(o.constraint, Constraint::Fixed(_))
+                    })
+                {
+                    continue;
                 }
-                let across = survives && !info.clobbers.is_empty();
-                match self.pick_free(r.class, avoid, None, across) {
-                    Some(q) => {
-                        taken.insert(q);
-                        Some(Allocation::Reg(q))
+                let survives = self.survives(w, i);
+                let wanted_by_other = fixed_uses.contains(r)
+                    && ops.iter().any(|o| {
+                        o.constraint == Constraint::Fixed(r)
+                            && o.kind == OperandKind::Use
+                            && o.vreg.0 != w
+                    });
+                let own_fixed = ops.iter().find_map(|o| match o.constraint {
+                    Constraint::Fixed(p)
+                        if o.kind == OperandKind::Use
+                            && o.vreg.0 == w
+                            && p != r
+                            && !(survives && clobbered.contains(p)) =>
+                    {
+                        Some(p)
                     }
-                    None => Some(Allocation::Stack(SpillSlot(self.new_slot(w)))),
+                    _ => None,
+                });
+                // A value read only through fixed registers moves there rather
+                // than being copied, so it does not hold two registers.
+                let only_fixed_reads = ops.iter().all(|o| {
+                    o.vreg.0 != w
+                        || o.kind != OperandKind::Use
+                        || matches!(o.constraint, Constraint::Fixed(_))
+                });
+                let self_fixed = own_fixed.is_some() && only_fixed_reads && !fixed_uses.contains(r);
+                if !(wanted_by_other || self_fixed || survives && clobbered.contains(r)) {
+                    continue;
                 }
-            };
-            if let Some(to) = to {
-                self.moves.push(ParallelMove {
-                    from: Allocation::Reg(r),
+                let to = if let Some(p) = own_fixed {
+                    taken.insert(p);
+                    Some(Allocation::Reg(p))
+                } else if self.slot[w as usize] != NONE || self.remat[w as usize] {
+                    None
+                } else {
+                    let mut avoid = self.occupied.union(taken).union(fixed_uses);
+                    if survives {
+                        avoid = avoid.union(clobbered);
+                    }
+                    let across = survives && !info.clobbers.is_empty();
+                    match self.pick_free(r.class, avoid, None, across) {
+                        Some(q) => {
+                            taken.insert(q);
+                            Some(Allocation::Reg(q))
+                        }
+                        None => Some(Allocation::Stack(SpillSlot(self.new_slot(w)))),
+                    }
+                };
+                if let Some(to) = to {
+                    self.moves.push(ParallelMove {
+                        from: Allocation::Reg(r),
+                        to,
+                        class: r.class,
+                    });
+                }
+                self.plan.push(Relocation {
+                    vreg: w,
+                    from: r,
                     to,
-                    class: r.class,
                 });
             }
-            self.plan.push(Relocation {
-                vreg: w,
-                from: r,
-                to,
-            });
-        }
-        // Fixed-use copies (temporaries for this instruction only).
-        let mut temp_copies = PRegSet::EMPTY;
-        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
-            let Constraint::Fixed(p) = op.constraint else {
-                continue;
-            };
-            let v = op.vreg.0;
-            let moved_there = self
-                .plan
-                .iter()
-                .any(|m| m.vreg == v && m.to == Some(Allocation::Reg(p)));
-            let stays = self.owner[p.index()] == v && !self.plan.iter().any(|m| m.from == p);
-            if moved_there || stays || temp_copies.contains(p) {
-                continue;
+            // Fixed-use copies (temporaries for this instruction only).
+            let mut temp_copies = PRegSet::EMPTY;
+            for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+                let Constraint::Fixed(p) = op.constraint else {
+                    continue;
+                };
+                let v = op.vreg.0;
+                let moved_there = self
+                    .plan
+                    .iter()
+                    .any(|m| m.vreg == v && m.to == Some(Allocation::Reg(p)));
+                let stays = self.owner[p.index()] == v && !self.plan.iter().any(|m| m.from == p);
+                if moved_there || stays || temp_copies.contains(p) {
+                    continue;
+                }
+                if self.owner[p.index()] != v {
+                    let from = self.location(v);
+                    self.moves.push(ParallelMove {
+                        from,
+                        to: Allocation::Reg(p),
+                        class: p.class,
+                    });
+                }
+                temp_copies.insert(p);
             }
-            if self.owner[p.index()] != v {
-                let from = self.location(v);
-                self.moves.push(ParallelMove {
-                    from,
-                    to: Allocation::Reg(p),
-                    class: p.class,
-                });
+            self.resolve_moves(inst, taken.union(fixed_uses))?;
+            for k in 0..self.plan.len() {
+                let m = self.plan[k];
+                self.release_reg(m.from);
+                self.home[m.vreg as usize] = NOREG;
             }
-            temp_copies.insert(p);
-        }
-        self.resolve_moves(inst, taken.union(fixed_uses))?;
-        for k in 0..self.plan.len() {
-            let m = self.plan[k];
-            self.release_reg(m.from);
-            self.home[m.vreg as usize] = NOREG;
-        }
-        for k in 0..self.plan.len() {
-            let m = self.plan[k];
-            if let Some(Allocation::Reg(q)) = m.to {
-                self.set_home(m.vreg, q);
+            for k in 0..self.plan.len() {
+                let m = self.plan[k];
+                if let Some(Allocation::Reg(q)) = m.to {
+                    self.set_home(m.vreg, q);
+                }
             }
-        }
-        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
-            if let Constraint::Fixed(p) = op.constraint
-                && temp_copies.contains(p)
-            {
-                self.take_reg(op.vreg.0, p);
-                self.temps.insert(p);
+            for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+                if let Constraint::Fixed(p) = op.constraint
+                    && temp_copies.contains(p)
+                {
+                    self.take_reg(op.vreg.0, p);
+                    self.temps.insert(p);
+                }
             }
         }
 

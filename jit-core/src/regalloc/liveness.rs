@@ -14,18 +14,20 @@ pub(super) const NONE: u32 = u32::MAX;
 /// Facts computed before the forward pass.
 pub(super) struct Liveness<'b> {
     /// Use positions of vreg `v`: `uses[use_start[v]..use_start[v + 1]]`, ascending.
-    uses: BumpVec<'b, u32>,
+    uses: &'b mut [u32],
     use_start: BumpVec<'b, u32>,
     /// Per vreg: index into `uses` of the first use not yet passed.
-    cursor: BumpVec<'b, u32>,
+    cursor: &'b mut [u32],
     /// Per vreg: its last use position (0 when never used).
     last: &'b [u32],
     /// Per vreg: first fixed-register use, as `PReg::index` (0xFF: none).
-    pub fixed_hint: BumpVec<'b, u8>,
+    pub fixed_hint: &'b mut [u8],
     /// Per vreg: index among the jump args (NONE: not a jump arg).
-    pub jump_index: BumpVec<'b, u32>,
+    pub jump_index: &'b mut [u32],
     /// Per vreg: is a label arg.
-    pub is_label_arg: BumpVec<'b, bool>,
+    pub is_label_arg: &'b mut [bool],
+    /// Per instruction: has a `Fixed` or `FixedStack` operand.
+    has_fixed: &'b mut [bool],
     /// Number of clobbering instructions before each instruction.
     clobber_prefix: BumpVec<'b, u32>,
     /// Total operands over all instructions (sizes the output up front).
@@ -42,13 +44,14 @@ impl<'b> Liveness<'b> {
     ) -> Result<Liveness<'b>, RegAllocError> {
         let n = func.num_insts();
         let nv = func.num_vregs();
-        let mut def_pos = BumpVec::from_iter_in(core::iter::repeat_n(NONE, nv), bump);
-        let mut last_use = BumpVec::from_iter_in(core::iter::repeat_n(NONE, nv), bump);
-        let mut count = BumpVec::from_iter_in(core::iter::repeat_n(0u32, nv + 1), bump);
-        let mut fixed_hint = BumpVec::from_iter_in(core::iter::repeat_n(0xFFu8, nv), bump);
-        let mut jump_index = BumpVec::from_iter_in(core::iter::repeat_n(NONE, nv), bump);
-        let mut is_label_arg = BumpVec::from_iter_in(core::iter::repeat_n(false, nv), bump);
-        let mut is_flags = BumpVec::from_iter_in(core::iter::repeat_n(false, nv), bump);
+        let def_pos = bump.alloc_slice_fill_copy(nv, NONE);
+        let last_use = bump.alloc_slice_fill_copy(nv, NONE);
+        let count = bump.alloc_slice_fill_copy(nv + 1, 0u32);
+        let fixed_hint = bump.alloc_slice_fill_copy(nv, 0xFFu8);
+        let jump_index = bump.alloc_slice_fill_copy(nv, NONE);
+        let is_label_arg = bump.alloc_slice_fill_copy(nv, false);
+        let is_flags = bump.alloc_slice_fill_copy(nv, false);
+        let has_fixed = bump.alloc_slice_fill_copy(n, false);
         let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
         let (mut label, mut jump) = (NONE, NONE);
         let mut clobbers = 0u32;
@@ -179,6 +182,12 @@ impl<'b> Liveness<'b> {
                     }
                     _ => {}
                 }
+                if matches!(
+                    op.constraint,
+                    Constraint::Fixed(_) | Constraint::FixedStack(_)
+                ) {
+                    has_fixed[i] = true;
+                }
                 if op.kind != OperandKind::Use {
                     continue;
                 }
@@ -306,7 +315,7 @@ impl<'b> Liveness<'b> {
             total += count[v] + u32::from(live_through(v));
         }
         use_start.push(total);
-        let mut uses = BumpVec::from_iter_in(core::iter::repeat_n(0u32, total as usize), bump);
+        let uses = bump.alloc_slice_fill_copy(total as usize, 0u32);
         for (v, c) in count.iter_mut().enumerate().take(nv) {
             *c = use_start[v];
         }
@@ -323,7 +332,7 @@ impl<'b> Liveness<'b> {
                 record(VReg(v as u32), jump as usize);
             }
         }
-        let cursor = BumpVec::from_iter_in(use_start.iter().copied().take(nv), bump);
+        let cursor = bump.alloc_slice_copy(&use_start[..nv]);
         let last = bump.alloc_slice_fill_copy(nv, 0u32);
         for (v, l) in last.iter_mut().enumerate() {
             let end = use_start[v + 1] as usize;
@@ -336,6 +345,7 @@ impl<'b> Liveness<'b> {
             use_start,
             cursor,
             last,
+            has_fixed,
             fixed_hint,
             jump_index,
             is_label_arg,
@@ -356,6 +366,11 @@ impl<'b> Liveness<'b> {
         }
         self.cursor[v] = c;
         if c < end { self.uses[c as usize] } else { NONE }
+    }
+
+    /// Whether instruction `inst` has a `Fixed` or `FixedStack` operand.
+    pub(super) fn has_fixed(&self, inst: usize) -> bool {
+        self.has_fixed[inst]
     }
 
     /// Whether `v` is used after instruction `inst` (any direction of query).
