@@ -59,6 +59,8 @@ impl<'b> Liveness<'b> {
         // into per-vreg use lists below without walking the program again.
         let mut reads: BumpVec<'_, (u32, u32)> = BumpVec::with_capacity_in(2 * n + 16, bump);
         let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
+        // Every reuse def: (def, the use it reuses, instruction).
+        let mut reuses: BumpVec<'_, (u32, u32, u32)> = BumpVec::new_in(bump);
 
         let check = |inst: usize, v: VReg| {
             if v.0 as usize >= nv {
@@ -92,8 +94,9 @@ impl<'b> Liveness<'b> {
             }
             let ops = func.operands(i);
             let branch = func.branch_args(i);
+            let exits = func.exit_args(i);
             num_operands += ops.len();
-            num_exit_args += func.exit_args(i).len();
+            num_exit_args += exits.len();
             match info.kind {
                 InstKind::Op if !branch.is_empty() => {
                     return Err(RegAllocError::BadLoop {
@@ -103,7 +106,7 @@ impl<'b> Liveness<'b> {
                 }
                 InstKind::Label | InstKind::Jump
                     if !ops.is_empty()
-                        || !func.exit_args(i).is_empty()
+                        || !exits.is_empty()
                         || !info.clobbers.is_empty()
                         || info.safepoint =>
                 {
@@ -179,6 +182,7 @@ impl<'b> Liveness<'b> {
                                 operand: k,
                             });
                         }
+                        reuses.push((op.vreg.0, ops[r as usize].vreg.0, i as u32));
                     }
                     _ => {}
                 }
@@ -208,7 +212,7 @@ impl<'b> Liveness<'b> {
                 last_use[v] = i as u32;
                 reads.push((v as u32, i as u32));
             }
-            for &a in func.exit_args(i).iter().chain(branch) {
+            for &a in exits.iter().chain(branch) {
                 let v = check(i, a)?;
                 used(i, v, &def_pos)?;
                 if is_flags[v] {
@@ -271,22 +275,16 @@ impl<'b> Liveness<'b> {
         clobber_prefix.push(clobbers);
         // A value whose last read is a two-operand form becomes the result:
         // it inherits the result's hints (backwards, so chains propagate).
-        for i in (0..n).rev() {
-            let ops = func.operands(i);
-            for op in ops {
-                let Constraint::Reuse(k) = op.constraint else {
-                    continue;
-                };
-                let (d, v) = (op.vreg.0 as usize, ops[k as usize].vreg.0 as usize);
-                if last_use[v] != i as u32 {
-                    continue;
-                }
-                if fixed_hint[v] == 0xFF {
-                    fixed_hint[v] = fixed_hint[d];
-                }
-                if jump_index[v] == NONE {
-                    jump_index[v] = jump_index[d];
-                }
+        for &(d, v, i) in reuses.iter().rev() {
+            let (d, v) = (d as usize, v as usize);
+            if last_use[v] != i {
+                continue;
+            }
+            if fixed_hint[v] == 0xFF {
+                fixed_hint[v] = fixed_hint[d];
+            }
+            if jump_index[v] == NONE {
+                jump_index[v] = jump_index[d];
             }
         }
         if label != NONE && jump == NONE {
