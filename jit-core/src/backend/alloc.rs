@@ -73,6 +73,36 @@ pub(crate) fn env(t: Target) -> RegEnv {
     }
 }
 
+/// The bits of `v` when a constant op defines it (an `Int`/`Ref` value, a
+/// `Float`'s bits). Constants are rematerialised by the allocator, never
+/// kept in a register across the loop or spilled.
+pub(crate) fn const_bits(trace: &Trace, v: Value) -> Option<u64> {
+    match trace.ops()[trace.value_def(v)] {
+        Op::ConstInt(c) => Some(c as u64),
+        Op::ConstRef(c) => Some(c as u64),
+        Op::ConstFloat(bits) => Some(bits),
+        _ => None,
+    }
+}
+
+/// The 32-bit immediate an integer operand `v` can be encoded as: a
+/// constant that fits (sign-extended on x86-64; x86-32 words are 32 bits).
+/// Operand positions that take immediates (the second operand of ALU ops,
+/// comparisons, constant shifts and integer `guard_value`, stored integers)
+/// leave such a value out of the allocator's operands entirely.
+pub(crate) fn imm32(t: Target, trace: &Trace, v: Value) -> Option<i32> {
+    let c = match trace.ops()[trace.value_def(v)] {
+        Op::ConstInt(c) => c,
+        Op::ConstRef(c) => c as i64,
+        _ => return None,
+    };
+    if t == Target::Cdecl32 {
+        Some(c as i32)
+    } else {
+        i32::try_from(c).ok()
+    }
+}
+
 /// Whether an address scale is an x86 scale factor (no multiply needed).
 pub(crate) fn direct_scale(size: u64) -> bool {
     matches!(size, 1 | 2 | 4 | 8)
@@ -138,7 +168,7 @@ impl<'b> RaFunc<'b> {
                     RegClass::Gpr
                 },
                 is_ref: ty == Type::Ref,
-                is_const: false,
+                is_const: const_bits(trace, Value(k as u32)).is_some(),
             });
         }
         f.op_start.push(0);
@@ -148,6 +178,13 @@ impl<'b> RaFunc<'b> {
         let use_ = |v: Value| Operand::use_(vr(v), Any);
         let reg = |v: Value| Operand::use_(vr(v), Reg);
         let x64 = t != Target::Cdecl32;
+        let imm = |v: Value| imm32(t, trace, v);
+        // `cmp a, b`: `a` in a register (or anywhere against an immediate).
+        let cmp_uses = |a: Value, b: Value| match imm(b) {
+            Some(_) => [Some(use_(a)), None],
+            None => [Some(reg(a)), Some(use_(b))],
+        };
+        let cmp_uses = |a, b| cmp_uses(a, b).into_iter().flatten();
         let (rax, rcx, rdx) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
         for (i, &op) in trace.ops().iter().enumerate() {
             f.first_inst.push(f.infos.len() as u32);
@@ -167,27 +204,29 @@ impl<'b> RaFunc<'b> {
                     // A float input needs a register for the inputs pointer.
                     scratch = usize::from(!x64 && ty == Type::Float);
                 }
-                Op::ConstInt(_) | Op::ConstFloat(_) | Op::ConstRef(_) => {
-                    f.ops.extend(def(Any));
-                }
+                // Rematerialised where needed: no def.
+                Op::ConstInt(_) | Op::ConstFloat(_) | Op::ConstRef(_) => {}
                 Op::IntBin(o, a, b) => {
                     use IntBinOp as B;
                     match o {
                         B::Add | B::Sub | B::And | B::Or | B::Xor | B::Mul => {
-                            f.ops.extend([reg(a), use_(b)]);
+                            f.ops.push(reg(a));
+                            f.ops.extend(imm(b).is_none().then(|| use_(b)));
                             f.ops.extend(def(Reuse(0)));
                         }
                         B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge => {
-                            f.ops.extend([reg(a), use_(b)]);
+                            f.ops.extend(cmp_uses(a, b));
                             f.ops.extend(cmp_def());
                         }
                         B::Ult | B::Ule | B::Ugt | B::Uge => {
-                            f.ops.extend([reg(a), use_(b)]);
+                            f.ops.extend(cmp_uses(a, b));
                             f.ops.extend(cmp_def());
                         }
                         B::Shl | B::Sar | B::Shr => {
                             f.ops.push(reg(a));
-                            f.ops.push(Operand::use_(vr(b), Fixed(rcx)));
+                            if imm(b).is_none() {
+                                f.ops.push(Operand::use_(vr(b), Fixed(rcx)));
+                            }
                             f.ops.extend(def(Reuse(0)));
                         }
                         B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH => {
@@ -207,7 +246,12 @@ impl<'b> RaFunc<'b> {
                         }
                     }
                 }
-                Op::IntOvf(_, a, b) | Op::FloatBin(_, a, b) => {
+                Op::IntOvf(_, a, b) => {
+                    f.ops.push(reg(a));
+                    f.ops.extend(imm(b).is_none().then(|| use_(b)));
+                    f.ops.extend(def(Reuse(0)));
+                }
+                Op::FloatBin(_, a, b) => {
                     f.ops.extend([reg(a), use_(b)]);
                     f.ops.extend(def(Reuse(0)));
                 }
@@ -220,7 +264,7 @@ impl<'b> RaFunc<'b> {
                     f.ops.extend(cmp_def());
                 }
                 Op::RefCmp(_, a, b) => {
-                    f.ops.extend([reg(a), use_(b)]);
+                    f.ops.extend(cmp_uses(a, b));
                     f.ops.extend(cmp_def());
                 }
                 Op::IntUn(o, a) => {
@@ -264,7 +308,9 @@ impl<'b> RaFunc<'b> {
                     } else {
                         Reg
                     };
-                    f.ops.push(Operand::use_(vr(v), c));
+                    if desc.ty == Type::Float || imm(v).is_none() {
+                        f.ops.push(Operand::use_(vr(v), c));
+                    }
                 }
                 Op::Call { callee, args, .. } | Op::CondCall { callee, args, .. } => {
                     if let Op::CondCall { cond, .. } = op {
@@ -284,11 +330,12 @@ impl<'b> RaFunc<'b> {
                             if fused[v.index()] { Flags } else { Any },
                         )),
                         GuardKind::NonNull(v) | GuardKind::IsNull(v) => f.ops.push(use_(v)),
-                        GuardKind::Value(a, b) => {
+                        GuardKind::Value(a, b) if trace.value_type(a) == Type::Float => {
                             f.ops.extend([reg(a), use_(b)]);
                             // Float bits are compared in GPRs.
-                            scratch = usize::from(trace.value_type(a) == Type::Float);
+                            scratch = 1;
                         }
+                        GuardKind::Value(a, b) => f.ops.extend(cmp_uses(a, b)),
                         GuardKind::Class {
                             obj: a,
                             expected: b,

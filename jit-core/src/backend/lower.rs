@@ -72,6 +72,9 @@ pub(crate) enum Loc {
     Mem(Mem),
     /// The condition flags (a fused comparison).
     Flags,
+    /// A constant the allocator rematerialises (a fail-arg or move
+    /// source): its bits.
+    Const(u64),
 }
 
 /// The register allocation of a trace.
@@ -310,6 +313,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
         match e {
             Edit::Move { from, to, class } => {
                 let (from, to) = (self.loc_of(from)?, self.loc_of(to)?);
+                if let Loc::Const(bits) = from {
+                    return self.put_const(to, bits, class == RegClass::Xmm);
+                }
                 let a = &mut self.asm;
                 match (from, to) {
                     (Loc::Gpr(s), Loc::Gpr(d)) => a.mov_rr(w, d, s)?,
@@ -357,6 +363,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Allocation::Reg(p) => Loc::Xmm(Xmm::from_number(p.num).ok_or(bad)?),
             Allocation::Stack(s) => Loc::Mem(self.frame.slot(s.0)),
             Allocation::Flags => Loc::Flags,
+            Allocation::Const(v) if (v.0 as usize) < self.trace.num_values() => {
+                Loc::Const(alloc::const_bits(self.trace, Value(v.0)).ok_or(
+                    CompileError::Unsupported("constant location of a non-constant"),
+                )?)
+            }
             Allocation::Const(_) => return Err(CompileError::Unsupported("constant location")),
         })
     }
@@ -443,7 +454,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Loc::Mem(m) => return Ok(m),
             Loc::Gpr(g) => self.asm.mov_mr(self.w, s, g)?,
             Loc::Xmm(x) => self.asm.movsd_mr(s, x)?,
-            Loc::Flags => return Err(CompileError::Unsupported("flags as memory")),
+            Loc::Flags | Loc::Const(_) => {
+                return Err(CompileError::Unsupported("flags or constant as memory"));
+            }
         }
         Ok(s)
     }
@@ -609,9 +622,57 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Loc::Gpr(g) => self.asm.mov_mr(self.w, dst, g)?,
             Loc::Xmm(x) => self.asm.movsd_mr(dst, x)?,
             Loc::Mem(m) => self.copy(dst, m, ty)?,
+            Loc::Const(bits) => self.put_const(Loc::Mem(dst), bits, ty == Type::Float)?,
             Loc::Flags => return Err(CompileError::Unsupported("flags value stored")),
         }
         Ok(())
+    }
+
+    /// Materialises constant `bits` (a `Float`'s when `float`) at `dst`
+    /// without touching the flags (`mov`, `xorpd`; x86-32 floats through a
+    /// scratch slot, x86-64 wide values through `r11`).
+    pub fn put_const(&mut self, dst: Loc, bits: u64, float: bool) -> Result<(), CompileError> {
+        let x = bits as i64;
+        match dst {
+            Loc::Gpr(g) => self.load_imm(g, x)?,
+            Loc::Xmm(r) if bits == 0 => self.asm.xorpd_rr(r, r)?,
+            Loc::Xmm(r) if self.is64() => {
+                self.asm.mov_ri(Size::Q, Gpr::R11, x)?;
+                self.asm.movq_xr(r, Gpr::R11)?;
+            }
+            Loc::Xmm(r) => {
+                let s = self.frame.scratch(1);
+                self.asm.mov_mi(Size::D, s, bits as u32 as i64)?;
+                self.asm
+                    .mov_mi(Size::D, s.offset(4), (bits >> 32) as u32 as i64)?;
+                self.asm.movsd_rm(r, s)?;
+            }
+            Loc::Mem(m) if self.is64() => {
+                if i32::try_from(x).is_ok() {
+                    self.asm.mov_mi(Size::Q, m, x)?;
+                } else {
+                    self.asm.mov_ri(Size::Q, Gpr::R11, x)?;
+                    self.asm.mov_mr(Size::Q, m, Gpr::R11)?;
+                }
+            }
+            Loc::Mem(m) => {
+                self.asm.mov_mi(Size::D, m, bits as u32 as i64)?;
+                if float {
+                    self.asm
+                        .mov_mi(Size::D, m.offset(4), (bits >> 32) as u32 as i64)?;
+                }
+            }
+            Loc::Flags | Loc::Const(_) => {
+                return Err(CompileError::Unsupported("constant destination"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The immediate operand `v` is encoded as, if any (see [`alloc::imm32`];
+    /// the allocator then has no operand for it).
+    fn imm(&self, v: Value) -> Option<i32> {
+        alloc::imm32(self.t, self.trace, v)
     }
 
     /// Writes a condition as 0/1 into `r`: `setcc` into a byte register
@@ -760,44 +821,35 @@ impl<'a, 'b> Lowering<'a, 'b> {
             }
             Loc::Xmm(x) => self.asm.movsd_rm(x, src)?,
             Loc::Mem(m) => self.copy(m, src, ty)?,
-            Loc::Flags => return Err(CompileError::Unsupported("input in the flags")),
+            Loc::Flags | Loc::Const(_) => {
+                return Err(CompileError::Unsupported("input in the flags"));
+            }
         }
         Ok(())
     }
 
+    /// A constant op: nothing under register allocation (the allocator
+    /// rematerialises constants where they are used); else its slot.
     fn constant(&mut self, r: Value, bits: u64, ty: Type) -> Result<(), CompileError> {
-        let m = match self.loc(r)? {
-            Loc::Gpr(g) => return self.load_imm(g, bits as i64),
-            // xorpd leaves the flags alone, like mov.
-            Loc::Xmm(x) if bits == 0 => return Ok(self.asm.xorpd_rr(x, x)?),
-            Loc::Xmm(x) if self.is64() => {
-                self.asm.mov_ri(Size::Q, Gpr::R11, bits as i64)?;
-                return Ok(self.asm.movq_xr(x, Gpr::R11)?);
-            }
-            Loc::Xmm(_) => self.frame.scratch(1),
-            Loc::Mem(m) => m,
-            Loc::Flags => return Err(CompileError::Unsupported("constant in the flags")),
-        };
-        if self.is64() {
-            let x = bits as i64;
-            if i32::try_from(x).is_ok() {
-                self.asm.mov_mi(Size::Q, m, x)?;
-            } else {
-                self.asm.mov_ri(Size::Q, Gpr::R11, x)?;
-                self.asm.mov_mr(Size::Q, m, Gpr::R11)?;
-            }
-        } else {
-            self.asm.mov_mi(Size::D, m, bits as u32 as i64)?;
-            if ty == Type::Float {
-                self.asm
-                    .mov_mi(Size::D, m.offset(4), (bits >> 32) as u32 as i64)?;
-            }
+        if self.ra.is_some() {
+            return Ok(());
         }
-        self.dst_fix(r)
+        let m = self.frame.slot(r.0);
+        self.put_const(Loc::Mem(m), bits, ty == Type::Float)
     }
 
     /// Flags of `cmp a, b` (under register allocation `a` is in a register).
     pub fn compare(&mut self, a: Value, b: Value) -> Result<(), CompileError> {
+        let w = self.w;
+        if let Some(k) = self.imm(b) {
+            match self.loc(a)? {
+                Loc::Gpr(x) if k == 0 => self.asm.test_rr(w, x, x)?,
+                Loc::Gpr(x) => self.asm.alu_ri(Alu::Cmp, w, x, k as i64)?,
+                Loc::Mem(m) => self.asm.alu_mi(Alu::Cmp, w, m, k as i64)?,
+                _ => return Err(CompileError::Unsupported("operand location")),
+            }
+            return Ok(());
+        }
         match (self.loc(a)?, self.loc(b)?) {
             (Loc::Gpr(x), _) => self.alu_v(Alu::Cmp, x, b),
             (Loc::Mem(m), Loc::Gpr(y)) => Ok(self.asm.alu_mr(Alu::Cmp, self.w, m, y)?),
@@ -853,12 +905,31 @@ impl<'a, 'b> Lowering<'a, 'b> {
         }
         if alu.is_some() || o == B::Mul {
             let (d, write) = self.two_operand(r, a)?;
+            if let Some(k) = self.imm(b) {
+                match alu {
+                    Some(op) => self.asm.alu_ri(op, w, d, k as i64)?,
+                    None => self.asm.imul_rri(w, d, d, k as i64)?,
+                }
+                return if write { self.write(r, d) } else { Ok(()) };
+            }
             match (alu, self.loc(b)?) {
                 (Some(op), _) => self.alu_v(op, d, b)?,
                 (None, Loc::Gpr(g)) => self.asm.imul_rr(w, d, g)?,
                 (None, Loc::Mem(m)) => self.asm.imul_rm(w, d, m)?,
                 _ => return Err(CompileError::Unsupported("operand location")),
             }
+            return if write { self.write(r, d) } else { Ok(()) };
+        }
+        if let (B::Shl | B::Sar | B::Shr, Some(k)) = (o, self.imm(b)) {
+            let s = match o {
+                B::Shl => Shift::Shl,
+                B::Sar => Shift::Sar,
+                _ => Shift::Shr,
+            };
+            // The IR masks the count to the word, like the hardware.
+            let count = k as u32 & (self.t.word_bytes() * 8 - 1);
+            let (d, write) = self.two_operand(r, a)?;
+            self.asm.shift_ri(s, w, d, count as u8)?;
             return if write { self.write(r, d) } else { Ok(()) };
         }
         let lb = self.loc(b)?;
@@ -945,6 +1016,14 @@ impl<'a, 'b> Lowering<'a, 'b> {
     fn int_ovf(&mut self, r: Value, o: OvfOp, a: Value, b: Value) -> Result<(), CompileError> {
         let w = self.w;
         let (d, write) = self.two_operand(r, a)?;
+        if let Some(k) = self.imm(b) {
+            match o {
+                OvfOp::Add => self.asm.alu_ri(Alu::Add, w, d, k as i64)?,
+                OvfOp::Sub => self.asm.alu_ri(Alu::Sub, w, d, k as i64)?,
+                OvfOp::Mul => self.asm.imul_rri(w, d, d, k as i64)?,
+            }
+            return if write { self.write(r, d) } else { Ok(()) };
+        }
         match (o, self.loc(b)?) {
             (OvfOp::Add, _) => self.alu_v(Alu::Add, d, b)?,
             (OvfOp::Sub, _) => self.alu_v(Alu::Sub, d, b)?,
@@ -1223,6 +1302,14 @@ impl<'a, 'b> Lowering<'a, 'b> {
             4 => Size::D,
             _ => Size::Q,
         };
+        if let Some(k) = self.imm(v) {
+            let k = match s {
+                Size::B => k as i8 as i64,
+                Size::W => k as i16 as i64,
+                _ => k as i64,
+            };
+            return Ok(self.asm.mov_mi(s, m, k)?);
+        }
         let g = match self.loc(v)? {
             // x86-32 has byte forms of a..d only.
             Loc::Gpr(g) if s != Size::B || self.byte_reg(g) => g,
