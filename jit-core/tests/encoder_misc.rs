@@ -448,3 +448,66 @@ fn gpr_validity_per_mode_matches_what_the_encoder_accepts() {
         }
     }
 }
+
+/// `push [m]`, `pop [m]` (word-sized) and the x87 `fld`/`fstp` of a
+/// `double`, over bases and indexes of both modes, decoded by iced-x86.
+#[test]
+fn memory_push_pop_and_x87_double_forms_decode_as_requested() {
+    type Emit = fn(&mut Assembler, Mem) -> Result<(), EncodeError>;
+    let forms: [(Emit, Mnemonic, bool); 4] = [
+        (|a, m| a.push_m(m), Mnemonic::Push, true),
+        (|a, m| a.pop_m(m), Mnemonic::Pop, true),
+        (|a, m| a.fld_m64(m), Mnemonic::Fld, false),
+        (|a, m| a.fstp_m64(m), Mnemonic::Fstp, false),
+    ];
+    for mode in [Mode::X86, Mode::X64] {
+        let count = if mode == Mode::X64 { 16 } else { 8 };
+        for base in 0..count {
+            let b = Gpr::from_number(base).unwrap();
+            let index = Gpr::from_number((base + 3) % count).unwrap();
+            let index = if index == Gpr::RSP { None } else { Some(index) };
+            for disp in [0, -8, 0x1234, -0x8000_0000] {
+                let mem = match index {
+                    Some(x) => Mem::base_index(b, x, Scale::S4, disp),
+                    None => Mem::base(b, disp),
+                };
+                for (emit, mnemonic, word) in forms {
+                    let mut a = Assembler::new(mode);
+                    emit(&mut a, mem).unwrap();
+                    let i = one(mode, a.bytes());
+                    assert_eq!(i.mnemonic(), mnemonic, "{mode:?} {mem:?}");
+                    assert_eq!(i.op0_kind(), OpKind::Memory);
+                    assert_eq!(i.memory_base(), iced_gpr(mode, base));
+                    if let Some(x) = index {
+                        assert_eq!(i.memory_index(), iced_gpr(mode, x.number()));
+                        assert_eq!(i.memory_index_scale(), 4);
+                    }
+                    assert_eq!(i.memory_displacement64() as i64 as i32, disp);
+                    let size = match (word, mode) {
+                        (false, _) => MemorySize::Float64,
+                        (true, Mode::X64) => MemorySize::UInt64,
+                        (true, Mode::X86) => MemorySize::UInt32,
+                    };
+                    assert_eq!(i.memory_size(), size, "{mnemonic:?} {mode:?}");
+                }
+            }
+        }
+        // Absolute addresses (32-bit mode's `fstp [abs32]`).
+        let mut a = Assembler::new(Mode::X86);
+        a.fstp_m64(Mem::abs(0x1000)).unwrap();
+        let i = one(Mode::X86, a.bytes());
+        assert_eq!(i.mnemonic(), Mnemonic::Fstp);
+        assert_eq!(i.memory_displacement64(), 0x1000);
+    }
+    // Registers the mode lacks are refused without emitting.
+    let mut a = Assembler::new(Mode::X86);
+    assert_eq!(
+        a.push_m(Mem::base(Gpr::R8, 0)),
+        Err(EncodeError::RegisterNotInMode)
+    );
+    assert_eq!(
+        a.fstp_m64(Mem::rip(0)),
+        Err(EncodeError::RipRelativeIn32Bit)
+    );
+    assert!(a.bytes().is_empty());
+}

@@ -244,10 +244,13 @@ impl Drop for Stack32 {
 
 /// A 64-bit `extern "C"` function that 32-bit code may call through the
 /// reverse gate: up to [`MAX_REVERSE_ARGS`] `u32` arguments, returning `u64`
-/// (given to 32-bit code in EDX:EAX) or `u32` (EAX; EDX is then unspecified).
+/// (given to 32-bit code in EDX:EAX), `u32` (EAX; EDX is then unspecified)
+/// or `f64` (in x87 `st(0)`, as cdecl returns a `double`).
 pub trait ReverseTarget: sealed::Sealed + Copy {
     /// Number of `u32` arguments.
     const ARITY: usize;
+    /// The result is an `f64`, returned to 32-bit code in `st(0)`.
+    const F64: bool;
     /// The function's address.
     fn address(self) -> usize;
 }
@@ -259,21 +262,20 @@ mod sealed {
 
 macro_rules! reverse_targets {
     ($($arity:literal => ($($arg:ty),*);)*) => {$(
-        impl sealed::Sealed for extern "C" fn($($arg),*) -> u64 {}
-        impl ReverseTarget for extern "C" fn($($arg),*) -> u64 {
-            const ARITY: usize = $arity;
-            fn address(self) -> usize {
-                self as usize
-            }
-        }
-        impl sealed::Sealed for extern "C" fn($($arg),*) -> u32 {}
-        impl ReverseTarget for extern "C" fn($($arg),*) -> u32 {
-            const ARITY: usize = $arity;
-            fn address(self) -> usize {
-                self as usize
-            }
-        }
+        reverse_targets!(@ret $arity, ($($arg),*), u64, false);
+        reverse_targets!(@ret $arity, ($($arg),*), u32, false);
+        reverse_targets!(@ret $arity, ($($arg),*), f64, true);
     )*};
+    (@ret $arity:literal, ($($arg:ty),*), $ret:ty, $f64:literal) => {
+        impl sealed::Sealed for extern "C" fn($($arg),*) -> $ret {}
+        impl ReverseTarget for extern "C" fn($($arg),*) -> $ret {
+            const ARITY: usize = $arity;
+            const F64: bool = $f64;
+            fn address(self) -> usize {
+                self as usize
+            }
+        }
+    };
 }
 
 reverse_targets! {
@@ -414,7 +416,8 @@ impl Gate32 {
 
     /// Make a 32-bit address that 32-bit code can `call` (cdecl, arguments
     /// on its stack) to run the 64-bit function `f`. The result comes back
-    /// in EDX:EAX; EBX, ESI, EDI and EBP are preserved.
+    /// in EDX:EAX (an `f64` result in x87 `st(0)`); EBX, ESI, EDI and EBP
+    /// are preserved.
     ///
     /// `f` runs on the gate's 32-bit stack (with the thread's usual TLS), so
     /// it must fit in what the 32-bit code left of that stack; it must not
@@ -426,7 +429,7 @@ impl Gate32 {
             return Err(GateError::CodeFull);
         }
         let mut asm = Asm::new(self.code.addr() as u64 + start as u64);
-        let thunk = emit_reverse_stub(&mut asm, f.address() as u64, F::ARITY);
+        let thunk = emit_reverse_stub(&mut asm, f.address() as u64, F::ARITY, F::F64);
         debug_assert!(asm.bytes.len() <= REVERSE_STUB_MAX);
         self.code.patch(start, &asm.bytes)?;
         Ok(thunk)
@@ -615,14 +618,22 @@ fn emit_entry_stub(asm: &mut Asm, pop_st0: bool) {
 /// arguments. Returns the 32-bit address 32-bit code calls.
 ///
 /// Layout: a 32-bit thunk (`call far [ptr]; ret`), the m16:32 far pointer,
-/// then the 64-bit stub it points to.
-fn emit_reverse_stub(asm: &mut Asm, target: u64, arity: usize) -> u32 {
+/// then the 64-bit stub it points to. With `f64`, the 64-bit stub passes
+/// the target's `xmm0` result as EDX:EAX and the thunk loads it into
+/// `st(0)` before returning.
+fn emit_reverse_stub(asm: &mut Asm, target: u64, arity: usize, f64: bool) -> u32 {
     let thunk = asm.here32();
-    let far_ptr = thunk + 8;
-    let stub64 = thunk + 16;
+    let far_ptr = thunk + if f64 { 16 } else { 8 };
+    let stub64 = thunk + if f64 { 32 } else { 16 };
     // 32-bit thunk.
     asm.emit(&[0xFF, 0x1D]); // call far [abs32]  ; m16:32 -> 64-bit mode (reads via DS = 0x2b)
     asm.u32(far_ptr);
+    if f64 {
+        asm.emit(&[0x52]); // push edx
+        asm.emit(&[0x50]); // push eax
+        asm.emit(&[0xDD, 0x04, 0x24]); // fld qword [esp] ; the double into st(0)
+        asm.emit(&[0x83, 0xC4, 0x08]); // add esp, 8
+    }
     asm.emit(&[0xC3]); // ret                 ; back to the 32-bit caller
     asm.align(8);
     asm.far_pointer(stub64, USER64_CS);
@@ -652,6 +663,9 @@ fn emit_reverse_stub(asm: &mut Asm, target: u64, arity: usize) -> u32 {
     asm.emit(&[0x48, 0xB8]); // mov rax, imm64 (the target)
     asm.u64(target);
     asm.emit(&[0xFF, 0xD0]); // call rax
+    if f64 {
+        asm.emit(&[0x66, 0x48, 0x0F, 0x7E, 0xC0]); // movq rax, xmm0
+    }
     asm.emit(&[0x48, 0x89, 0xC2]); // mov rdx, rax
     asm.emit(&[0x48, 0xC1, 0xEA, 0x20]); // shr rdx, 32 ; EDX:EAX = rax
     asm.emit(&[0x48, 0x89, 0xEC]); // mov rsp, rbp
@@ -772,7 +786,7 @@ mod tests {
     fn a_reverse_stub_decodes_as_documented_in_both_modes() {
         let base = 0x1000_0100;
         let mut asm = Asm::new(base);
-        let thunk = emit_reverse_stub(&mut asm, 0x5555_1234_5678, 6);
+        let thunk = emit_reverse_stub(&mut asm, 0x5555_1234_5678, 6, false);
         assert_eq!(thunk as u64, base);
         // The 32-bit thunk and the far pointer it reads.
         assert_eq!(
@@ -807,5 +821,31 @@ mod tests {
                 "ret far",
             ]
         );
+    }
+
+    #[test]
+    fn a_float_reverse_stub_loads_the_result_into_st0() {
+        let base = 0x1000_0100;
+        let mut asm = Asm::new(base);
+        let thunk = emit_reverse_stub(&mut asm, 0x5555_1234_5678, 6, true);
+        assert_eq!(thunk as u64, base);
+        assert!(asm.bytes.len() <= REVERSE_STUB_MAX);
+        assert_eq!(
+            listing(32, base, &asm.bytes[..15]),
+            [
+                "call far fword ptr [10000110h]",
+                "push edx",
+                "push eax",
+                "fld st, qword ptr [esp]",
+                "add esp, 8",
+                "ret",
+            ]
+        );
+        assert_eq!(&asm.bytes[16..22], &[0x20, 0x01, 0x00, 0x10, 0x33, 0x00]);
+        let stub = listing(64, base + 32, &asm.bytes[32..]);
+        let call = stub.iter().position(|l| l == "call rax").expect("call");
+        assert_eq!(stub[call + 1], "movq rax, xmm0");
+        assert_eq!(stub[call + 2], "mov rdx, rax");
+        assert_eq!(stub.last().map(String::as_str), Some("ret far"));
     }
 }

@@ -4,16 +4,16 @@
 //! 32-bit code reach 64-bit Rust through reverse stubs.
 
 use bumpalo::Bump;
-use jit_core::backend::{CompileError, CompiledTrace, Compiler, Exit, Target};
+use jit_core::backend::{CompiledTrace, Compiler, Exit, Target};
 use jit_core::ir::interp::run;
 use jit_core::ir::testgen::{
     self, CALL_DIGEST, GenConfig, Rng, TestCalls, TestFunctions, TestHeap,
 };
-use jit_core::ir::{Callee, RetType, Signature, Trace, TraceBuilder, Type, Val, WordSize};
+use jit_core::ir::{Callee, Op, RetType, Signature, Trace, TraceBuilder, Type, Val, WordSize};
 use jit_core::memory::ExecutableMemory;
 use os_glue::gate32::{Gate32, LowBuffer};
 use os_glue::unix::UnixMemory;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Traces per run (release builds run more).
 const TRACES: u64 = if cfg!(debug_assertions) { 1000 } else { 10_000 };
@@ -44,10 +44,17 @@ fn run32<M: ExecutableMemory>(
 }
 
 // 32-bit-callable wrappers of the generator's 64-bit test functions (reached
-// through reverse stubs: `u32` arguments, result in EDX:EAX). Functions with
-// float arguments or results, or more than six argument words, are left out.
+// through reverse stubs: `u32` arguments (a float takes two), result in
+// EDX:EAX or, for a float, x87 st(0)). Functions with more than six argument
+// words are left out.
 extern "C" fn w_mix(a: u32, b: u32) -> u64 {
     testgen::tf_mix(a as i32 as i64, b as i32 as i64) as u64
+}
+extern "C" fn w_scale(lo: u32, hi: u32, b: u32) -> f64 {
+    testgen::tf_scale(
+        f64::from_bits(lo as u64 | (hi as u64) << 32),
+        b as i32 as i64,
+    )
 }
 extern "C" fn w_obj(r: u32, b: u32) -> u64 {
     testgen::tf_obj(r as usize, b as i32 as i64) as u64
@@ -81,7 +88,11 @@ fn menu32(gate: &mut Gate32) -> TestFunctions {
         .unwrap();
     let stubs: [(usize, u32); 11] = [
         (0, mix),
-        (0, mix),
+        (
+            1,
+            gate.reverse_stub(w_scale as extern "C" fn(u32, u32, u32) -> f64)
+                .unwrap(),
+        ),
         (
             2,
             gate.reverse_stub(w_obj as extern "C" fn(u32, u32) -> u64)
@@ -130,7 +141,7 @@ fn random_traces_match_the_interpreter_x86_32() {
     let heap_mem = LowBuffer::new(TestHeap::words_needed(4) * 8).expect("low heap");
     let funcs = menu32(&mut gate);
     let cfg = GenConfig::all(WordSize::W32, 24);
-    let (mut checked, mut total_calls) = (0, 0);
+    let (mut checked, mut total_calls, mut float_calls) = (0, 0, 0);
     for seed in 1..=TRACES {
         let mut rng = Rng::new(seed);
         // SAFETY: the low buffer is page aligned, large enough, and used only by this heap.
@@ -138,6 +149,12 @@ fn random_traces_match_the_interpreter_x86_32() {
             TestHeap::in_region(WordSize::W32, heap_mem.as_ptr() as *mut u64, 4, &mut rng)
         };
         let g = testgen::generate(&mut rng, &mut heap, &funcs, &cfg).expect("generator");
+        float_calls += g
+            .trace
+            .ops()
+            .iter()
+            .filter(|o| matches!(o, Op::Call { sig, .. } if g.trace.sig(*sig).ret == Some(RetType::Float)))
+            .count();
         let start = heap.snapshot();
         let mut calls = TestCalls::new(WordSize::W32, &funcs);
         // SAFETY: generated traces touch only the heap's objects and cells.
@@ -169,7 +186,15 @@ fn random_traces_match_the_interpreter_x86_32() {
         total_calls > TRACES as usize / 4,
         "calls rarely reached: {total_calls}"
     );
-    println!("x86-32: {checked} random traces checked ({total_calls} calls through reverse stubs)");
+    // Float results come back in x87 st(0) through the reverse stub.
+    assert!(
+        float_calls > TRACES as usize / 20,
+        "float-returning calls rarely generated: {float_calls}"
+    );
+    println!(
+        "x86-32: {checked} random traces checked ({total_calls} calls through reverse stubs, \
+         {float_calls} float-returning call sites)"
+    );
 }
 
 extern "C" fn add3(a: u32, b: u32, c: u32) -> u32 {
@@ -244,18 +269,164 @@ fn calls_from_32_bit_code_reach_64_bit_rust_through_reverse_stubs() {
     }
 }
 
+/// What [`f_none`] returns (bits), set by the test before each run.
+static RESULT_BITS: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn f_none() -> f64 {
+    f64::from_bits(RESULT_BITS.load(Ordering::Relaxed))
+}
+extern "C" fn f_int(a: u32) -> f64 {
+    a as i32 as f64 * 0.5
+}
+extern "C" fn f_float(lo: u32, hi: u32) -> f64 {
+    f64::from_bits(lo as u64 | (hi as u64) << 32)
+}
+fn mixed(a: i32, x: f64, b: i32, y: f64) -> f64 {
+    x * a as f64 + y - b as f64
+}
+extern "C" fn f_mixed(a: u32, xl: u32, xh: u32, b: u32, yl: u32, yh: u32) -> f64 {
+    let x = f64::from_bits(xl as u64 | (xh as u64) << 32);
+    let y = f64::from_bits(yl as u64 | (yh as u64) << 32);
+    mixed(a as i32, x, b as i32, y)
+}
+
+/// Results that must arrive bit for bit through x87 `st(0)`: signed
+/// zeros, infinities, a quiet NaN with a payload, a subnormal, extremes.
+/// (A signalling NaN cannot: `fld` quiets it, as for any cdecl callee.)
+const SPECIALS: [u64; 9] = [
+    0x3FF8_0000_0000_0000,
+    0x8000_0000_0000_0000,
+    0x7FF0_0000_0000_0000,
+    0xFFF0_0000_0000_0000,
+    0x7FF8_0000_DEAD_BEEF,
+    0xFFFC_0000_0000_0001,
+    0x0000_0000_0000_0001,
+    0x7FEF_FFFF_FFFF_FFFF,
+    0x0010_0000_0000_0000,
+];
+
+fn float_bits(e: &Exit) -> Vec<u64> {
+    match e {
+        Exit::Finish { values, .. } => values
+            .iter()
+            .map(|v| match v {
+                Val::Float(f) => f.to_bits(),
+                Val::Int(i) => *i as u64,
+                Val::Ref(r) => *r as u64,
+            })
+            .collect(),
+        other => panic!("unexpected exit {other:?}"),
+    }
+}
+
 #[test]
-fn float_call_results_on_x86_32_are_refused_with_a_typed_error() {
-    let sig = Signature::new(&[Type::Int], Some(RetType::Float));
+fn float_call_results_on_x86_32_arrive_through_st0_with_0_to_6_argument_words() {
+    let mut gate = Gate32::new().expect("gate");
+    let mut scratch = LowBuffer::new(4096).expect("low buffer");
+    let s_none = gate
+        .reverse_stub(f_none as extern "C" fn() -> f64)
+        .expect("stub");
+    let s_int = gate
+        .reverse_stub(f_int as extern "C" fn(u32) -> f64)
+        .expect("stub");
+    let s_float = gate
+        .reverse_stub(f_float as extern "C" fn(u32, u32) -> f64)
+        .expect("stub");
+    let s_mixed = gate
+        .reverse_stub(f_mixed as extern "C" fn(u32, u32, u32, u32, u32, u32) -> f64)
+        .expect("stub");
+    let bump = Bump::new();
+    let compile = |t: &Trace| {
+        Compiler::new(Target::Cdecl32)
+            .compile(t, UnixMemory::new(), &bump)
+            .expect("compile")
+    };
+    let ret = Some(RetType::Float);
+    let (int, float) = (Type::Int, Type::Float);
+
+    // No arguments: the result is used by a float op too.
     let mut b = TraceBuilder::new(WordSize::W32);
-    let x = b.input(Type::Int);
-    let sig = b.signature(sig);
-    let r = b.call(Callee::Const(0x1000), sig, &[x]).expect("result");
+    let sig = b.signature(Signature::new(&[], ret));
+    let r = b.call(Callee::Const(s_none as usize), sig, &[]).unwrap();
+    let s = b.float_bin(jit_core::ir::FloatBinOp::Add, r, r);
+    b.finish(&[r, s], 1);
+    let none = compile(&b.build().unwrap());
+    // One float argument (two words), returned unchanged.
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let x = b.input(float);
+    let sig = b.signature(Signature::new(&[float], ret));
+    let r = b.call(Callee::Const(s_float as usize), sig, &[x]).unwrap();
+    b.finish(&[r, x], 2);
+    let ident = compile(&b.build().unwrap());
+    for bits in SPECIALS {
+        RESULT_BITS.store(bits, Ordering::Relaxed);
+        let f = f64::from_bits(bits);
+        let got = float_bits(&run32(&gate, &mut scratch, &none, &[]));
+        assert_eq!(got, [bits, (f + f).to_bits()], "{f:e}");
+        let got = float_bits(&run32(&gate, &mut scratch, &ident, &[Val::Float(f)]));
+        assert_eq!(got, [bits, bits], "{f:e}");
+    }
+
+    // One int argument; a value from a callee-saved register survives.
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let a = b.input(int);
+    let sig = b.signature(Signature::new(&[int], ret));
+    let r = b.call(Callee::Const(s_int as usize), sig, &[a]).unwrap();
+    b.finish(&[r, a], 3);
+    let one = compile(&b.build().unwrap());
+    for a in [0, 7, -3, i32::MAX, i32::MIN] {
+        let got = float_bits(&run32(&gate, &mut scratch, &one, &[Val::Int(a as i64)]));
+        assert_eq!(got, [(a as f64 * 0.5).to_bits(), a as i64 as u64], "{a}");
+    }
+
+    // Six argument words (int, float, int, float), the callee as a value.
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let ins = [b.input(int), b.input(float), b.input(int), b.input(float)];
+    let callee = b.input(int);
+    let sig = b.signature(Signature::new(&[int, float, int, float], ret));
+    let r = b.call(Callee::Value(callee), sig, &ins).unwrap();
+    b.finish(&[r], 4);
+    let six = compile(&b.build().unwrap());
+    for (a, x, bb, y) in [
+        (3, 1.5, 2, 0.25),
+        (-1, f64::INFINITY, 0, 1.0),
+        (0, f64::INFINITY, 5, 2.0),
+        (1, f64::NAN, 1, -0.0),
+    ] {
+        let inputs = [
+            Val::Int(a),
+            Val::Float(x),
+            Val::Int(bb),
+            Val::Float(y),
+            Val::Int(s_mixed as i64),
+        ];
+        let got = float_bits(&run32(&gate, &mut scratch, &six, &inputs));
+        // Computed at run time like the callee (a folded `inf * 0` may differ in sign).
+        let want = mixed(a as i32, std::hint::black_box(x), bb as i32, y);
+        assert_eq!(got, [want.to_bits()], "{a} {x} {bb} {y}");
+    }
+}
+
+#[test]
+fn unused_float_call_results_on_x86_32_are_popped_from_the_x87_stack() {
+    let mut gate = Gate32::new().expect("gate");
+    let mut scratch = LowBuffer::new(4096).expect("low buffer");
+    let s_int = gate
+        .reverse_stub(f_int as extern "C" fn(u32) -> f64)
+        .expect("stub");
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let a = b.input(Type::Int);
+    let sig = b.signature(Signature::new(&[Type::Int], Some(RetType::Float)));
+    // Twelve results dropped (the x87 stack has eight registers), then one used.
+    for _ in 0..12 {
+        let _ = b.call(Callee::Const(s_int as usize), sig, &[a]);
+    }
+    let r = b.call(Callee::Const(s_int as usize), sig, &[a]).unwrap();
     b.finish(&[r], 0);
     let t = b.build().expect("valid");
-    let err = Compiler::new(Target::Cdecl32)
+    let c = Compiler::new(Target::Cdecl32)
         .compile(&t, UnixMemory::new(), &Bump::new())
-        .map(|_| ())
-        .expect_err("refused");
-    assert!(matches!(err, CompileError::Unsupported(_)));
+        .expect("compile");
+    let got = float_bits(&run32(&gate, &mut scratch, &c, &[Val::Int(9)]));
+    assert_eq!(got, [4.5f64.to_bits()]);
 }

@@ -4,15 +4,17 @@
 //! and the register environment the lowering leaves to it.
 //!
 //! Operand constraints follow what the lowering can encode: most operands
-//! are `RegOrStack` (x86 memory forms), two-operand ALU forms reuse their
-//! first source's register for the result, a comparison feeding only the
-//! next guard is defined in the flags; float operands the lowering has no
-//! scratch register for (results of `sqrt`, int-to-float and float loads,
-//! the stored value of a float store, the first operand of a float
-//! comparison) are `Reg`, as are address bases; divisions clobber `rdx`.
-//! On x86-64 the scratch registers of the lowering are `rax` and `r11` (so
-//! shift counts are `Fixed(rcx)` and stored integers `Reg`); on x86-32
-//! `eax` and `ecx`. Every XMM register is allocatable.
+//! are `RegOrStack` (x86 memory forms), two-operand forms (ALU, shifts,
+//! unary ops, float arithmetic) reuse their first source's register for the
+//! result, a comparison feeding only the next guard is defined in the
+//! flags, a comparison's first operand, address bases (and indexes scaled
+//! by 1, 2, 4 or 8) and stored values are `Reg`, shift counts are
+//! `Fixed(rcx)`, divisions take `rax` and reserve `rdx`, and an x86-32 byte
+//! store's value is `Fixed(eax)` (byte forms). The lowering's only
+//! permanent scratch register is `r11` (x86-64); an op needing another
+//! (x86-32 float inputs, index scaling, float `guard_value`) asks for it
+//! with a `Reg` use of a fresh constant vreg: the allocator then hands out
+//! a register no operand of that op occupies, for that op only.
 //!
 //! Only the label the jump targets is a loop header for the allocator;
 //! other labels are plain parallel copies. When the allocator refuses a
@@ -33,9 +35,10 @@ use crate::regalloc::{
 };
 
 /// The register environment of the lowering on `t`: the target's
-/// registers minus the frame pointer, the stack pointer and the scratch
-/// registers of the lowering. Win64's `xmm6..xmm15` are callee-saved (the
-/// prologue saves the used ones, all 128 bits).
+/// registers minus the frame pointer, the stack pointer and (x86-64) the
+/// one scratch register `r11` of the lowering: 13 GPRs on x86-64, all six
+/// of x86-32 (`eax ecx edx ebx esi edi`). Win64's `xmm6..xmm15` are
+/// callee-saved (the prologue saves the used ones, all 128 bits).
 pub(crate) fn env(t: Target) -> RegEnv {
     const RAX: u32 = 1;
     const RCX: u32 = 1 << 1;
@@ -48,19 +51,19 @@ pub(crate) fn env(t: Target) -> RegEnv {
     const R12_15: u32 = 0xF000;
     let xmm_callee = if t == Target::Win64 { 0xFFC0 } else { 0 };
     let (gprs, xmms, callee, scratch) = match t {
-        Target::SysV64 => (
-            0xFFFF & !(RSP_RBP | RAX | R11),
-            0xFFFF,
-            RBX | R12_15,
-            RAX | R11,
-        ),
+        Target::SysV64 => (0xFFFF & !(RSP_RBP | R11), 0xFFFF, RBX | R12_15, R11),
         Target::Win64 => (
-            0xFFFF & !(RSP_RBP | RAX | R11),
+            0xFFFF & !(RSP_RBP | R11),
             0xFFFF,
             RBX | RSI | RDI | R12_15,
-            RAX | R11,
+            R11,
         ),
-        Target::Cdecl32 => (RBX | RSI | RDI | RDX, 0x00FF, RBX | RSI | RDI, RAX | RCX),
+        Target::Cdecl32 => (
+            RAX | RCX | RDX | RBX | RSI | RDI,
+            0x00FF,
+            RBX | RSI | RDI,
+            0,
+        ),
     };
     RegEnv {
         allocatable: PRegSet::from_masks(gprs, xmms),
@@ -68,6 +71,41 @@ pub(crate) fn env(t: Target) -> RegEnv {
         caller_saved: PRegSet::from_masks(gprs & !callee, xmms & !xmm_callee),
         scratch: PRegSet::from_masks(scratch, 0),
     }
+}
+
+/// The bits of `v` when a constant op defines it (an `Int`/`Ref` value, a
+/// `Float`'s bits). Constants are rematerialised by the allocator, never
+/// kept in a register across the loop or spilled.
+pub(crate) fn const_bits(trace: &Trace, v: Value) -> Option<u64> {
+    match trace.ops()[trace.value_def(v)] {
+        Op::ConstInt(c) => Some(c as u64),
+        Op::ConstRef(c) => Some(c as u64),
+        Op::ConstFloat(bits) => Some(bits),
+        _ => None,
+    }
+}
+
+/// The 32-bit immediate an integer operand `v` can be encoded as: a
+/// constant that fits (sign-extended on x86-64; x86-32 words are 32 bits).
+/// Operand positions that take immediates (the second operand of ALU ops,
+/// comparisons, constant shifts and integer `guard_value`, stored integers)
+/// leave such a value out of the allocator's operands entirely.
+pub(crate) fn imm32(t: Target, trace: &Trace, v: Value) -> Option<i32> {
+    let c = match trace.ops()[trace.value_def(v)] {
+        Op::ConstInt(c) => c,
+        Op::ConstRef(c) => c as i64,
+        _ => return None,
+    };
+    if t == Target::Cdecl32 {
+        Some(c as i32)
+    } else {
+        i32::try_from(c).ok()
+    }
+}
+
+/// Whether an address scale is an x86 scale factor (no multiply needed).
+pub(crate) fn direct_scale(size: u64) -> bool {
+    matches!(size, 1 | 2 | 4 | 8)
 }
 
 /// A trace as the allocator sees it.
@@ -80,6 +118,8 @@ pub(crate) struct RaFunc<'b> {
     exits: BVec<'b, VReg>,
     exit_start: BVec<'b, u32>,
     vinfo: BVec<'b, VRegInfo>,
+    /// IR values; vregs from here on are scratch requests.
+    num_values: u32,
     /// The allocator instruction of each IR op (for a `Label`, the copy;
     /// for the jump's target, the loop header is the next one).
     pub first_inst: BVec<'b, u32>,
@@ -115,7 +155,8 @@ impl<'b> RaFunc<'b> {
             branch_start: BVec::with_capacity_in(n + 2, bump),
             exits: BVec::new_in(bump),
             exit_start: BVec::with_capacity_in(n + 2, bump),
-            vinfo: BVec::with_capacity_in(trace.num_values(), bump),
+            vinfo: BVec::with_capacity_in(trace.num_values() + 8, bump),
+            num_values: trace.num_values() as u32,
             first_inst: BVec::with_capacity_in(n, bump),
         };
         for k in 0..trace.num_values() {
@@ -127,16 +168,24 @@ impl<'b> RaFunc<'b> {
                     RegClass::Gpr
                 },
                 is_ref: ty == Type::Ref,
-                is_const: false,
+                is_const: const_bits(trace, Value(k as u32)).is_some(),
             });
         }
         f.op_start.push(0);
         f.branch_start.push(0);
         f.exit_start.push(0);
-        use Constraint::{Flags, RegOrStack as Any, Reuse};
+        use Constraint::{Fixed, Flags, Reg, RegOrStack as Any, Reuse};
         let use_ = |v: Value| Operand::use_(vr(v), Any);
+        let reg = |v: Value| Operand::use_(vr(v), Reg);
         let x64 = t != Target::Cdecl32;
-        let base = |v: Value| Operand::use_(vr(v), Constraint::Reg);
+        let imm = |v: Value| imm32(t, trace, v);
+        // `cmp a, b`: `a` in a register (or anywhere against an immediate).
+        let cmp_uses = |a: Value, b: Value| match imm(b) {
+            Some(_) => [Some(use_(a)), None],
+            None => [Some(reg(a)), Some(use_(b))],
+        };
+        let cmp_uses = |a, b| cmp_uses(a, b).into_iter().flatten();
+        let (rax, rcx, rdx) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
         for (i, &op) in trace.ops().iter().enumerate() {
             f.first_inst.push(f.infos.len() as u32);
             let r = trace.op_result(i);
@@ -144,48 +193,69 @@ impl<'b> RaFunc<'b> {
             let cmp_def =
                 || r.map(|r| Operand::def(vr(r), if fused[r.index()] { Flags } else { Any }));
             let mut info = InstInfo::op();
+            // Scratch registers the lowering needs at this op besides `r11`
+            // (x86-64): each is a use of a fresh constant vreg, so the
+            // allocator hands out a register no other operand of the op
+            // occupies and nothing live across the op keeps.
+            let mut scratch = 0usize;
             match op {
-                Op::Input(_) | Op::ConstInt(_) | Op::ConstFloat(_) | Op::ConstRef(_) => {
-                    f.ops.extend(def(Any));
+                Op::Input(ty) => {
+                    f.ops.extend(def(Reg));
+                    // A float input needs a register for the inputs pointer.
+                    scratch = usize::from(!x64 && ty == Type::Float);
                 }
+                // Rematerialised where needed: no def.
+                Op::ConstInt(_) | Op::ConstFloat(_) | Op::ConstRef(_) => {}
                 Op::IntBin(o, a, b) => {
                     use IntBinOp as B;
                     match o {
                         B::Add | B::Sub | B::And | B::Or | B::Xor | B::Mul => {
-                            f.ops.push(Operand::use_(vr(a), Constraint::Reg));
-                            f.ops.push(use_(b));
+                            f.ops.push(reg(a));
+                            f.ops.extend(imm(b).is_none().then(|| use_(b)));
                             f.ops.extend(def(Reuse(0)));
                         }
                         B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge => {
-                            f.ops.extend([use_(a), use_(b)]);
+                            f.ops.extend(cmp_uses(a, b));
                             f.ops.extend(cmp_def());
                         }
                         B::Ult | B::Ule | B::Ugt | B::Uge => {
-                            f.ops.extend([use_(a), use_(b)]);
+                            f.ops.extend(cmp_uses(a, b));
                             f.ops.extend(cmp_def());
                         }
-                        B::Shl | B::Sar | B::Shr if x64 => {
-                            f.ops.push(use_(a));
-                            f.ops
-                                .push(Operand::use_(vr(b), Constraint::Fixed(PReg::gpr(1))));
-                            f.ops.extend(def(Any));
-                        }
-                        _ => {
-                            f.ops.extend([use_(a), use_(b)]);
-                            f.ops.extend(def(Any));
-                            if matches!(o, B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH) {
-                                info.clobbers = PRegSet::of(&[PReg::gpr(2)]);
+                        B::Shl | B::Sar | B::Shr => {
+                            f.ops.push(reg(a));
+                            if imm(b).is_none() {
+                                f.ops.push(Operand::use_(vr(b), Fixed(rcx)));
                             }
+                            f.ops.extend(def(Reuse(0)));
+                        }
+                        B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH => {
+                            // rdx:rax = the dividend (or product); the
+                            // reserved rdx keeps the divisor out of it.
+                            f.ops.push(Operand::use_(vr(a), Fixed(rax)));
+                            f.ops.push(use_(b));
+                            let rdx_held = f.fresh_const();
+                            f.ops.push(Operand::use_(rdx_held, Fixed(rdx)));
+                            let out = if matches!(o, B::SDiv | B::UDiv) {
+                                rax
+                            } else {
+                                rdx
+                            };
+                            f.ops.extend(def(Fixed(out)));
+                            info.clobbers = PRegSet::of(&[rax, rdx]);
                         }
                     }
                 }
-                Op::IntOvf(_, a, b) | Op::FloatBin(_, a, b) => {
-                    f.ops.push(Operand::use_(vr(a), Constraint::Reg));
-                    f.ops.push(use_(b));
+                Op::IntOvf(_, a, b) => {
+                    f.ops.push(reg(a));
+                    f.ops.extend(imm(b).is_none().then(|| use_(b)));
+                    f.ops.extend(def(Reuse(0)));
+                }
+                Op::FloatBin(_, a, b) => {
+                    f.ops.extend([reg(a), use_(b)]);
                     f.ops.extend(def(Reuse(0)));
                 }
                 Op::FloatCmp(o, a, b) => {
-                    let reg = |v: Value| Operand::use_(vr(v), Constraint::Reg);
                     if matches!(o, FloatCmpOp::Lt | FloatCmpOp::Le) {
                         f.ops.extend([use_(a), reg(b)]);
                     } else {
@@ -194,44 +264,53 @@ impl<'b> RaFunc<'b> {
                     f.ops.extend(cmp_def());
                 }
                 Op::RefCmp(_, a, b) => {
-                    f.ops.extend([use_(a), use_(b)]);
+                    f.ops.extend(cmp_uses(a, b));
                     f.ops.extend(cmp_def());
                 }
                 Op::IntUn(o, a) => {
-                    f.ops.push(use_(a));
                     let flags =
                         matches!(o, crate::ir::IntUnOp::IsZero | crate::ir::IntUnOp::IsTrue);
-                    f.ops.extend(if flags { cmp_def() } else { def(Any) });
+                    if flags {
+                        f.ops.push(use_(a));
+                        f.ops.extend(cmp_def());
+                    } else {
+                        f.ops.push(reg(a));
+                        f.ops.extend(def(Reuse(0)));
+                    }
                 }
                 Op::RefIsNull(a) => {
                     f.ops.push(use_(a));
                     f.ops.extend(cmp_def());
                 }
                 Op::FloatUn(o, a) => {
-                    f.ops.push(use_(a));
-                    let sqrt = o == FloatUnOp::Sqrt;
-                    f.ops.extend(def(if sqrt { Constraint::Reg } else { Any }));
+                    if o == FloatUnOp::Sqrt {
+                        f.ops.push(use_(a));
+                        f.ops.extend(def(Reg));
+                    } else {
+                        f.ops.push(reg(a));
+                        f.ops.extend(def(Reuse(0)));
+                    }
                 }
                 Op::Conv(o, a) => {
                     f.ops.push(use_(a));
-                    let to_float = o == ConvOp::IntToFloat;
-                    f.ops
-                        .extend(def(if to_float { Constraint::Reg } else { Any }));
+                    let in_reg = matches!(o, ConvOp::IntToFloat | ConvOp::FloatToInt);
+                    f.ops.extend(def(if in_reg { Reg } else { Any }));
                 }
-                Op::Load(desc, addr) => {
-                    f.ops.push(base(addr.base));
-                    f.ops.extend(addr.index.map(|(x, _)| use_(x)));
-                    let float = desc.ty == Type::Float;
-                    f.ops.extend(def(if float { Constraint::Reg } else { Any }));
+                Op::Load(_, addr) => {
+                    scratch = f.address(x64, &addr);
+                    f.ops.extend(def(Reg));
                 }
                 Op::Store(desc, addr, v) => {
-                    f.ops.push(base(addr.base));
-                    f.ops.extend(addr.index.map(|(x, _)| use_(x)));
-                    let reg = desc.ty == Type::Float || x64;
-                    f.ops.push(Operand::use_(
-                        vr(v),
-                        if reg { Constraint::Reg } else { Any },
-                    ));
+                    scratch = f.address(x64, &addr);
+                    // x86-32 has byte forms of eax..ebx only.
+                    let c = if !x64 && desc.size == 1 && desc.ty != Type::Float {
+                        Fixed(rax)
+                    } else {
+                        Reg
+                    };
+                    if desc.ty == Type::Float || imm(v).is_none() {
+                        f.ops.push(Operand::use_(vr(v), c));
+                    }
                 }
                 Op::Call { callee, args, .. } | Op::CondCall { callee, args, .. } => {
                     if let Op::CondCall { cond, .. } = op {
@@ -251,12 +330,17 @@ impl<'b> RaFunc<'b> {
                             if fused[v.index()] { Flags } else { Any },
                         )),
                         GuardKind::NonNull(v) | GuardKind::IsNull(v) => f.ops.push(use_(v)),
-                        GuardKind::Value(a, b)
-                        | GuardKind::Class {
+                        GuardKind::Value(a, b) if trace.value_type(a) == Type::Float => {
+                            f.ops.extend([reg(a), use_(b)]);
+                            // Float bits are compared in GPRs.
+                            scratch = 1;
+                        }
+                        GuardKind::Value(a, b) => f.ops.extend(cmp_uses(a, b)),
+                        GuardKind::Class {
                             obj: a,
                             expected: b,
                             ..
-                        } => f.ops.extend([use_(a), use_(b)]),
+                        } => f.ops.extend([reg(a), reg(b)]),
                         GuardKind::NoOverflow
                         | GuardKind::Overflow
                         | GuardKind::NotInvalidated { .. } => {}
@@ -284,9 +368,48 @@ impl<'b> RaFunc<'b> {
                     f.ops.extend(trace.args(values).iter().map(|&a| use_(a)));
                 }
             }
+            for _ in 0..scratch {
+                let c = f.fresh_const();
+                f.ops.push(Operand::use_(c, Reg));
+            }
             f.push_inst(info);
         }
         Some(f)
+    }
+
+    /// A fresh constant vreg: a per-op scratch register request (see
+    /// [`RaFunc::is_scratch`]).
+    fn fresh_const(&mut self) -> VReg {
+        self.vinfo.push(VRegInfo {
+            class: RegClass::Gpr,
+            is_ref: false,
+            is_const: true,
+        });
+        VReg(self.vinfo.len() as u32 - 1)
+    }
+
+    /// The operands of an address (base `Reg`, index `Reg` when scaled by
+    /// an x86 scale factor, else anywhere); returns the scratch registers
+    /// the lowering needs beyond `r11` to scale the index.
+    fn address(&mut self, x64: bool, addr: &crate::ir::Addr) -> usize {
+        self.ops.push(Operand::use_(vr(addr.base), Constraint::Reg));
+        let Some((index, size)) = addr.index else {
+            return 0;
+        };
+        if direct_scale(size as u64) {
+            self.ops.push(Operand::use_(vr(index), Constraint::Reg));
+            return 0;
+        }
+        self.ops
+            .push(Operand::use_(vr(index), Constraint::RegOrStack));
+        // x86-32 scales in a scratch register; x86-64 in r11, plus one for
+        // a size beyond a 32-bit immediate.
+        usize::from(!x64 || i32::try_from(size).is_err())
+    }
+
+    /// Whether `v` is a scratch request rather than an IR value.
+    pub fn is_scratch(&self, v: VReg) -> bool {
+        v.0 >= self.num_values
     }
 
     fn push_inst(&mut self, info: InstInfo) {

@@ -5,7 +5,8 @@
 //! to its own compact stub emitted after the trace body. The stub copies
 //! the guard's fail-args from their locations (the allocator's exit
 //! locations, or their slots) into the deopt buffer (its pointer is kept in
-//! the frame: 8 bytes per value, holes untouched), loads the exit index
+//! the frame and loaded into a caller-saved register holding no value of
+//! the exit: 8 bytes per value, holes untouched), loads the exit index
 //! into `eax` and jumps to the shared exit, which restores the callee-saved
 //! registers, `rsp` and `rbp` and returns.
 
@@ -17,7 +18,7 @@ use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{Allocation, Function, InstKind, PReg, RegClass};
+use crate::regalloc::{Function, InstKind, RegClass};
 use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size};
 
 impl Lowering<'_, '_> {
@@ -73,16 +74,39 @@ impl Lowering<'_, '_> {
         Ok(self.asm.ret()?)
     }
 
-    /// Stores values at `locs` (holes skipped) into the deopt buffer.
-    fn save_values(
-        &mut self,
-        locs: impl Iterator<Item = Option<(Loc, Type)>>,
-    ) -> Result<(), CompileError> {
+    /// Stores values at `locs` (holes skipped) into the deopt buffer,
+    /// addressed through a caller-saved register (never r11, the copy
+    /// scratch of x86-64) that holds none of them; when every one does
+    /// (x86-32), `eax` is first parked in a scratch slot.
+    fn save_values(&mut self, locs: &mut [Option<(Loc, Type)>]) -> Result<(), CompileError> {
+        let holds = |locs: &[Option<(Loc, Type)>], g: Gpr| {
+            locs.iter()
+                .any(|l| matches!(l, Some((Loc::Gpr(x), _)) if *x == g))
+        };
+        let free = self
+            .t
+            .caller_saved()
+            .iter()
+            .copied()
+            .find(|&g| g != Gpr::R11 && !holds(locs, g));
+        let p = match free {
+            Some(p) => p,
+            None => {
+                let s = self.frame.scratch(0);
+                self.asm.mov_mr(self.w, s, Gpr::RAX)?;
+                for l in locs.iter_mut() {
+                    if let Some((loc @ Loc::Gpr(Gpr::RAX), _)) = l {
+                        *loc = Loc::Mem(s);
+                    }
+                }
+                Gpr::RAX
+            }
+        };
         let pd = self.frame.deopt_ptr();
-        self.asm.mov_rm(self.w, Gpr::RAX, pd)?;
-        for (k, v) in locs.enumerate() {
-            if let Some((loc, ty)) = v {
-                self.put(Mem::base(Gpr::RAX, 8 * k as i32), loc, ty)?;
+        self.asm.mov_rm(self.w, p, pd)?;
+        for (k, v) in locs.iter().enumerate() {
+            if let Some((loc, ty)) = *v {
+                self.put(Mem::base(p, 8 * k as i32), loc, ty)?;
             }
         }
         Ok(())
@@ -94,7 +118,7 @@ impl Lowering<'_, '_> {
         for &v in values {
             locs.push(Some((self.loc(v)?, self.trace.value_type(v))));
         }
-        self.save_values(locs.into_iter())?;
+        self.save_values(&mut locs)?;
         let exit = self.new_exit(i)?;
         self.asm.mov_ri(Size::D, Gpr::RAX, exit as i64)?;
         Ok(self.asm.jmp(self.exit_label)?)
@@ -161,28 +185,34 @@ impl Lowering<'_, '_> {
                 Flags::Cc(c)
             }
             GuardKind::Value(a, b) => {
-                if self.trace.value_type(a) == Type::Float && self.t.mode() == Mode::X86 {
+                let float = self.trace.value_type(a) == Type::Float;
+                if float && self.t.mode() == Mode::X86 {
                     let (ma, mb) = (self.mem(a, 0)?, self.mem(b, 1)?);
                     // Bits compared as two dwords; either differing fails.
+                    let x = self.scratch(0)?;
                     let stub = self.stub_for(i)?;
-                    self.asm.mov_rm(Size::D, Gpr::RAX, ma)?;
-                    self.asm.alu_rm(Alu::Cmp, Size::D, Gpr::RAX, mb)?;
+                    self.asm.mov_rm(Size::D, x, ma)?;
+                    self.asm.alu_rm(Alu::Cmp, Size::D, x, mb)?;
                     self.jump_if(Flags::Cc(Cond::NE), stub)?;
-                    self.asm.mov_rm(Size::D, Gpr::RAX, ma.offset(4))?;
-                    self.asm.alu_rm(Alu::Cmp, Size::D, Gpr::RAX, mb.offset(4))?;
+                    self.asm.mov_rm(Size::D, x, ma.offset(4))?;
+                    self.asm.alu_rm(Alu::Cmp, Size::D, x, mb.offset(4))?;
                     return self.jump_if(Flags::Cc(Cond::NE), stub);
                 }
-                // Integers, or a float's bits on x86-64 (`w` is then 64 bits).
-                self.read(Gpr::RAX, a)?;
-                match self.loc(b)? {
-                    Loc::Xmm(_) => {
-                        let y = self.scratch_pair().1;
-                        self.read(y, b)?;
-                        self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, y)?;
+                if float {
+                    // A float's bits on x86-64 (`w` is then 64 bits).
+                    let x = self.scratch(0)?;
+                    self.read(x, a)?;
+                    match self.loc(b)? {
+                        Loc::Xmm(_) => {
+                            let y = self.scratch(1)?;
+                            self.read(y, b)?;
+                            self.asm.alu_rr(Alu::Cmp, w, x, y)?;
+                        }
+                        Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, x, m)?,
+                        _ => return Err(CompileError::Unsupported("float operand location")),
                     }
-                    Loc::Gpr(g) => self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, g)?,
-                    Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, Gpr::RAX, m)?,
-                    Loc::Flags => return Err(CompileError::Unsupported("flags operand")),
+                } else {
+                    self.compare(a, b)?;
                 }
                 Flags::Cc(Cond::NE)
             }
@@ -191,20 +221,34 @@ impl Lowering<'_, '_> {
                 offset,
                 expected,
             } => {
-                self.read(Gpr::RAX, obj)?;
-                self.asm.mov_rm(w, Gpr::RAX, Mem::base(Gpr::RAX, offset))?;
-                match self.loc(expected)? {
-                    Loc::Gpr(g) => self.asm.alu_rr(Alu::Cmp, w, Gpr::RAX, g)?,
-                    Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, Gpr::RAX, m)?,
-                    _ => return Err(CompileError::Unsupported("class operand")),
+                match (self.loc(obj)?, self.loc(expected)?) {
+                    (Loc::Gpr(o), Loc::Gpr(e)) => {
+                        self.asm.alu_mr(Alu::Cmp, w, Mem::base(o, offset), e)?;
+                    }
+                    (_, le) => {
+                        let x = self.scratch(0)?;
+                        self.read(x, obj)?;
+                        self.asm.mov_rm(w, x, Mem::base(x, offset))?;
+                        match le {
+                            Loc::Gpr(g) => self.asm.alu_rr(Alu::Cmp, w, x, g)?,
+                            Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, x, m)?,
+                            _ => return Err(CompileError::Unsupported("class operand")),
+                        }
+                    }
                 }
                 Flags::Cc(Cond::NE)
             }
             GuardKind::NoOverflow => Flags::Cc(Cond::O),
             GuardKind::Overflow => Flags::Cc(Cond::NO),
             GuardKind::NotInvalidated { cell } => {
-                self.load_imm(Gpr::RAX, cell as i64)?;
-                self.asm.alu_mi(Alu::Cmp, w, Mem::base(Gpr::RAX, 0), 0)?;
+                let m = if self.t.mode() == Mode::X64 {
+                    self.load_imm(Gpr::R11, cell as i64)?;
+                    Mem::base(Gpr::R11, 0)
+                } else {
+                    // Word-sized like every x86-32 address (as `load_imm`).
+                    Mem::abs(cell as u32)
+                };
+                self.asm.alu_mi(Alu::Cmp, w, m, 0)?;
                 Flags::Cc(Cond::NE)
             }
         };
@@ -257,7 +301,7 @@ impl Lowering<'_, '_> {
                 };
                 locs.push(Some((loc, trace.value_type(v))));
             }
-            self.save_values(locs.into_iter())?;
+            self.save_values(&mut locs)?;
             self.asm.mov_ri(Size::D, Gpr::RAX, s.exit as i64)?;
             self.asm.jmp(self.exit_label)?;
         }
@@ -295,12 +339,8 @@ impl Lowering<'_, '_> {
             }
         }
         let mut edits = BVec::new_in(self.bump);
-        let extra = self.move_temp(RegClass::Xmm);
-        let mut temp = |c: RegClass| match c {
-            RegClass::Gpr => Allocation::Reg(PReg::gpr(0)),
-            RegClass::Xmm => extra,
-        };
-        parallel_move::resolve(&mut moves, &mut temp, &mut edits)
+        let extra = self.move_temp();
+        parallel_move::resolve(&mut moves, &mut |_| extra, &mut edits)
             .map_err(|e| CompileError::Unsupported(e.reason()))?;
         for &e in edits.iter() {
             self.emit_edit(e)?;

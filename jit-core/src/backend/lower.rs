@@ -4,10 +4,12 @@
 //! fallback the value's own slot), results are written to theirs; the
 //! allocator's edits (moves, spills, reloads) are emitted before each op.
 //!
-//! Scratch registers, never allocated: `rax` and `r11` on x86-64; `eax`
-//! and `ecx` on x86-32. `xmm0` and `rdx` (and `rcx` on x86-64) are scratch
-//! only under the all-slots strategy. The deopt buffer and inputs
-//! pointers live in the frame.
+//! Scratch registers: `r11` on x86-64 is never allocated; every other
+//! scratch register an op needs is reserved by the allocator for that op
+//! only (see [`super::alloc`], [`Lowering::scratch`]), and x86-32 copies
+//! memory to memory with `push`/`pop`. Under the all-slots strategy every
+//! register is free (`rax`, `rcx`, `rdx`, `r11`, `xmm0` serve as scratch).
+//! The deopt buffer and inputs pointers live in the frame.
 
 use bumpalo::Bump;
 use bumpalo::collections::Vec as BVec;
@@ -21,7 +23,9 @@ use crate::ir::{
     OvfOp, RefCmpOp, RetType, SigId, Trace, Type, Value, WordSize,
 };
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{self, Allocation, Edit, Function, Output, PReg, RegClass, SpillSlot};
+use crate::regalloc::{
+    self, Allocation, Constraint, Edit, Function, Output, PReg, RegClass, SpillSlot,
+};
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
 
 /// A condition left in the flags by a comparison: what "true" means.
@@ -68,6 +72,9 @@ pub(crate) enum Loc {
     Mem(Mem),
     /// The condition flags (a fused comparison).
     Flags,
+    /// A constant the allocator rematerialises (a fail-arg or move
+    /// source): its bits.
+    Const(u64),
 }
 
 /// The register allocation of a trace.
@@ -110,9 +117,9 @@ pub(crate) struct Lowering<'a, 'b> {
     pub saved: BVec<'b, SavedReg>,
     /// Win64 callee-saved XMM registers the prologue saves (128 bits).
     pub saved_xmm: BVec<'b, Xmm>,
-    /// `rax` still holds the inputs pointer (consecutive `Input` ops; edits
-    /// never touch `rax`).
-    inputs_in_rax: bool,
+    /// A register still holding the inputs pointer (consecutive `Input`
+    /// ops with no edits in between).
+    inputs_in: Option<Gpr>,
 }
 
 /// Whether op `i` of `trace` is a comparison whose result only the next
@@ -249,7 +256,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             inst: 0,
             saved,
             saved_xmm,
-            inputs_in_rax: false,
+            inputs_in: None,
         })
     }
 
@@ -261,12 +268,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// allocator's edits before it (a `Label` emits its own).
     pub fn begin_op(&mut self, i: usize) -> Result<(), CompileError> {
         if !matches!(self.trace.ops()[i], Op::Input(_)) {
-            self.inputs_in_rax = false;
+            self.inputs_in = None;
         }
         let Some(ra) = &self.ra else {
             return Ok(());
         };
         self.inst = ra.func.first_inst[i] as usize;
+        if !ra.out.edits_before(self.inst).is_empty() {
+            self.inputs_in = None;
+        }
         if matches!(self.trace.ops()[i], Op::Label { .. }) {
             return Ok(());
         }
@@ -279,6 +289,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
             return Ok(());
         };
         for &e in ra.out.edits_before(inst) {
+            // A scratch register request: nothing to materialise.
+            if let Edit::Move {
+                from: Allocation::Const(v),
+                ..
+            } = e
+                && ra.func.is_scratch(v)
+            {
+                continue;
+            }
             self.emit_edit(e)?;
         }
         Ok(())
@@ -290,6 +309,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
         match e {
             Edit::Move { from, to, class } => {
                 let (from, to) = (self.loc_of(from)?, self.loc_of(to)?);
+                if let Loc::Const(bits) = from {
+                    return self.put_const(to, bits, class == RegClass::Xmm);
+                }
                 let a = &mut self.asm;
                 match (from, to) {
                     (Loc::Gpr(s), Loc::Gpr(d)) => a.mov_rr(w, d, s)?,
@@ -337,6 +359,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Allocation::Reg(p) => Loc::Xmm(Xmm::from_number(p.num).ok_or(bad)?),
             Allocation::Stack(s) => Loc::Mem(self.frame.slot(s.0)),
             Allocation::Flags => Loc::Flags,
+            Allocation::Const(v) if (v.0 as usize) < self.trace.num_values() => {
+                Loc::Const(alloc::const_bits(self.trace, Value(v.0)).ok_or(
+                    CompileError::Unsupported("constant location of a non-constant"),
+                )?)
+            }
             Allocation::Const(_) => return Err(CompileError::Unsupported("constant location")),
         })
     }
@@ -423,7 +450,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Loc::Mem(m) => return Ok(m),
             Loc::Gpr(g) => self.asm.mov_mr(self.w, s, g)?,
             Loc::Xmm(x) => self.asm.movsd_mr(s, x)?,
-            Loc::Flags => return Err(CompileError::Unsupported("flags as memory")),
+            Loc::Flags | Loc::Const(_) => {
+                return Err(CompileError::Unsupported("flags or constant as memory"));
+            }
         }
         Ok(s)
     }
@@ -471,13 +500,47 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// A location no parallel move of the allocated code uses, for cycles
-    /// through the stack: `rax` or the frame's extra spill slot.
-    pub fn move_temp(&self, c: RegClass) -> Allocation {
+    /// through the stack (register cycles are swapped): the frame's extra
+    /// spill slot.
+    pub fn move_temp(&self) -> Allocation {
         let extra = self.ra.as_ref().map_or(0, |ra| ra.out.num_spill_slots());
-        match c {
-            RegClass::Gpr => Allocation::Reg(PReg::gpr(0)),
-            RegClass::Xmm => Allocation::Stack(SpillSlot(extra)),
+        Allocation::Stack(SpillSlot(extra))
+    }
+
+    /// Scratch register `k` of the current op. Under register allocation:
+    /// `r11` first on x86-64, then the registers the allocator reserved for
+    /// this op (`alloc` asks for as many as the op's lowering uses); under
+    /// all slots every register is free: `rax`, then `r11` (x86-32: `ecx`).
+    pub fn scratch(&self, k: usize) -> Result<Gpr, CompileError> {
+        let Some(ra) = &self.ra else {
+            return Ok(match (k, self.is64()) {
+                (0, _) => Gpr::RAX,
+                (_, true) => Gpr::R11,
+                (_, false) => Gpr::RCX,
+            });
+        };
+        let k = match (k, self.is64()) {
+            (0, true) => return Ok(Gpr::R11),
+            (k, true) => k - 1,
+            (k, false) => k,
+        };
+        let ops = ra.func.operands(self.inst);
+        let allocs = ra.out.operand_allocations(self.inst);
+        let reserved = ops
+            .iter()
+            .zip(allocs)
+            .filter(|(o, _)| ra.func.is_scratch(o.vreg) && o.constraint == Constraint::Reg);
+        match reserved.map(|(_, a)| *a).nth(k) {
+            Some(Allocation::Reg(p)) if p.class == RegClass::Gpr => {
+                Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register number"))
+            }
+            _ => Err(CompileError::Unsupported("scratch register not reserved")),
         }
+    }
+
+    /// Whether `g` has a byte form (`al`..`bl` only on x86-32).
+    fn byte_reg(&self, g: Gpr) -> bool {
+        self.is64() || g.number() < 4
     }
 
     /// `op dst, v` for an ALU op.
@@ -506,19 +569,45 @@ impl<'a, 'b> Lowering<'a, 'b> {
         Ok(self.asm.mov_ri(self.w, reg, imm)?)
     }
 
-    /// Copies 8 bytes (`Float`) or a word from `src` to `dst` (through
-    /// `r11`; x86-32: `ecx`).
+    /// Copies 8 bytes (`Float`) or a word from `src` to `dst`: through
+    /// `r11` on x86-64; with `push`/`pop` on x86-32 (no register; an
+    /// `esp`-based `pop` destination is addressed after the pop).
     pub fn copy(&mut self, dst: Mem, src: Mem, ty: Type) -> Result<(), CompileError> {
         if self.is64() {
             self.asm.mov_rm(Size::Q, Gpr::R11, src)?;
             self.asm.mov_mr(Size::Q, dst, Gpr::R11)?;
         } else {
-            self.asm.mov_rm(Size::D, Gpr::RCX, src)?;
-            self.asm.mov_mr(Size::D, dst, Gpr::RCX)?;
+            self.asm.push_m(src)?;
+            self.asm.pop_m(dst)?;
             if ty == Type::Float {
-                self.asm.mov_rm(Size::D, Gpr::RCX, src.offset(4))?;
-                self.asm.mov_mr(Size::D, dst.offset(4), Gpr::RCX)?;
+                self.asm.push_m(src.offset(4))?;
+                self.asm.pop_m(dst.offset(4))?;
             }
+        }
+        Ok(())
+    }
+
+    /// Copies a word-sized value (`Int`/`Ref`) between two locations.
+    fn move_word(&mut self, dst: Loc, src: Loc) -> Result<(), CompileError> {
+        let w = self.w;
+        match (dst, src) {
+            (Loc::Gpr(d), Loc::Gpr(s)) if d == s => {}
+            (Loc::Gpr(d), Loc::Gpr(s)) => self.asm.mov_rr(w, d, s)?,
+            (Loc::Gpr(d), Loc::Mem(m)) => self.asm.mov_rm(w, d, m)?,
+            (Loc::Mem(m), Loc::Gpr(s)) => self.asm.mov_mr(w, m, s)?,
+            (Loc::Mem(d), Loc::Mem(s)) if d == s => {}
+            (Loc::Mem(d), Loc::Mem(s)) => self.copy(d, s, Type::Int)?,
+            _ => return Err(CompileError::Unsupported("word move shape")),
+        }
+        Ok(())
+    }
+
+    /// `loc = imm` without touching the flags.
+    fn put_imm(&mut self, loc: Loc, imm: i64) -> Result<(), CompileError> {
+        match loc {
+            Loc::Gpr(g) => self.asm.mov_ri(self.w, g, imm)?,
+            Loc::Mem(m) => self.asm.mov_mi(self.w, m, imm)?,
+            _ => return Err(CompileError::Unsupported("flag result location")),
         }
         Ok(())
     }
@@ -529,40 +618,116 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Loc::Gpr(g) => self.asm.mov_mr(self.w, dst, g)?,
             Loc::Xmm(x) => self.asm.movsd_mr(dst, x)?,
             Loc::Mem(m) => self.copy(dst, m, ty)?,
+            Loc::Const(bits) => self.put_const(Loc::Mem(dst), bits, ty == Type::Float)?,
             Loc::Flags => return Err(CompileError::Unsupported("flags value stored")),
         }
         Ok(())
     }
 
-    /// Two scratch registers with byte forms: `rax`, `r11` (x86-64);
-    /// `eax`, `ecx` (x86-32).
-    pub fn scratch_pair(&self) -> (Gpr, Gpr) {
-        if self.is64() {
-            (Gpr::RAX, Gpr::R11)
-        } else {
-            (Gpr::RAX, Gpr::RCX)
+    /// Materialises constant `bits` (a `Float`'s when `float`) at `dst`
+    /// without touching the flags (`mov`, `xorpd`; x86-32 floats through a
+    /// scratch slot, x86-64 wide values through `r11`).
+    pub fn put_const(&mut self, dst: Loc, bits: u64, float: bool) -> Result<(), CompileError> {
+        let x = bits as i64;
+        match dst {
+            Loc::Gpr(g) => self.load_imm(g, x)?,
+            Loc::Xmm(r) if bits == 0 => self.asm.xorpd_rr(r, r)?,
+            Loc::Xmm(r) if self.is64() => {
+                self.asm.mov_ri(Size::Q, Gpr::R11, x)?;
+                self.asm.movq_xr(r, Gpr::R11)?;
+            }
+            Loc::Xmm(r) => {
+                let s = self.frame.scratch(1);
+                self.asm.mov_mi(Size::D, s, bits as u32 as i64)?;
+                self.asm
+                    .mov_mi(Size::D, s.offset(4), (bits >> 32) as u32 as i64)?;
+                self.asm.movsd_rm(r, s)?;
+            }
+            Loc::Mem(m) if self.is64() => {
+                if i32::try_from(x).is_ok() {
+                    self.asm.mov_mi(Size::Q, m, x)?;
+                } else {
+                    self.asm.mov_ri(Size::Q, Gpr::R11, x)?;
+                    self.asm.mov_mr(Size::Q, m, Gpr::R11)?;
+                }
+            }
+            Loc::Mem(m) => {
+                self.asm.mov_mi(Size::D, m, bits as u32 as i64)?;
+                if float {
+                    self.asm
+                        .mov_mi(Size::D, m.offset(4), (bits >> 32) as u32 as i64)?;
+                }
+            }
+            Loc::Flags | Loc::Const(_) => {
+                return Err(CompileError::Unsupported("constant destination"));
+            }
         }
+        Ok(())
     }
 
-    /// Writes a condition as 0/1 into `r`.
+    /// The immediate operand `v` is encoded as, if any (see [`alloc::imm32`];
+    /// the allocator then has no operand for it).
+    fn imm(&self, v: Value) -> Option<i32> {
+        alloc::imm32(self.t, self.trace, v)
+    }
+
+    /// Writes a condition as 0/1 into `r`: `setcc` into a byte register
+    /// when `r` has one, else (and for float equality on x86-32) with a
+    /// branch over `mov`s, which leave the flags alone.
     fn set_flag(&mut self, r: Value, f: Flags) -> Result<(), CompileError> {
-        let (x, y) = self.scratch_pair();
-        let a = &mut self.asm;
-        match f {
-            Flags::Cc(c) => a.setcc(c, x)?,
-            Flags::FloatEq => {
-                a.setcc(Cond::E, x)?;
-                a.setcc(Cond::NP, y)?;
-                a.alu_rr(Alu::And, Size::B, x, y)?;
-            }
-            Flags::FloatNe => {
-                a.setcc(Cond::NE, x)?;
-                a.setcc(Cond::P, y)?;
-                a.alu_rr(Alu::Or, Size::B, x, y)?;
+        let lr = self.loc(r)?;
+        let g = match lr {
+            Loc::Gpr(g) if self.byte_reg(g) => Some(g),
+            _ if self.ra.is_none() => Some(Gpr::RAX),
+            _ => None,
+        };
+        // A second byte register for float equality: r11, or any under all slots.
+        let y = match (&self.ra, self.is64()) {
+            (None, _) => Some(self.scratch(1)?),
+            (Some(_), true) => Some(Gpr::R11),
+            (Some(_), false) => None,
+        };
+        if let Some(x) = g {
+            let done = match (f, y) {
+                (Flags::Cc(c), _) => {
+                    self.asm.setcc(c, x)?;
+                    true
+                }
+                (Flags::FloatEq, Some(y)) => {
+                    self.asm.setcc(Cond::E, x)?;
+                    self.asm.setcc(Cond::NP, y)?;
+                    self.asm.alu_rr(Alu::And, Size::B, x, y)?;
+                    true
+                }
+                (Flags::FloatNe, Some(y)) => {
+                    self.asm.setcc(Cond::NE, x)?;
+                    self.asm.setcc(Cond::P, y)?;
+                    self.asm.alu_rr(Alu::Or, Size::B, x, y)?;
+                    true
+                }
+                _ => false,
+            };
+            if done {
+                self.asm.movzx_rr(Size::D, x, Size::B, x)?;
+                return self.write(r, x);
             }
         }
-        a.movzx_rr(Size::D, x, Size::B, x)?;
-        self.write(r, x)
+        let skip = self.asm.new_label();
+        match f {
+            Flags::Cc(c) => {
+                self.put_imm(lr, 0)?;
+                self.asm.jcc(c.invert(), skip)?;
+                self.put_imm(lr, 1)?;
+            }
+            Flags::FloatEq | Flags::FloatNe => {
+                let eq = f == Flags::FloatEq;
+                self.put_imm(lr, i64::from(!eq))?;
+                self.asm.jcc(Cond::P, skip)?;
+                self.asm.jcc(Cond::NE, skip)?;
+                self.put_imm(lr, i64::from(eq))?;
+            }
+        }
+        Ok(self.asm.bind(skip)?)
     }
 
     /// A comparison result: kept in the flags when only the next op (a
@@ -628,74 +793,82 @@ impl<'a, 'b> Lowering<'a, 'b> {
         }
     }
 
-    /// Input `r` (input index = value index) from the inputs buffer.
+    /// Input `r` (input index = value index) from the inputs buffer,
+    /// addressed through `r`'s own register or a scratch register.
     fn input(&mut self, r: Value, ty: Type) -> Result<(), CompileError> {
-        if !self.inputs_in_rax {
+        let lr = self.loc(r)?;
+        let ptr = match (lr, self.inputs_in) {
+            (_, Some(p)) => p,
+            (Loc::Gpr(g), None) => g,
+            _ => self.scratch(0)?,
+        };
+        if self.inputs_in != Some(ptr) {
             let p = self.frame.inputs_ptr();
-            self.asm.mov_rm(self.w, Gpr::RAX, p)?;
-            self.inputs_in_rax = true;
+            self.asm.mov_rm(self.w, ptr, p)?;
         }
-        let src = Mem::base(Gpr::RAX, 8 * r.0 as i32);
-        match self.loc(r)? {
-            Loc::Gpr(g) => self.asm.mov_rm(self.w, g, src)?,
+        self.inputs_in = Some(ptr);
+        let src = Mem::base(ptr, 8 * r.0 as i32);
+        match lr {
+            Loc::Gpr(g) => {
+                self.asm.mov_rm(self.w, g, src)?;
+                if g == ptr {
+                    self.inputs_in = None;
+                }
+            }
             Loc::Xmm(x) => self.asm.movsd_rm(x, src)?,
             Loc::Mem(m) => self.copy(m, src, ty)?,
-            Loc::Flags => return Err(CompileError::Unsupported("input in the flags")),
+            Loc::Flags | Loc::Const(_) => {
+                return Err(CompileError::Unsupported("input in the flags"));
+            }
         }
         Ok(())
     }
 
+    /// A constant op: nothing under register allocation (the allocator
+    /// rematerialises constants where they are used); else its slot.
     fn constant(&mut self, r: Value, bits: u64, ty: Type) -> Result<(), CompileError> {
-        match self.loc(r)? {
-            Loc::Gpr(g) => return self.load_imm(g, bits as i64),
-            Loc::Xmm(x) if self.is64() => {
-                self.asm.mov_ri(Size::Q, Gpr::RAX, bits as i64)?;
-                return Ok(self.asm.movq_xr(x, Gpr::RAX)?);
-            }
-            _ => {}
+        if self.ra.is_some() {
+            return Ok(());
         }
-        let m = self.dst_mem(r)?;
-        if self.is64() {
-            let x = bits as i64;
-            if i32::try_from(x).is_ok() {
-                self.asm.mov_mi(Size::Q, m, x)?;
-            } else {
-                self.asm.mov_ri(Size::Q, Gpr::RAX, x)?;
-                self.asm.mov_mr(Size::Q, m, Gpr::RAX)?;
-            }
-        } else {
-            self.asm.mov_mi(Size::D, m, bits as u32 as i64)?;
-            if ty == Type::Float {
-                self.asm
-                    .mov_mi(Size::D, m.offset(4), (bits >> 32) as u32 as i64)?;
-            }
-        }
-        self.dst_fix(r)
+        let m = self.frame.slot(r.0);
+        self.put_const(Loc::Mem(m), bits, ty == Type::Float)
     }
 
-    /// Flags of `cmp a, b`.
-    fn compare(&mut self, a: Value, b: Value) -> Result<(), CompileError> {
-        let x = match self.loc(a)? {
-            Loc::Gpr(g) => g,
-            _ => {
-                self.read(Gpr::RAX, a)?;
-                Gpr::RAX
+    /// Flags of `cmp a, b` (under register allocation `a` is in a register).
+    pub fn compare(&mut self, a: Value, b: Value) -> Result<(), CompileError> {
+        let w = self.w;
+        if let Some(k) = self.imm(b) {
+            match self.loc(a)? {
+                Loc::Gpr(x) if k == 0 => self.asm.test_rr(w, x, x)?,
+                Loc::Gpr(x) => self.asm.alu_ri(Alu::Cmp, w, x, k as i64)?,
+                Loc::Mem(m) => self.asm.alu_mi(Alu::Cmp, w, m, k as i64)?,
+                _ => return Err(CompileError::Unsupported("operand location")),
             }
-        };
-        self.alu_v(Alu::Cmp, x, b)
+            return Ok(());
+        }
+        match (self.loc(a)?, self.loc(b)?) {
+            (Loc::Gpr(x), _) => self.alu_v(Alu::Cmp, x, b),
+            (Loc::Mem(m), Loc::Gpr(y)) => Ok(self.asm.alu_mr(Alu::Cmp, self.w, m, y)?),
+            _ => {
+                let x = self.scratch(0)?;
+                self.read(x, a)?;
+                self.alu_v(Alu::Cmp, x, b)
+            }
+        }
     }
 
     /// The register a two-operand form computes `r = a op ...` in: `r`'s
-    /// register when it is `a`'s (the allocator's `Reuse`), else `rax`
-    /// loaded with `a`. Returns it and whether `r` still needs a write.
+    /// register when it is `a`'s (the allocator's `Reuse`), else a scratch
+    /// register loaded with `a`. Returns it and whether `r` still needs a write.
     fn two_operand(&mut self, r: Value, a: Value) -> Result<(Gpr, bool), CompileError> {
         if let (Loc::Gpr(d), Loc::Gpr(s)) = (self.loc(r)?, self.loc(a)?)
             && d == s
         {
             return Ok((d, false));
         }
-        self.read(Gpr::RAX, a)?;
-        Ok((Gpr::RAX, true))
+        let x = self.scratch(0)?;
+        self.read(x, a)?;
+        Ok((x, true))
     }
 
     fn int_bin(&mut self, r: Value, o: IntBinOp, a: Value, b: Value) -> Result<(), CompileError> {
@@ -728,12 +901,31 @@ impl<'a, 'b> Lowering<'a, 'b> {
         }
         if alu.is_some() || o == B::Mul {
             let (d, write) = self.two_operand(r, a)?;
+            if let Some(k) = self.imm(b) {
+                match alu {
+                    Some(op) => self.asm.alu_ri(op, w, d, k as i64)?,
+                    None => self.asm.imul_rri(w, d, d, k as i64)?,
+                }
+                return if write { self.write(r, d) } else { Ok(()) };
+            }
             match (alu, self.loc(b)?) {
                 (Some(op), _) => self.alu_v(op, d, b)?,
                 (None, Loc::Gpr(g)) => self.asm.imul_rr(w, d, g)?,
                 (None, Loc::Mem(m)) => self.asm.imul_rm(w, d, m)?,
                 _ => return Err(CompileError::Unsupported("operand location")),
             }
+            return if write { self.write(r, d) } else { Ok(()) };
+        }
+        if let (B::Shl | B::Sar | B::Shr, Some(k)) = (o, self.imm(b)) {
+            let s = match o {
+                B::Shl => Shift::Shl,
+                B::Sar => Shift::Sar,
+                _ => Shift::Shr,
+            };
+            // The IR masks the count to the word, like the hardware.
+            let count = k as u32 & (self.t.word_bytes() * 8 - 1);
+            let (d, write) = self.two_operand(r, a)?;
+            self.asm.shift_ri(s, w, d, count as u8)?;
             return if write { self.write(r, d) } else { Ok(()) };
         }
         let lb = self.loc(b)?;
@@ -744,22 +936,18 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     B::Sar => Shift::Sar,
                     _ => Shift::Shr,
                 };
-                self.read(Gpr::RCX, b)?;
-                self.read(Gpr::RAX, a)?;
-                self.asm.shift_rcl(s, w, Gpr::RAX)?;
-                Gpr::RAX
+                // Under register allocation the count is in rcx (fixed).
+                if self.ra.is_none() {
+                    self.read(Gpr::RCX, b)?;
+                }
+                let (d, write) = self.two_operand(r, a)?;
+                self.asm.shift_rcl(s, w, d)?;
+                return if write { self.write(r, d) } else { Ok(()) };
             }
             B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH => {
-                // The divisor must survive `cqo`/`xor edx` (the allocator
-                // may leave it in rdx, which the op clobbers).
-                let lb = match lb {
-                    Loc::Gpr(Gpr::RDX) => {
-                        let t = self.scratch_pair().1;
-                        self.asm.mov_rr(w, t, Gpr::RDX)?;
-                        Loc::Gpr(t)
-                    }
-                    l => l,
-                };
+                // Register allocation puts the dividend in rax, reserves rdx
+                // (so the divisor is elsewhere) and the result is fixed in
+                // rax or rdx; under all slots the divisor is in memory.
                 self.read(Gpr::RAX, a)?;
                 match o {
                     B::SDiv | B::SRem if self.is64() => self.asm.cqo()?,
@@ -768,6 +956,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     _ => {}
                 }
                 match (o, lb) {
+                    (_, Loc::Gpr(Gpr::RDX)) => {
+                        return Err(CompileError::Unsupported("divisor in rdx"));
+                    }
                     (B::SDiv | B::SRem, Loc::Gpr(g)) => self.asm.idiv_r(w, g)?,
                     (B::SDiv | B::SRem, Loc::Mem(m)) => self.asm.idiv_m(w, m)?,
                     (B::UDiv | B::URem, Loc::Gpr(g)) => self.asm.div_r(w, g)?,
@@ -790,46 +981,45 @@ impl<'a, 'b> Lowering<'a, 'b> {
     fn int_un(&mut self, r: Value, o: IntUnOp, a: Value) -> Result<(), CompileError> {
         use IntUnOp as U;
         let w = self.w;
-        let la = self.loc(a)?;
-        let ax = Gpr::RAX;
         if matches!(o, U::IsZero | U::IsTrue) {
             self.test0(a)?;
             let c = if o == U::IsZero { Cond::E } else { Cond::NE };
             return self.flag_result(r, Flags::Cc(c));
         }
-        if let Loc::Mem(ma) = la {
-            match o {
-                U::Sext8 => self.asm.movsx_rm(w, ax, Size::B, ma)?,
-                U::Sext16 => self.asm.movsx_rm(w, ax, Size::W, ma)?,
-                U::Zext8 => self.asm.movzx_rm(Size::D, ax, Size::B, ma)?,
-                U::Zext16 => self.asm.movzx_rm(Size::D, ax, Size::W, ma)?,
-                U::Sext32 if self.is64() => self.asm.movsxd_rm(ax, ma)?,
-                U::Zext32 if self.is64() => self.asm.mov_rm(Size::D, ax, ma)?,
-                _ => self.read(ax, a)?,
-            }
-        } else {
-            self.read(ax, a)?;
-            match o {
-                U::Sext8 => self.asm.movsx_rr(w, ax, Size::B, ax)?,
-                U::Sext16 => self.asm.movsx_rr(w, ax, Size::W, ax)?,
-                U::Zext8 => self.asm.movzx_rr(Size::D, ax, Size::B, ax)?,
-                U::Zext16 => self.asm.movzx_rr(Size::D, ax, Size::W, ax)?,
-                U::Sext32 if self.is64() => self.asm.movsxd_rr(ax, ax)?,
-                U::Zext32 if self.is64() => self.asm.mov_rr(Size::D, ax, ax)?,
-                _ => {}
-            }
-        }
+        let (d, write) = self.two_operand(r, a)?;
+        let byte = self.byte_reg(d);
+        let asm = &mut self.asm;
         match o {
-            U::Neg => self.asm.neg_r(w, ax)?,
-            U::Not => self.asm.not_r(w, ax)?,
+            U::Sext8 if byte => asm.movsx_rr(w, d, Size::B, d)?,
+            U::Zext8 if byte => asm.movzx_rr(Size::D, d, Size::B, d)?,
+            // esi/edi on x86-32 have no byte form.
+            U::Sext8 => {
+                asm.shift_ri(Shift::Shl, w, d, 24)?;
+                asm.shift_ri(Shift::Sar, w, d, 24)?;
+            }
+            U::Zext8 => asm.alu_ri(Alu::And, w, d, 0xFF)?,
+            U::Sext16 => asm.movsx_rr(w, d, Size::W, d)?,
+            U::Zext16 => asm.movzx_rr(Size::D, d, Size::W, d)?,
+            U::Sext32 if self.t.mode() == Mode::X64 => asm.movsxd_rr(d, d)?,
+            U::Zext32 if self.t.mode() == Mode::X64 => asm.mov_rr(Size::D, d, d)?,
+            U::Neg => asm.neg_r(w, d)?,
+            U::Not => asm.not_r(w, d)?,
             _ => {}
         }
-        self.write(r, ax)
+        if write { self.write(r, d) } else { Ok(()) }
     }
 
     fn int_ovf(&mut self, r: Value, o: OvfOp, a: Value, b: Value) -> Result<(), CompileError> {
         let w = self.w;
         let (d, write) = self.two_operand(r, a)?;
+        if let Some(k) = self.imm(b) {
+            match o {
+                OvfOp::Add => self.asm.alu_ri(Alu::Add, w, d, k as i64)?,
+                OvfOp::Sub => self.asm.alu_ri(Alu::Sub, w, d, k as i64)?,
+                OvfOp::Mul => self.asm.imul_rri(w, d, d, k as i64)?,
+            }
+            return if write { self.write(r, d) } else { Ok(()) };
+        }
         match (o, self.loc(b)?) {
             (OvfOp::Add, _) => self.alu_v(Alu::Add, d, b)?,
             (OvfOp::Sub, _) => self.alu_v(Alu::Sub, d, b)?,
@@ -891,20 +1081,21 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 self.write_x(r, x)
             }
             FloatUnOp::Neg | FloatUnOp::Abs => {
-                // Sign-bit surgery on the high dword: exact for NaNs too.
-                let ma = self.mem(a, 0)?;
+                // Sign-bit surgery on the high dword in memory (no register
+                // needed): exact for NaNs too.
                 let mr = self.dst_mem(r)?;
-                self.asm.mov_rm(Size::D, Gpr::RAX, ma)?;
-                self.asm.mov_mr(Size::D, mr, Gpr::RAX)?;
-                self.asm.mov_rm(Size::D, Gpr::RAX, ma.offset(4))?;
-                if o == FloatUnOp::Neg {
-                    self.asm
-                        .alu_ri(Alu::Xor, Size::D, Gpr::RAX, i32::MIN as i64)?;
-                } else {
-                    self.asm
-                        .alu_ri(Alu::And, Size::D, Gpr::RAX, i32::MAX as i64)?;
+                match self.loc(a)? {
+                    Loc::Xmm(x) => self.asm.movsd_mr(mr, x)?,
+                    Loc::Mem(m) if m == mr => {}
+                    Loc::Mem(m) => self.copy(mr, m, Type::Float)?,
+                    _ => return Err(CompileError::Unsupported("float operand location")),
                 }
-                self.asm.mov_mr(Size::D, mr.offset(4), Gpr::RAX)?;
+                let (op, mask) = if o == FloatUnOp::Neg {
+                    (Alu::Xor, i32::MIN as i64)
+                } else {
+                    (Alu::And, i32::MAX as i64)
+                };
+                self.asm.alu_mi(op, Size::D, mr.offset(4), mask)?;
                 self.dst_fix(r)
             }
         }
@@ -959,38 +1150,49 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 self.write_x(r, x)?;
             }
             ConvOp::FloatToInt => {
+                let d = match self.loc(r)? {
+                    Loc::Gpr(g) => g,
+                    _ => self.scratch(0)?,
+                };
                 match self.loc(a)? {
-                    Loc::Xmm(x) => self.asm.cvttsd2si_rr(w, Gpr::RAX, x)?,
+                    Loc::Xmm(x) => self.asm.cvttsd2si_rr(w, d, x)?,
                     _ => {
                         let ma = self.mem(a, 0)?;
-                        self.asm.cvttsd2si_rm(w, Gpr::RAX, ma)?;
+                        self.asm.cvttsd2si_rm(w, d, ma)?;
                     }
                 }
-                self.write(r, Gpr::RAX)?;
+                self.write(r, d)?;
             }
-            ConvOp::FloatBitsToInt | ConvOp::IntBitsToFloat => {
-                let ma = self.mem(a, 0)?;
-                let mr = self.dst_mem(r)?;
-                self.copy(mr, ma, Type::Float)?;
-                self.dst_fix(r)?;
-            }
+            ConvOp::FloatBitsToInt | ConvOp::IntBitsToFloat => match (self.loc(r)?, self.loc(a)?) {
+                (Loc::Gpr(g), Loc::Xmm(x)) if self.is64() => self.asm.movq_rx(g, x)?,
+                (Loc::Xmm(x), Loc::Gpr(g)) if self.is64() => self.asm.movq_xr(x, g)?,
+                _ => {
+                    let ma = self.mem(a, 0)?;
+                    let mr = self.dst_mem(r)?;
+                    self.copy(mr, ma, Type::Float)?;
+                    self.dst_fix(r)?;
+                }
+            },
             ConvOp::IntToRef | ConvOp::RefToInt => {
-                self.read(Gpr::RAX, a)?;
-                self.write(r, Gpr::RAX)?;
+                let (lr, la) = (self.loc(r)?, self.loc(a)?);
+                self.move_word(lr, la)?;
             }
         }
         Ok(())
     }
 
-    /// Computes `addr` into a memory operand (registers of the operands, or
-    /// `rax` and `r11`; x86-32: `eax` and `ecx`).
+    /// Computes `addr` into a memory operand: the registers of base and
+    /// index (register allocation puts them there unless the index needs
+    /// scaling), scaled in `r11` (x86-32: a reserved scratch register);
+    /// under all slots through `rax` and `r11` (x86-32: `ecx`).
     fn address(&mut self, addr: &Addr) -> Result<Mem, CompileError> {
         let base = match self.loc(addr.base)? {
             Loc::Gpr(g) => g,
-            _ => {
+            _ if self.ra.is_none() => {
                 self.read(Gpr::RAX, addr.base)?;
                 Gpr::RAX
             }
+            _ => return Err(CompileError::Unsupported("address base not in a register")),
         };
         let Some((index, size)) = addr.index else {
             return Ok(Mem::base(base, addr.offset));
@@ -1005,7 +1207,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
         if let (Some(s), Loc::Gpr(g)) = (direct, self.loc(index)?) {
             return Ok(Mem::base_index(base, g, s, addr.offset));
         }
-        let ix = if self.is64() { Gpr::R11 } else { Gpr::RCX };
+        let ix = match (&self.ra, self.is64()) {
+            (None, true) => Gpr::R11,
+            (None, false) => Gpr::RCX,
+            (Some(_), _) => self.scratch(0)?,
+        };
         self.read(ix, index)?;
         let scale = match direct {
             Some(s) => s,
@@ -1017,15 +1223,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     let s = size as i32;
                     self.asm.imul_rri(self.w, ix, ix, s as i64)?;
                 } else {
-                    // A third scratch: rax when the base is elsewhere (always
-                    // under register allocation: bases are `Reg`), else rdx
-                    // (free under all slots).
-                    let t = if base != Gpr::RAX {
-                        Gpr::RAX
-                    } else if self.ra.is_none() {
-                        Gpr::RDX
-                    } else {
-                        return Err(CompileError::Unsupported("address base not in a register"));
+                    // A third register: reserved by the allocator, or rdx
+                    // (free under all slots, where the base is rax).
+                    let t = match self.ra {
+                        Some(_) => self.scratch(1)?,
+                        None => Gpr::RDX,
                     };
                     self.load_imm(t, size as i64)?;
                     self.asm.imul_rr(self.w, ix, t)?;
@@ -1054,7 +1256,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         }
         let d = match self.loc(r)? {
             Loc::Gpr(g) => g,
-            _ => Gpr::RAX,
+            _ => self.scratch(0)?,
         };
         match (desc.ty, desc.size) {
             (Type::Int, 1) | (Type::Int, 2) => {
@@ -1096,26 +1298,36 @@ impl<'a, 'b> Lowering<'a, 'b> {
             4 => Size::D,
             _ => Size::Q,
         };
+        if let Some(k) = self.imm(v) {
+            let k = match s {
+                Size::B => k as i8 as i64,
+                Size::W => k as i16 as i64,
+                _ => k as i64,
+            };
+            return Ok(self.asm.mov_mi(s, m, k)?);
+        }
         let g = match self.loc(v)? {
             // x86-32 has byte forms of a..d only.
-            Loc::Gpr(g) if self.is64() || s != Size::B || g.number() < 4 => g,
-            // All slots: rdx is free. Register allocation: bases are `Reg`,
-            // so rax is (x86-64 stored values are `Reg`: x86-32 only).
+            Loc::Gpr(g) if s != Size::B || self.byte_reg(g) => g,
+            // All slots: rdx is free.
             _ if self.ra.is_none() => {
                 self.read(Gpr::RDX, v)?;
                 Gpr::RDX
             }
-            _ if !self.is64() => {
-                self.read(Gpr::RAX, v)?;
-                Gpr::RAX
-            }
+            // Register allocation: an x86-32 byte store's value is fixed in
+            // eax (it may also sit in a non-byte register as the base).
+            _ if !self.is64() => Gpr::RAX,
             _ => return Err(CompileError::Unsupported("stored value not in a register")),
         };
         Ok(self.asm.mov_mr(s, m, g)?)
     }
 
     /// A call: arguments per the target's convention, an aligned stack
-    /// argument area, the result extended per its declared type.
+    /// argument area, the result extended per its declared type. The call
+    /// goes through `rax` (a caller-saved register that passes no argument;
+    /// on x86-32 loaded after the stack arguments are stored). An x86-32
+    /// float result arrives in x87 `st(0)`: stored with `fstp` and reloaded
+    /// (popped even when unused, so the x87 stack stays empty).
     fn call(
         &mut self,
         callee: Callee,
@@ -1124,24 +1336,18 @@ impl<'a, 'b> Lowering<'a, 'b> {
         r: Option<Value>,
     ) -> Result<(), CompileError> {
         let sig = self.trace.sig(sig);
-        if self.t == Target::Cdecl32 && sig.ret == Some(RetType::Float) {
-            return Err(CompileError::Unsupported(
-                "float call results on x86-32 (x87 st(0) return)",
-            ));
-        }
         let t = self.t;
         let trace = self.trace;
         let stack = t.assign_args(args.iter().map(|&v| trace.value_type(v)), |_, _| {});
         let area = stack.next_multiple_of(t.call_alignment());
         let area = i32::try_from(area).map_err(|_| CompileError::TooLarge)?;
-        let target = if self.is64() { Gpr::R11 } else { Gpr::RAX };
+        let target = Gpr::RAX;
         if area > 0 {
             self.asm.alu_ri(Alu::Sub, self.w, Gpr::RSP, area as i64)?;
         }
-        // Stack arguments first (memory sources go through the copy
-        // scratch), then the callee (x86-64: into r11, no argument register,
-        // read before the argument registers are overwritten), then the
-        // argument registers by a parallel move.
+        // Stack arguments first (memory sources copied without a register
+        // on x86-32, through r11 on x86-64), then the argument registers
+        // and (x86-64) a callee value into rax by one parallel move.
         let mut err = Ok(());
         let mut regs: BVec<'b, ParallelMove> = BVec::new_in(self.bump);
         t.assign_args(args.iter().map(|&v| trace.value_type(v)), |k, loc| {
@@ -1159,28 +1365,40 @@ impl<'a, 'b> Lowering<'a, 'b> {
             };
         });
         err?;
-        if self.is64() {
-            self.callee_to(target, callee)?;
+        if let (true, Callee::Value(c)) = (self.is64(), callee) {
+            self.arg_move(c, PReg::gpr(target.number()), &mut regs)?;
         }
         let mut edits: BVec<'b, Edit> = BVec::new_in(self.bump);
-        let extra = self.move_temp(RegClass::Xmm);
-        let mut temp = |c: RegClass| match c {
-            RegClass::Gpr => Allocation::Reg(PReg::gpr(0)),
-            RegClass::Xmm => extra,
-        };
-        parallel_move::resolve(&mut regs, &mut temp, &mut edits)
+        let extra = self.move_temp();
+        parallel_move::resolve(&mut regs, &mut |_| extra, &mut edits)
             .map_err(|e| CompileError::Unsupported(e.reason()))?;
         for &e in edits.iter() {
             self.emit_edit(e)?;
         }
-        if !self.is64() {
-            self.callee_to(target, callee)?;
+        match callee {
+            Callee::Const(addr) => self.load_imm(target, addr as i64)?,
+            Callee::Value(c) if !self.is64() => self.read(target, c)?,
+            Callee::Value(_) => {}
         }
         self.asm.call_r(target)?;
         if area > 0 {
             self.asm.alu_ri(Alu::Add, self.w, Gpr::RSP, area as i64)?;
         }
-        let (Some(r), Some(ret)) = (r, sig.ret) else {
+        let Some(ret) = sig.ret else {
+            return Ok(());
+        };
+        if ret == RetType::Float && !self.is64() {
+            let m = match r {
+                Some(r) => self.dst_mem(r)?,
+                None => self.frame.scratch(1),
+            };
+            self.asm.fstp_m64(m)?;
+            return match r {
+                Some(r) => self.dst_fix(r),
+                None => Ok(()),
+            };
+        }
+        let Some(r) = r else {
             return Ok(());
         };
         self.extend_result(ret)?;
@@ -1188,14 +1406,6 @@ impl<'a, 'b> Lowering<'a, 'b> {
             self.write_x(r, Xmm::XMM0)
         } else {
             self.write(r, Gpr::RAX)
-        }
-    }
-
-    /// Loads the call target into `reg`.
-    fn callee_to(&mut self, reg: Gpr, callee: Callee) -> Result<(), CompileError> {
-        match callee {
-            Callee::Const(addr) => self.load_imm(reg, addr as i64),
-            Callee::Value(v) => self.read(reg, v),
         }
     }
 

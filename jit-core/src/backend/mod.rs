@@ -28,9 +28,11 @@
 //! # Register allocation
 //! The linear-scan allocator ([`crate::regalloc`]) decides where every value
 //! lives (`alloc`: one allocator instruction per IR op; x86-64: every
-//! register but `rsp`, `rbp` and the scratch registers `rax`, `r11`, all 16
-//! XMMs (Win64: `xmm6..xmm15` callee-saved, saved with all 128 bits);
-//! x86-32: `ebx`, `edx`, `esi`, `edi` and all 8 XMMs); the
+//! register but `rsp`, `rbp` and the one scratch register `r11` (13 GPRs),
+//! all 16 XMMs (Win64: `xmm6..xmm15` callee-saved, saved with all 128
+//! bits); x86-32: all six of `eax ecx edx ebx esi edi` and all 8 XMMs;
+//! an op that needs another scratch register gets one reserved by the
+//! allocator for that op only); the
 //! lowering reads each operand from its location (register or spill slot),
 //! emits the allocator's edits (moves, spills, reloads) before each op,
 //! saves fail-args from the allocator's exit locations, closes loops
@@ -43,8 +45,8 @@
 //! with every value in its own frame slot instead, correct but slower, and
 //! counted by [`Compiler::fallbacks`]; [`Compiler::all_slots`] asks for that
 //! strategy (measurements, differential tests). Float results of calls on
-//! x86-32 (x87 `st(0)`) are refused with [`CompileError::Unsupported`]: the
-//! encoder has no x87 forms.
+//! x86-32 arrive in x87 `st(0)`: stored with `fstp` and reloaded into an
+//! SSE register (popped even when unused).
 
 mod alloc;
 pub mod exec;

@@ -253,6 +253,15 @@ pub const CMOVCC: Form = Form::op(&[0x0F, 0x40]).sizes(WDQ);
 pub const JMP_M: Form = Form::op(&[0xFF]).ext(4).sizes(UNSIZED);
 /// `call r/m` (word-sized operand)
 pub const CALL_M: Form = Form::op(&[0xFF]).ext(2).sizes(UNSIZED);
+/// `push r/m` (word-sized operand: 32 or 64 bits by mode)
+pub const PUSH_M: Form = Form::op(&[0xFF]).ext(6).sizes(UNSIZED);
+/// `pop r/m` (word-sized operand)
+pub const POP_M: Form = Form::op(&[0x8F]).ext(0).sizes(UNSIZED);
+/// x87 `fld m64fp`: push a `double` from memory onto the x87 stack
+pub const FLD_M64: Form = Form::op(&[0xDD]).ext(0).sizes(UNSIZED);
+/// x87 `fstp m64fp`: store `st(0)` as a `double` and pop it (cdecl float
+/// results arrive in `st(0)`)
+pub const FSTP_M64: Form = Form::op(&[0xDD]).ext(3).sizes(UNSIZED);
 /// `xchg r/m, reg`
 pub const XCHG: Form = Form::op(&[0x87]);
 /// `bt r/m, reg`

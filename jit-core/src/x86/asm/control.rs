@@ -27,6 +27,61 @@ impl<A: Allocator + Clone> Assembler<A> {
         Ok(())
     }
 
+    /// `push [mem]` (word-sized). With `rsp` as base the address is
+    /// computed before the push.
+    #[inline]
+    pub fn push_m(&mut self, mem: Mem) -> Result<(), EncodeError> {
+        self.rm(
+            forms::PUSH_M,
+            Size::D,
+            0,
+            Rm::Mem(mem),
+            ByteRegs::NONE,
+            Imm::None,
+        )
+    }
+
+    /// `pop [mem]` (word-sized). With `rsp` as base the address is computed
+    /// after the pop, so `push [x]; pop [y]` copies a word with no register.
+    #[inline]
+    pub fn pop_m(&mut self, mem: Mem) -> Result<(), EncodeError> {
+        self.rm(
+            forms::POP_M,
+            Size::D,
+            0,
+            Rm::Mem(mem),
+            ByteRegs::NONE,
+            Imm::None,
+        )
+    }
+
+    /// x87 `fld qword [mem]`: pushes a `double` onto the x87 stack.
+    #[inline]
+    pub fn fld_m64(&mut self, mem: Mem) -> Result<(), EncodeError> {
+        self.rm(
+            forms::FLD_M64,
+            Size::D,
+            0,
+            Rm::Mem(mem),
+            ByteRegs::NONE,
+            Imm::None,
+        )
+    }
+
+    /// x87 `fstp qword [mem]`: stores `st(0)` as a `double` and pops it
+    /// (how x86-32 code takes a cdecl call's float result).
+    #[inline]
+    pub fn fstp_m64(&mut self, mem: Mem) -> Result<(), EncodeError> {
+        self.rm(
+            forms::FSTP_M64,
+            Size::D,
+            0,
+            Rm::Mem(mem),
+            ByteRegs::NONE,
+            Imm::None,
+        )
+    }
+
     /// `push imm` (sign-extended to the word size; imm8 form when it fits).
     #[inline]
     pub fn push_i(&mut self, imm: i32) -> Result<(), EncodeError> {
