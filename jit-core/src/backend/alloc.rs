@@ -74,8 +74,8 @@ pub(crate) fn env(t: Target) -> RegEnv {
 }
 
 /// The bits of `v` when a constant op defines it (an `Int`/`Ref` value, a
-/// `Float`'s bits). Constants are rematerialised by the allocator, never
-/// kept in a register across the loop or spilled.
+/// `Float`'s bits). Integer constants are rematerialised by the allocator,
+/// never kept in a register across the loop or spilled.
 pub(crate) fn const_bits(trace: &Trace, v: Value) -> Option<u64> {
     match trace.ops()[trace.value_def(v)] {
         Op::ConstInt(c) => Some(c as u64),
@@ -168,7 +168,10 @@ impl<'b> RaFunc<'b> {
                     RegClass::Gpr
                 },
                 is_ref: ty == Type::Ref,
-                is_const: const_bits(trace, Value(k as u32)).is_some(),
+                // Integer constants only: they are immediates or a short
+                // `mov`; a float constant is a 10-byte `mov` plus a
+                // transfer, better kept in a register across the loop.
+                is_const: ty != Type::Float && const_bits(trace, Value(k as u32)).is_some(),
             });
         }
         f.op_start.push(0);
@@ -205,7 +208,8 @@ impl<'b> RaFunc<'b> {
                     scratch = usize::from(!x64 && ty == Type::Float);
                 }
                 // Rematerialised where needed: no def.
-                Op::ConstInt(_) | Op::ConstFloat(_) | Op::ConstRef(_) => {}
+                Op::ConstInt(_) | Op::ConstRef(_) => {}
+                Op::ConstFloat(_) => f.ops.extend(def(Any)),
                 Op::IntBin(o, a, b) => {
                     use IntBinOp as B;
                     match o {
