@@ -430,3 +430,79 @@ fn unused_float_call_results_on_x86_32_are_popped_from_the_x87_stack() {
     let got = float_bits(&run32(&gate, &mut scratch, &c, &[Val::Int(9)]));
     assert_eq!(got, [4.5f64.to_bits()]);
 }
+
+/// Six ints live across every x86-32 op that needs a register of its own:
+/// an index scaled by 12 and a float input (a reserved scratch register),
+/// a float `guard_value` (bits compared in a scratch register), a division
+/// (eax, edx), a variable shift (ecx), a byte store (eax) and a
+/// materialised float equality; all six and every result must come out.
+#[test]
+fn six_values_live_across_ops_that_need_scratch_registers_on_x86_32() {
+    use jit_core::ir::{Addr, FloatCmpOp, IntBinOp, MemDesc};
+    let gate = Gate32::new().expect("gate");
+    let mut scratch = LowBuffer::new(4096).expect("low buffer");
+    let mut data = LowBuffer::new(4096).expect("low data");
+    for (j, w) in data.as_mut_slice().chunks_mut(4).take(16).enumerate() {
+        w.copy_from_slice(&(1000 + j as u32).to_le_bytes());
+    }
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let p = b.input(Type::Ref);
+    let k = b.input(Type::Int);
+    let f = b.input(Type::Float);
+    let v: Vec<_> = (0..6).map(|_| b.input(Type::Int)).collect();
+    let g = b.input(Type::Float);
+    let item = Addr {
+        base: p,
+        index: Some((k, 12)),
+        offset: 4,
+    };
+    let x = b.load(MemDesc::int(4, true), item);
+    let fail: Vec<_> = v.iter().map(|&x| Some(x)).collect();
+    b.guard_value(f, g, 1, &fail);
+    let q = b.int_bin(IntBinOp::SDiv, v[0], v[1]);
+    let r = b.int_bin(IntBinOp::URem, v[2], v[1]);
+    let sh = b.int_bin(IntBinOp::Shl, v[3], v[4]);
+    b.store(MemDesc::int(1, false), Addr::field(p, 0), v[5]);
+    let back = b.load(MemDesc::int(1, false), Addr::field(p, 0));
+    let eq = b.float_cmp(FloatCmpOp::Eq, f, g);
+    let mut out = v.clone();
+    out.extend([x, q, r, sh, back, eq]);
+    b.finish(&out, 0);
+    let t = b.build().expect("valid");
+    let c = Compiler::new(Target::Cdecl32)
+        .compile(&t, UnixMemory::new(), &Bump::new())
+        .expect("compile");
+    assert!(c.register_allocated());
+    let vs = [-100i64, 7, 1000, 3, 5, 0x1234];
+    let mut inputs = vec![
+        Val::Ref(data.addr32() as usize),
+        Val::Int(2),
+        Val::Float(-0.0),
+    ];
+    inputs.extend(vs.iter().map(|&x| Val::Int(x)));
+    inputs.push(Val::Float(-0.0));
+    let got = run32(&gate, &mut scratch, &c, &inputs);
+    let mut want: Vec<_> = vs.iter().map(|&x| Val::Int(x)).collect();
+    want.extend([1007, -14, 6, 96, 0x34, 1].map(Val::Int));
+    assert_eq!(
+        got,
+        Exit::Finish {
+            id: 0,
+            values: want
+        }
+    );
+    assert_eq!(
+        &data.as_slice()[..4],
+        &(1000u32 & !0xFF | 0x34).to_le_bytes()
+    );
+    // A float guard_value failing on the sign of zero keeps all six too.
+    inputs[3 + 6] = Val::Float(0.0);
+    let got = run32(&gate, &mut scratch, &c, &inputs);
+    assert_eq!(
+        got,
+        Exit::GuardFailed {
+            id: 1,
+            values: vs.iter().map(|&x| Some(Val::Int(x))).collect()
+        }
+    );
+}

@@ -25,7 +25,7 @@
 use bumpalo::Bump;
 use bumpalo::collections::Vec as BVec;
 
-use super::target::Target;
+use super::target::{ArgLoc, Target};
 use crate::ir::{
     Callee, ConvOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, Op, Trace, Type, Value,
 };
@@ -320,10 +320,23 @@ impl<'b> RaFunc<'b> {
                     if let Op::CondCall { cond, .. } = op {
                         f.ops.push(use_(cond));
                     }
+                    // x86-64: register arguments (and a callee value, in
+                    // rax) are fixed, so values are computed where the call
+                    // wants them; stack arguments are anywhere.
                     if let Callee::Value(c) = callee {
-                        f.ops.push(use_(c));
+                        f.ops
+                            .push(Operand::use_(vr(c), if x64 { Fixed(rax) } else { Any }));
                     }
-                    f.ops.extend(trace.args(args).iter().map(|&a| use_(a)));
+                    let args = trace.args(args);
+                    let types = args.iter().map(|&a| trace.value_type(a));
+                    t.assign_args(types, |k, loc| {
+                        let c = match loc {
+                            ArgLoc::Gpr(g) => Fixed(PReg::gpr(g.number())),
+                            ArgLoc::Xmm(x) => Fixed(PReg::xmm(x.number())),
+                            ArgLoc::Stack(_) => Any,
+                        };
+                        f.ops.push(Operand::use_(vr(args[k]), c));
+                    });
                     f.ops.extend(def(Any));
                     info.clobbers = clobbers;
                 }
