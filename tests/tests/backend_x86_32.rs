@@ -506,3 +506,44 @@ fn six_values_live_across_ops_that_need_scratch_registers_on_x86_32() {
         }
     );
 }
+
+/// Six loop values in the six GPRs (eax, ecx, edx among them), all of them
+/// fail-args of the loop's exit: the exit finds no free caller-saved
+/// register for the deopt pointer and parks eax first. Checked against the
+/// interpreter for each trip count.
+#[test]
+fn six_loop_values_in_all_six_gprs_leave_through_a_guard() {
+    use jit_core::ir::IntBinOp;
+    let gate = Gate32::new().expect("gate");
+    let mut scratch = LowBuffer::new(4096).expect("low buffer");
+    let mut t = TraceBuilder::new(WordSize::W32);
+    let ins: Vec<_> = (0..6).map(|_| t.input(Type::Int)).collect();
+    let (label, p) = t.label(&ins);
+    let one = t.const_int(1);
+    let bound = t.const_int(50);
+    let i1 = t.int_bin(IntBinOp::Add, p[0], one);
+    let more = t.int_bin(IntBinOp::Lt, i1, bound);
+    let mut fail = vec![Some(i1)];
+    fail.extend(p[1..].iter().map(|&v| Some(v)));
+    t.guard_true(more, 1, &fail);
+    let mut next = vec![i1];
+    for j in 1..6 {
+        let other = if j + 1 < 6 { p[j + 1] } else { i1 };
+        next.push(t.int_bin(IntBinOp::Mul, p[j], other));
+    }
+    t.jump(label, &next);
+    let t = t.build().expect("valid");
+    let c = Compiler::new(Target::Cdecl32)
+        .compile(&t, UnixMemory::new(), &Bump::new())
+        .expect("compile");
+    assert!(c.register_allocated());
+    let funcs = TestFunctions::new();
+    for start in [0i64, 10, 49, 60] {
+        let inputs: Vec<Val> = [start, 3, -5, 7, 11, -13].map(Val::Int).to_vec();
+        let mut calls = TestCalls::new(WordSize::W32, &funcs);
+        // SAFETY: the trace touches no memory.
+        let want = unsafe { run(&t, &inputs, &mut calls, 1_000_000) }.expect("interp");
+        let got = run32(&gate, &mut scratch, &c, &inputs);
+        assert!(got.same(&want), "{start}: {got:?} != {want:?}");
+    }
+}
