@@ -16,6 +16,13 @@
 //! with a `Reg` use of a fresh constant vreg: the allocator then hands out
 //! a register no operand of that op occupies, for that op only.
 //!
+//! Integer constants are constant vregs (no defining instruction; the
+//! allocator rematerialises them with `mov` where a register is needed)
+//! and are left out of operand positions that take an immediate
+//! ([`imm32`]). On x86-64 a call's register arguments are `Fixed` to their
+//! argument registers (a callee value to `rax`), so values are computed
+//! where the call wants them.
+//!
 //! Only the label the jump targets is a loop header for the allocator;
 //! other labels are plain parallel copies. When the allocator refuses a
 //! trace (more than one jump, a jump that is not the last op, an
