@@ -156,6 +156,34 @@ fn a_loop_closes_without_moves_when_args_flow_straight() {
     assert_eq!(out.edits_before(f.insts.len() - 1), &[]);
 }
 
+/// `label(s, i); s2 = s + i` with the old `s` a fail-arg of the next
+/// guard (so it survives the add): the update happens in `s`'s register
+/// and the old value moves out, so the back edge needs no move.
+#[test]
+fn a_loop_value_updated_while_it_survives_stays_in_its_register() {
+    let mut f = TestFunc::default();
+    let [s, i, s2, i2] = [0; 4].map(|_| f.vreg(RegClass::Gpr));
+    f.op(vec![def_reg(s), def_reg(i)]);
+    f.label(vec![s, i]);
+    let add = f.op(vec![
+        use_reg(s),
+        use_reg(i),
+        Operand::def(s2, Constraint::Reuse(0)),
+    ]);
+    f.push(InstInfo::op(), vec![], vec![], vec![s]);
+    f.op(vec![use_reg(i), Operand::def(i2, Constraint::Reuse(0))]);
+    let jump = f.jump(vec![s2, i2]);
+    for env in [RegEnv::x86_64_sysv(), RegEnv::x86_32()] {
+        let bump = Bump::new();
+        let out = checked(&f, &env, &bump);
+        assert_eq!(out.edits_before(jump), &[], "{env:?}");
+        let sum = out.operand_allocations(add)[2];
+        assert_eq!(sum, out.label_locations()[0], "{env:?}");
+        // One copy of the old value, before the add.
+        assert_eq!(out.edits_before(add).len(), 1, "{env:?}");
+    }
+}
+
 #[test]
 fn permuted_jump_args_are_exchanged() {
     let f = counting_loop(true);

@@ -162,7 +162,14 @@ fn random_traces_match_the_interpreter_x86_32() {
         let after = heap.snapshot();
         heap.restore(&start);
         let bump = Bump::new();
-        let compiled = Compiler::new(Target::Cdecl32)
+        // Every fourth trace with every value in its own slot instead
+        // (memory-to-memory copies by push/pop, all registers scratch).
+        let compiler = if seed % 4 == 0 {
+            Compiler::all_slots(Target::Cdecl32)
+        } else {
+            Compiler::new(Target::Cdecl32)
+        };
+        let compiled = compiler
             .compile(&g.trace, UnixMemory::new(), &bump)
             .expect("compile");
         CALL_DIGEST.store(0, Ordering::Relaxed);
@@ -429,4 +436,121 @@ fn unused_float_call_results_on_x86_32_are_popped_from_the_x87_stack() {
         .expect("compile");
     let got = float_bits(&run32(&gate, &mut scratch, &c, &[Val::Int(9)]));
     assert_eq!(got, [4.5f64.to_bits()]);
+}
+
+/// Six ints live across every x86-32 op that needs a register of its own:
+/// an index scaled by 12 and a float input (a reserved scratch register),
+/// a float `guard_value` (bits compared in a scratch register), a division
+/// (eax, edx), a variable shift (ecx), a byte store (eax) and a
+/// materialised float equality; all six and every result must come out.
+#[test]
+fn six_values_live_across_ops_that_need_scratch_registers_on_x86_32() {
+    use jit_core::ir::{Addr, FloatCmpOp, IntBinOp, MemDesc};
+    let gate = Gate32::new().expect("gate");
+    let mut scratch = LowBuffer::new(4096).expect("low buffer");
+    let mut data = LowBuffer::new(4096).expect("low data");
+    for (j, w) in data.as_mut_slice().chunks_mut(4).take(16).enumerate() {
+        w.copy_from_slice(&(1000 + j as u32).to_le_bytes());
+    }
+    let mut b = TraceBuilder::new(WordSize::W32);
+    let p = b.input(Type::Ref);
+    let k = b.input(Type::Int);
+    let f = b.input(Type::Float);
+    let v: Vec<_> = (0..6).map(|_| b.input(Type::Int)).collect();
+    let g = b.input(Type::Float);
+    let item = Addr {
+        base: p,
+        index: Some((k, 12)),
+        offset: 4,
+    };
+    let x = b.load(MemDesc::int(4, true), item);
+    let fail: Vec<_> = v.iter().map(|&x| Some(x)).collect();
+    b.guard_value(f, g, 1, &fail);
+    let q = b.int_bin(IntBinOp::SDiv, v[0], v[1]);
+    let r = b.int_bin(IntBinOp::URem, v[2], v[1]);
+    let sh = b.int_bin(IntBinOp::Shl, v[3], v[4]);
+    b.store(MemDesc::int(1, false), Addr::field(p, 0), v[5]);
+    let back = b.load(MemDesc::int(1, false), Addr::field(p, 0));
+    let eq = b.float_cmp(FloatCmpOp::Eq, f, g);
+    let mut out = v.clone();
+    out.extend([x, q, r, sh, back, eq]);
+    b.finish(&out, 0);
+    let t = b.build().expect("valid");
+    let c = Compiler::new(Target::Cdecl32)
+        .compile(&t, UnixMemory::new(), &Bump::new())
+        .expect("compile");
+    assert!(c.register_allocated());
+    let vs = [-100i64, 7, 1000, 3, 5, 0x1234];
+    let mut inputs = vec![
+        Val::Ref(data.addr32() as usize),
+        Val::Int(2),
+        Val::Float(-0.0),
+    ];
+    inputs.extend(vs.iter().map(|&x| Val::Int(x)));
+    inputs.push(Val::Float(-0.0));
+    let got = run32(&gate, &mut scratch, &c, &inputs);
+    let mut want: Vec<_> = vs.iter().map(|&x| Val::Int(x)).collect();
+    want.extend([1007, -14, 6, 96, 0x34, 1].map(Val::Int));
+    assert_eq!(
+        got,
+        Exit::Finish {
+            id: 0,
+            values: want
+        }
+    );
+    assert_eq!(
+        &data.as_slice()[..4],
+        &(1000u32 & !0xFF | 0x34).to_le_bytes()
+    );
+    // A float guard_value failing on the sign of zero keeps all six too.
+    inputs[3 + 6] = Val::Float(0.0);
+    let got = run32(&gate, &mut scratch, &c, &inputs);
+    assert_eq!(
+        got,
+        Exit::GuardFailed {
+            id: 1,
+            values: vs.iter().map(|&x| Some(Val::Int(x))).collect()
+        }
+    );
+}
+
+/// Six loop values in the six GPRs (eax, ecx, edx among them), all of them
+/// fail-args of the loop's exit: the exit finds no free caller-saved
+/// register for the deopt pointer and parks eax first. Checked against the
+/// interpreter for each trip count.
+#[test]
+fn six_loop_values_in_all_six_gprs_leave_through_a_guard() {
+    use jit_core::ir::IntBinOp;
+    let gate = Gate32::new().expect("gate");
+    let mut scratch = LowBuffer::new(4096).expect("low buffer");
+    let mut t = TraceBuilder::new(WordSize::W32);
+    let ins: Vec<_> = (0..6).map(|_| t.input(Type::Int)).collect();
+    let (label, p) = t.label(&ins);
+    let one = t.const_int(1);
+    let bound = t.const_int(50);
+    let i1 = t.int_bin(IntBinOp::Add, p[0], one);
+    let more = t.int_bin(IntBinOp::Lt, i1, bound);
+    let mut fail = vec![Some(i1)];
+    fail.extend(p[1..].iter().map(|&v| Some(v)));
+    t.guard_true(more, 1, &fail);
+    let mut next = vec![i1];
+    for j in 1..6 {
+        let other = if j + 1 < 6 { p[j + 1] } else { i1 };
+        next.push(t.int_bin(IntBinOp::Mul, p[j], other));
+    }
+    t.jump(label, &next);
+    let t = t.build().expect("valid");
+    let c = Compiler::new(Target::Cdecl32)
+        .compile(&t, UnixMemory::new(), &Bump::new())
+        .expect("compile");
+    assert!(c.register_allocated());
+    let funcs = TestFunctions::new();
+    for start in [0i64, 10, 49, 60] {
+        let inputs: Vec<Val> = [start, 3, -5, 7, 11, -13].map(Val::Int).to_vec();
+        let mut calls = TestCalls::new(WordSize::W32, &funcs);
+        // SAFETY: the trace touches no memory.
+        let want = unsafe { run(&t, &inputs, &mut calls, 1_000_000) }.expect("interp");
+        let got = run32(&gate, &mut scratch, &c, &inputs);
+        assert!(got.same(&want), "{start}: {got:?} != {want:?}");
+    }
 }

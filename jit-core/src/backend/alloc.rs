@@ -16,6 +16,13 @@
 //! with a `Reg` use of a fresh constant vreg: the allocator then hands out
 //! a register no operand of that op occupies, for that op only.
 //!
+//! Integer constants are constant vregs (no defining instruction; the
+//! allocator rematerialises them with `mov` where a register is needed)
+//! and are left out of operand positions that take an immediate
+//! ([`imm32`]). On x86-64 a call's register arguments are `Fixed` to their
+//! argument registers (a callee value to `rax`), so values are computed
+//! where the call wants them.
+//!
 //! Only the label the jump targets is a loop header for the allocator;
 //! other labels are plain parallel copies. When the allocator refuses a
 //! trace (more than one jump, a jump that is not the last op, an
@@ -25,7 +32,7 @@
 use bumpalo::Bump;
 use bumpalo::collections::Vec as BVec;
 
-use super::target::Target;
+use super::target::{ArgLoc, Target};
 use crate::ir::{
     Callee, ConvOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, Op, Trace, Type, Value,
 };
@@ -74,8 +81,8 @@ pub(crate) fn env(t: Target) -> RegEnv {
 }
 
 /// The bits of `v` when a constant op defines it (an `Int`/`Ref` value, a
-/// `Float`'s bits). Constants are rematerialised by the allocator, never
-/// kept in a register across the loop or spilled.
+/// `Float`'s bits). Integer constants are rematerialised by the allocator,
+/// never kept in a register across the loop or spilled.
 pub(crate) fn const_bits(trace: &Trace, v: Value) -> Option<u64> {
     match trace.ops()[trace.value_def(v)] {
         Op::ConstInt(c) => Some(c as u64),
@@ -168,7 +175,10 @@ impl<'b> RaFunc<'b> {
                     RegClass::Gpr
                 },
                 is_ref: ty == Type::Ref,
-                is_const: const_bits(trace, Value(k as u32)).is_some(),
+                // Integer constants only: they are immediates or a short
+                // `mov`; a float constant is a 10-byte `mov` plus a
+                // transfer, better kept in a register across the loop.
+                is_const: ty != Type::Float && const_bits(trace, Value(k as u32)).is_some(),
             });
         }
         f.op_start.push(0);
@@ -205,7 +215,8 @@ impl<'b> RaFunc<'b> {
                     scratch = usize::from(!x64 && ty == Type::Float);
                 }
                 // Rematerialised where needed: no def.
-                Op::ConstInt(_) | Op::ConstFloat(_) | Op::ConstRef(_) => {}
+                Op::ConstInt(_) | Op::ConstRef(_) => {}
+                Op::ConstFloat(_) => f.ops.extend(def(Any)),
                 Op::IntBin(o, a, b) => {
                     use IntBinOp as B;
                     match o {
@@ -316,10 +327,23 @@ impl<'b> RaFunc<'b> {
                     if let Op::CondCall { cond, .. } = op {
                         f.ops.push(use_(cond));
                     }
+                    // x86-64: register arguments (and a callee value, in
+                    // rax) are fixed, so values are computed where the call
+                    // wants them; stack arguments are anywhere.
                     if let Callee::Value(c) = callee {
-                        f.ops.push(use_(c));
+                        f.ops
+                            .push(Operand::use_(vr(c), if x64 { Fixed(rax) } else { Any }));
                     }
-                    f.ops.extend(trace.args(args).iter().map(|&a| use_(a)));
+                    let args = trace.args(args);
+                    let types = args.iter().map(|&a| trace.value_type(a));
+                    t.assign_args(types, |k, loc| {
+                        let c = match loc {
+                            ArgLoc::Gpr(g) => Fixed(PReg::gpr(g.number())),
+                            ArgLoc::Xmm(x) => Fixed(PReg::xmm(x.number())),
+                            ArgLoc::Stack(_) => Any,
+                        };
+                        f.ops.push(Operand::use_(vr(args[k]), c));
+                    });
                     f.ops.extend(def(Any));
                     info.clobbers = clobbers;
                 }

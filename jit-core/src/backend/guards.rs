@@ -21,6 +21,9 @@ use crate::regalloc::parallel_move::{self, ParallelMove};
 use crate::regalloc::{Function, InstKind, RegClass};
 use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size};
 
+/// Alignment of a loop header in bytes.
+const LOOP_ALIGN: u32 = 32;
+
 impl Lowering<'_, '_> {
     /// `push rbp; mov rbp, rsp`, the frame, the callee-saved registers the
     /// code uses saved at their fixed slots, the entry's two pointers kept
@@ -351,6 +354,9 @@ impl Lowering<'_, '_> {
         if header {
             self.inst = copy + 1;
             self.emit_edits(copy + 1)?;
+            // The loop starts a 32-byte fetch block (code is page aligned):
+            // a short loop then spans as few of them as it can.
+            self.asm.align(LOOP_ALIGN)?;
         }
         Ok(self.asm.bind(self.labels[n])?)
     }

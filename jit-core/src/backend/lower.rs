@@ -824,14 +824,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
         Ok(())
     }
 
-    /// A constant op: nothing under register allocation (the allocator
-    /// rematerialises constants where they are used); else its slot.
+    /// A constant op: nothing for an integer under register allocation
+    /// (the allocator rematerialises those where they are used); else into
+    /// its location.
     fn constant(&mut self, r: Value, bits: u64, ty: Type) -> Result<(), CompileError> {
-        if self.ra.is_some() {
+        if self.ra.is_some() && ty != Type::Float {
             return Ok(());
         }
-        let m = self.frame.slot(r.0);
-        self.put_const(Loc::Mem(m), bits, ty == Type::Float)
+        let l = self.loc(r)?;
+        self.put_const(l, bits, ty == Type::Float)
     }
 
     /// Flags of `cmp a, b` (under register allocation `a` is in a register).

@@ -40,7 +40,10 @@
 //! jump), places call arguments per ABI with a parallel move, and saves the
 //! callee-saved registers it uses at fixed frame slots
 //! ([`CompiledTrace::saved_registers`]). Comparisons feeding only the next
-//! guard stay in the flags (fused). A trace the allocator refuses (more
+//! guard stay in the flags (fused). Integer constants are immediates where
+//! the instruction takes one and are otherwise rematerialised by the
+//! allocator (never held across a loop or spilled); a loop value whose
+//! update is a two-operand form stays in its register (no back-edge move). A trace the allocator refuses (more
 //! than one jump, a jump that is not the last op, ...) is compiled
 //! with every value in its own frame slot instead, correct but slower, and
 //! counted by [`Compiler::fallbacks`]; [`Compiler::all_slots`] asks for that

@@ -602,6 +602,8 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 }
                 _ => None,
             };
+            let busy = def_reserved.union(fixed_uses).union(clobbered);
+            let in_place = in_place.or_else(|| self.move_out_for_reuse(v, op.vreg.0, i, busy));
             let q = match in_place {
                 Some(h) => h,
                 None => {
@@ -811,6 +813,24 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         Ok(())
+    }
+
+    /// A loop value updated in place: when the result of a two-operand
+    /// form `d` wants the register `h` of its surviving source `v` (the
+    /// label location `d` is carried to), `v` moves to a free register and
+    /// the instruction overwrites `h`, so the loop-carried chain has no
+    /// move and the back edge none either. Returns `h`.
+    fn move_out_for_reuse(&mut self, v: u32, d: u32, i: u32, avoid: PRegSet) -> Option<PReg> {
+        let h = self.home_reg(v)?;
+        if self.def_hint(d) != Some(h) || self.temps.contains(h) || avoid.contains(h) {
+            return None;
+        }
+        let across = self.live.crosses_call(v, i);
+        let q = self.pick_free(h.class, avoid.with(h), None, across)?;
+        self.edit(Allocation::Reg(h), Allocation::Reg(q), h.class);
+        self.clear_home(v);
+        self.set_home(v, q);
+        Some(h)
     }
 
     /// Preferred register for a new def: the label location of the jump arg
