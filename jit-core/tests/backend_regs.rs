@@ -385,7 +385,7 @@ fn gprs_used(compiled: &CompiledTrace<UnixMemory>, ops: std::ops::Range<u32>) ->
         }
     };
     for r in compiled.op_ranges().iter().filter(|r| ops.contains(&r.op)) {
-        let code = &compiled.code()[r.code.start as usize..r.code.end as usize];
+        let code = &compiled.code()[r.start as usize..r.end as usize];
         let mut d = Decoder::new(bitness, code, DecoderOptions::NONE);
         let mut inst = Instruction::default();
         while d.can_decode() {
