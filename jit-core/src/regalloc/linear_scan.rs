@@ -11,7 +11,7 @@
 use super::env::RegEnv;
 use super::error::RegAllocError;
 use super::liveness::{Liveness, NONE};
-use super::output::Output;
+use super::output::{Output, Starts};
 use super::parallel_move::{self, Edit, ParallelMove};
 use super::types::{
     Allocation, Constraint, Function, InstKind, OperandKind, PReg, PRegSet, RegClass, SpillSlot,
@@ -45,6 +45,8 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     /// Per vreg: 1 + the instruction that lists it as a fail-arg.
     exit_stamp: &'b mut [u32],
     owner: [u32; 64],
+    /// Allocatable registers per class.
+    class_regs: [PRegSet; 2],
     occupied: PRegSet,
     temps: PRegSet,
     slot_owner: BumpVec<'b, u32>,
@@ -88,6 +90,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             stamp: per_vreg(0),
             exit_stamp: per_vreg(0),
             owner: [NONE; 64],
+            class_regs: RegClass::ALL.map(|c| env.allocatable_of(c)),
             occupied: PRegSet::EMPTY,
             temps: PRegSet::EMPTY,
             slot_owner: BumpVec::new_in(bump),
@@ -102,13 +105,10 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             plan: BumpVec::new_in(bump),
             out: Output {
                 allocs: BumpVec::with_capacity_in(num_operands, bump),
-                alloc_start: BumpVec::with_capacity_in(n + 1, bump),
+                starts: BumpVec::with_capacity_in(n + 1, bump),
                 edits: BumpVec::with_capacity_in(n / 2 + 16, bump),
-                edit_start: BumpVec::with_capacity_in(n + 1, bump),
                 exits: BumpVec::with_capacity_in(num_exit_args, bump),
-                exit_start: BumpVec::with_capacity_in(n + 1, bump),
                 refs: BumpVec::new_in(bump),
-                ref_start: BumpVec::with_capacity_in(n + 1, bump),
                 label_locs: BumpVec::new_in(bump),
                 num_spill_slots: 0,
                 callee_saved_used: PRegSet::EMPTY,
@@ -118,25 +118,30 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
 
     pub(super) fn run(mut self) -> Result<Output<'b>, RegAllocError> {
         for i in 0..self.func.num_insts() {
-            self.out.alloc_start.push(self.out.allocs.len() as u32);
-            self.out.edit_start.push(self.out.edits.len() as u32);
-            self.out.exit_start.push(self.out.exits.len() as u32);
-            self.out.ref_start.push(self.out.refs.len() as u32);
+            self.push_starts();
             match self.func.inst_info(i).kind {
                 InstKind::Op => self.op(i)?,
                 InstKind::Label => self.label(i)?,
                 InstKind::Jump => self.jump(i)?,
             }
         }
-        self.out.alloc_start.push(self.out.allocs.len() as u32);
-        self.out.edit_start.push(self.out.edits.len() as u32);
-        self.out.exit_start.push(self.out.exits.len() as u32);
-        self.out.ref_start.push(self.out.refs.len() as u32);
+        self.push_starts();
         self.out.num_spill_slots = self.slot_owner.len() as u32;
         Ok(self.out)
     }
 
     // ---- small state helpers -------------------------------------------
+
+    /// Records where the next instruction's output entries start.
+    fn push_starts(&mut self) {
+        let o = &mut self.out;
+        o.starts.push(Starts {
+            allocs: o.allocs.len() as u32,
+            edits: o.edits.len() as u32,
+            exits: o.exits.len() as u32,
+            refs: o.refs.len() as u32,
+        });
+    }
 
     fn class(&self, v: u32) -> RegClass {
         self.func.vreg_info(VReg(v)).class
@@ -160,10 +165,12 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
 
     fn take_reg(&mut self, v: u32, r: PReg) {
         self.owner[r.index()] = v;
-        self.occupied.insert(r);
-        if self.env.callee_saved.contains(r) {
-            self.out.callee_saved_used.insert(r);
-        }
+        let one = PRegSet::EMPTY.with(r);
+        self.occupied = self.occupied.union(one);
+        self.out.callee_saved_used = self
+            .out
+            .callee_saved_used
+            .union(one.intersect(self.env.callee_saved));
     }
 
     fn set_home(&mut self, v: u32, r: PReg) {
@@ -273,9 +280,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         hint: Option<PReg>,
         across_call: bool,
     ) -> Option<PReg> {
-        let free = self
-            .env
-            .allocatable_of(class)
+        let free = self.class_regs[class as usize]
             .minus(avoid)
             .minus(self.occupied);
         // A hint into a register the next call destroys would only cost a
@@ -303,9 +308,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     /// a constant.
     fn evict(&mut self, class: RegClass, avoid: PRegSet, i: u32, allow_read: bool) -> Option<PReg> {
         let mut best: Option<(PReg, u32, bool)> = None;
-        let candidates = self
-            .env
-            .allocatable_of(class)
+        let candidates = self.class_regs[class as usize]
             .minus(avoid)
             .minus(self.temps)
             .intersect(self.occupied);
