@@ -27,7 +27,7 @@ pub(super) struct Liveness<'b> {
     /// Per vreg: is a label arg.
     pub is_label_arg: &'b mut [bool],
     /// Per instruction: has a `Fixed` or `FixedStack` operand.
-    has_fixed: &'b mut [bool],
+    has_fixed: BumpVec<'b, bool>,
     /// Number of clobbering instructions before each instruction.
     clobber_prefix: BumpVec<'b, u32>,
     /// Total operands over all instructions (sizes the output up front).
@@ -51,7 +51,7 @@ impl<'b> Liveness<'b> {
         let jump_index = bump.alloc_slice_fill_copy(nv, NONE);
         let is_label_arg = bump.alloc_slice_fill_copy(nv, false);
         let is_flags = bump.alloc_slice_fill_copy(nv, false);
-        let has_fixed = bump.alloc_slice_fill_copy(n, false);
+        let mut has_fixed = BumpVec::with_capacity_in(n, bump);
         let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
         let (mut label, mut jump) = (NONE, NONE);
         let mut clobbers = 0u32;
@@ -130,6 +130,7 @@ impl<'b> Liveness<'b> {
                 _ => {}
             }
             // Uses.
+            let mut fixed_here = false;
             for (k, op) in ops.iter().enumerate() {
                 let v = check(i, op.vreg)?;
                 let vi = func.vreg_info(op.vreg);
@@ -186,16 +187,14 @@ impl<'b> Liveness<'b> {
                     }
                     _ => {}
                 }
-                if matches!(
+                fixed_here |= matches!(
                     op.constraint,
                     Constraint::Fixed(_) | Constraint::FixedStack(_)
-                ) {
-                    has_fixed[i] = true;
-                }
+                );
                 if op.kind != OperandKind::Use {
                     continue;
                 }
-                used(i, v, &def_pos)?;
+                used(i, v, def_pos)?;
                 if is_flags[v] != (op.constraint == Constraint::Flags) {
                     return Err(RegAllocError::BadFlags {
                         inst: i,
@@ -212,9 +211,10 @@ impl<'b> Liveness<'b> {
                 last_use[v] = i as u32;
                 reads.push((v as u32, i as u32));
             }
+            has_fixed.push(fixed_here);
             for &a in exits.iter().chain(branch) {
                 let v = check(i, a)?;
-                used(i, v, &def_pos)?;
+                used(i, v, def_pos)?;
                 if is_flags[v] {
                     return Err(RegAllocError::BadFlags {
                         inst: i,
@@ -308,9 +308,9 @@ impl<'b> Liveness<'b> {
         };
         let mut use_start = BumpVec::with_capacity_in(nv + 1, bump);
         let mut total = 0u32;
-        for v in 0..nv {
+        for (v, &c) in count.iter().enumerate().take(nv) {
             use_start.push(total);
-            total += count[v] + u32::from(live_through(v));
+            total += c + u32::from(live_through(v));
         }
         use_start.push(total);
         let uses = bump.alloc_slice_fill_copy(total as usize, 0u32);
