@@ -110,7 +110,7 @@ impl<'b> RaFunc<'b> {
             ops: BVec::with_capacity_in(3 * n, bump),
             insts: BVec::with_capacity_in(n + 2, bump),
             branch: BVec::new_in(bump),
-            exits: BVec::new_in(bump),
+            exits: BVec::with_capacity_in(n, bump),
             vinfo: bump.alloc_slice_fill_with(trace.num_values(), |k| {
                 let ty = trace.value_type(Value(k as u32));
                 VRegInfo {

@@ -57,7 +57,7 @@ impl<'b> Liveness<'b> {
         let mut clobbers = 0u32;
         // Every (vreg, instruction) read, in instruction order: bucketed
         // into per-vreg use lists below without walking the program again.
-        let mut reads: BumpVec<'_, (u32, u32)> = BumpVec::with_capacity_in(2 * n + 16, bump);
+        let mut reads: BumpVec<'_, (u32, u32)> = BumpVec::with_capacity_in(3 * n + 16, bump);
         let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
         // Every reuse def: (def, the use it reuses, instruction).
         let mut reuses: BumpVec<'_, (u32, u32, u32)> = BumpVec::new_in(bump);
@@ -133,7 +133,6 @@ impl<'b> Liveness<'b> {
             let mut fixed_here = false;
             for (k, op) in ops.iter().enumerate() {
                 let v = check(i, op.vreg)?;
-                let vi = func.vreg_info(op.vreg);
                 match (op.kind, op.constraint) {
                     (OperandKind::Def, Constraint::FixedStack(_))
                         if ops[..k].iter().any(|o| o.constraint == op.constraint) =>
@@ -150,7 +149,7 @@ impl<'b> Liveness<'b> {
                         });
                     }
                     (_, Constraint::Fixed(p)) => {
-                        if p.class != vi.class {
+                        if p.class != func.vreg_info(op.vreg).class {
                             return Err(RegAllocError::ClassMismatch {
                                 inst: i,
                                 vreg: op.vreg,
@@ -172,7 +171,7 @@ impl<'b> Liveness<'b> {
                         let ok = ops.get(r as usize).is_some_and(|u| {
                             u.kind == OperandKind::Use
                                 && matches!(u.constraint, Constraint::Reg | Constraint::RegOrStack)
-                                && func.vreg_info(u.vreg).class == vi.class
+                                && func.vreg_info(u.vreg).class == func.vreg_info(op.vreg).class
                         });
                         let twice = ops[..k]
                             .iter()
