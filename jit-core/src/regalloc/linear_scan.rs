@@ -14,8 +14,8 @@ use super::liveness::{Liveness, NONE};
 use super::output::{Output, Starts};
 use super::parallel_move::{self, Edit, ParallelMove};
 use super::types::{
-    Allocation, Constraint, Function, InstKind, OperandKind, PReg, PRegSet, RegClass, SpillSlot,
-    VReg,
+    Allocation, Constraint, Function, InstKind, Operand, OperandKind, PReg, PRegSet, RegClass,
+    SpillSlot, VReg,
 };
 use bumpalo::Bump;
 use bumpalo::collections::Vec as BumpVec;
@@ -44,6 +44,8 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     stamp: &'b mut [u32],
     /// Per vreg: 1 + the instruction that lists it as a fail-arg.
     exit_stamp: &'b mut [u32],
+    /// Per vreg: 1 + the instruction that reads it through a fixed register.
+    fixed_stamp: &'b mut [u32],
     owner: [u32; 64],
     /// Allocatable registers per class.
     class_regs: [PRegSet; 2],
@@ -89,6 +91,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             remat,
             stamp: per_vreg(0),
             exit_stamp: per_vreg(0),
+            fixed_stamp: per_vreg(0),
             owner: [NONE; 64],
             class_regs: RegClass::ALL.map(|c| env.allocatable_of(c)),
             occupied: PRegSet::EMPTY,
@@ -450,137 +453,10 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
 
-        // (1) Relocations and fixed-use copies, as one parallel move.
-        // (Nothing to do without fixed registers or clobbers.)
+        // (1) Relocations and fixed-use copies, as one parallel move
+        // (nothing to do without fixed registers or clobbers).
         if !(fixed_uses.is_empty() && clobbered.is_empty()) {
-            self.plan.clear();
-            self.moves.clear();
-            let mut taken = PRegSet::EMPTY;
-            // Only registers the instruction needs, or holding a value it reads
-            // through a fixed register, can need a relocation.
-            let needed = fixed_uses.union(clobbered);
-            let candidates = if fixed_uses.is_empty() {
-                self.occupied.intersect(needed)
-            } else {
-                self.occupied
-            };
-            for r in candidates.iter() {
-                let w = self.owner[r.index()];
-                if !needed.contains(r)
-                    && !ops.iter().any(|o| {
-                        o.vreg.0 == w
-                            && o.kind == OperandKind::Use
-                            && matches!(o.constraint, Constraint::Fixed(_))
-                    })
-                {
-                    continue;
-                }
-                let survives = self.survives(w, i);
-                let wanted_by_other = fixed_uses.contains(r)
-                    && ops.iter().any(|o| {
-                        o.constraint == Constraint::Fixed(r)
-                            && o.kind == OperandKind::Use
-                            && o.vreg.0 != w
-                    });
-                let own_fixed = ops.iter().find_map(|o| match o.constraint {
-                    Constraint::Fixed(p)
-                        if o.kind == OperandKind::Use
-                            && o.vreg.0 == w
-                            && p != r
-                            && !(survives && clobbered.contains(p)) =>
-                    {
-                        Some(p)
-                    }
-                    _ => None,
-                });
-                // A value read only through fixed registers moves there rather
-                // than being copied, so it does not hold two registers.
-                let only_fixed_reads = ops.iter().all(|o| {
-                    o.vreg.0 != w
-                        || o.kind != OperandKind::Use
-                        || matches!(o.constraint, Constraint::Fixed(_))
-                });
-                let self_fixed = own_fixed.is_some() && only_fixed_reads && !fixed_uses.contains(r);
-                if !(wanted_by_other || self_fixed || survives && clobbered.contains(r)) {
-                    continue;
-                }
-                let to = if let Some(p) = own_fixed {
-                    taken.insert(p);
-                    Some(Allocation::Reg(p))
-                } else if self.slot[w as usize] != NONE || self.remat[w as usize] {
-                    None
-                } else {
-                    let mut avoid = self.occupied.union(taken).union(fixed_uses);
-                    if survives {
-                        avoid = avoid.union(clobbered);
-                    }
-                    let across = survives && !info.clobbers.is_empty();
-                    match self.pick_free(r.class, avoid, None, across) {
-                        Some(q) => {
-                            taken.insert(q);
-                            Some(Allocation::Reg(q))
-                        }
-                        None => Some(Allocation::Stack(SpillSlot(self.new_slot(w)))),
-                    }
-                };
-                if let Some(to) = to {
-                    self.moves.push(ParallelMove {
-                        from: Allocation::Reg(r),
-                        to,
-                        class: r.class,
-                    });
-                }
-                self.plan.push(Relocation {
-                    vreg: w,
-                    from: r,
-                    to,
-                });
-            }
-            // Fixed-use copies (temporaries for this instruction only).
-            let mut temp_copies = PRegSet::EMPTY;
-            for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
-                let Constraint::Fixed(p) = op.constraint else {
-                    continue;
-                };
-                let v = op.vreg.0;
-                let moved_there = self
-                    .plan
-                    .iter()
-                    .any(|m| m.vreg == v && m.to == Some(Allocation::Reg(p)));
-                let stays = self.owner[p.index()] == v && !self.plan.iter().any(|m| m.from == p);
-                if moved_there || stays || temp_copies.contains(p) {
-                    continue;
-                }
-                if self.owner[p.index()] != v {
-                    let from = self.location(v);
-                    self.moves.push(ParallelMove {
-                        from,
-                        to: Allocation::Reg(p),
-                        class: p.class,
-                    });
-                }
-                temp_copies.insert(p);
-            }
-            self.resolve_moves(inst, taken.union(fixed_uses))?;
-            for k in 0..self.plan.len() {
-                let m = self.plan[k];
-                self.release_reg(m.from);
-                self.home[m.vreg as usize] = NOREG;
-            }
-            for k in 0..self.plan.len() {
-                let m = self.plan[k];
-                if let Some(Allocation::Reg(q)) = m.to {
-                    self.set_home(m.vreg, q);
-                }
-            }
-            for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
-                if let Constraint::Fixed(p) = op.constraint
-                    && temp_copies.contains(p)
-                {
-                    self.take_reg(op.vreg.0, p);
-                    self.temps.insert(p);
-                }
-            }
+            self.relocate(inst, ops, info.clobbers, fixed_uses, clobbered)?;
         }
 
         // (2) Reuse defs, then the other uses.
@@ -811,6 +687,155 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         for &e in exits {
             if !self.live.used_after(e.0, i) {
                 self.free_value(e.0);
+            }
+        }
+        Ok(())
+    }
+
+    /// Step (1) of an instruction: moves values out of the registers it
+    /// needs (fixed uses, fixed defs, clobbers) and copies values into its
+    /// fixed-use registers, all as one parallel move. Kept out of line:
+    /// most instructions skip it, and `op` stays compact without it.
+    #[inline(never)]
+    fn relocate(
+        &mut self,
+        inst: usize,
+        ops: &[Operand],
+        clobbers: PRegSet,
+        fixed_uses: PRegSet,
+        clobbered: PRegSet,
+    ) -> Result<(), RegAllocError> {
+        let i = inst as u32;
+        self.plan.clear();
+        self.moves.clear();
+        for o in ops {
+            if o.kind == OperandKind::Use && matches!(o.constraint, Constraint::Fixed(_)) {
+                self.fixed_stamp[o.vreg.0 as usize] = i + 1;
+            }
+        }
+        let mut taken = PRegSet::EMPTY;
+        // Only registers the instruction needs, or holding a value it reads
+        // through a fixed register, can need a relocation.
+        let needed = fixed_uses.union(clobbered);
+        let candidates = if fixed_uses.is_empty() {
+            self.occupied.intersect(needed)
+        } else {
+            self.occupied
+        };
+        for r in candidates.iter() {
+            let w = self.owner[r.index()];
+            // Whether the instruction reads `w` through a fixed register.
+            let reads_fixed = self.fixed_stamp[w as usize] == i + 1;
+            if !needed.contains(r) && !reads_fixed {
+                continue;
+            }
+            let survives = self.survives(w, i);
+            let wanted_by_other = fixed_uses.contains(r)
+                && ops.iter().any(|o| {
+                    o.constraint == Constraint::Fixed(r)
+                        && o.kind == OperandKind::Use
+                        && o.vreg.0 != w
+                });
+            let own_fixed = reads_fixed.then_some(()).and_then(|()| {
+                ops.iter().find_map(|o| match o.constraint {
+                    Constraint::Fixed(p)
+                        if o.kind == OperandKind::Use
+                            && o.vreg.0 == w
+                            && p != r
+                            && !(survives && clobbered.contains(p)) =>
+                    {
+                        Some(p)
+                    }
+                    _ => None,
+                })
+            });
+            // A value read only through fixed registers moves there rather
+            // than being copied, so it does not hold two registers.
+            let only_fixed_reads = own_fixed.is_some()
+                && ops.iter().all(|o| {
+                    o.vreg.0 != w
+                        || o.kind != OperandKind::Use
+                        || matches!(o.constraint, Constraint::Fixed(_))
+                });
+            let self_fixed = own_fixed.is_some() && only_fixed_reads && !fixed_uses.contains(r);
+            if !(wanted_by_other || self_fixed || survives && clobbered.contains(r)) {
+                continue;
+            }
+            let to = if let Some(p) = own_fixed {
+                taken.insert(p);
+                Some(Allocation::Reg(p))
+            } else if self.slot[w as usize] != NONE || self.remat[w as usize] {
+                None
+            } else {
+                let mut avoid = self.occupied.union(taken).union(fixed_uses);
+                if survives {
+                    avoid = avoid.union(clobbered);
+                }
+                let across = survives && !clobbers.is_empty();
+                match self.pick_free(r.class, avoid, None, across) {
+                    Some(q) => {
+                        taken.insert(q);
+                        Some(Allocation::Reg(q))
+                    }
+                    None => Some(Allocation::Stack(SpillSlot(self.new_slot(w)))),
+                }
+            };
+            if let Some(to) = to {
+                self.moves.push(ParallelMove {
+                    from: Allocation::Reg(r),
+                    to,
+                    class: r.class,
+                });
+            }
+            self.plan.push(Relocation {
+                vreg: w,
+                from: r,
+                to,
+            });
+        }
+        // Fixed-use copies (temporaries for this instruction only).
+        let mut temp_copies = PRegSet::EMPTY;
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            let Constraint::Fixed(p) = op.constraint else {
+                continue;
+            };
+            let v = op.vreg.0;
+            let moved_there = self
+                .plan
+                .iter()
+                .any(|m| m.vreg == v && m.to == Some(Allocation::Reg(p)));
+            let stays = self.owner[p.index()] == v && !self.plan.iter().any(|m| m.from == p);
+            if moved_there || stays || temp_copies.contains(p) {
+                continue;
+            }
+            if self.owner[p.index()] != v {
+                let from = self.location(v);
+                self.moves.push(ParallelMove {
+                    from,
+                    to: Allocation::Reg(p),
+                    class: p.class,
+                });
+            }
+            temp_copies.insert(p);
+        }
+        self.resolve_moves(inst, taken.union(fixed_uses))?;
+        for k in 0..self.plan.len() {
+            let m = self.plan[k];
+            self.release_reg(m.from);
+            self.home[m.vreg as usize] = NOREG;
+        }
+        for k in 0..self.plan.len() {
+            let m = self.plan[k];
+            if let Some(Allocation::Reg(q)) = m.to {
+                self.set_home(m.vreg, q);
+            }
+        }
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            if let Constraint::Fixed(p) = op.constraint
+                && temp_copies.contains(p)
+            {
+                self.take_reg(op.vreg.0, p);
+                self.temps.insert(p);
             }
         }
         Ok(())
