@@ -708,20 +708,23 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         let i = inst as u32;
         self.plan.clear();
         self.moves.clear();
+        // Registers holding values the instruction reads through a fixed
+        // register (every occupied register is a home here: no temporaries).
+        debug_assert!(self.temps.is_empty(), "temporaries left from the last instruction");
+        let mut fixed_homes = PRegSet::EMPTY;
         for o in ops {
             if o.kind == OperandKind::Use && matches!(o.constraint, Constraint::Fixed(_)) {
                 self.fixed_stamp[o.vreg.0 as usize] = i + 1;
+                if let Some(h) = self.home_reg(o.vreg.0) {
+                    fixed_homes.insert(h);
+                }
             }
         }
         let mut taken = PRegSet::EMPTY;
         // Only registers the instruction needs, or holding a value it reads
         // through a fixed register, can need a relocation.
         let needed = fixed_uses.union(clobbered);
-        let candidates = if fixed_uses.is_empty() {
-            self.occupied.intersect(needed)
-        } else {
-            self.occupied
-        };
+        let candidates = self.occupied.intersect(needed.union(fixed_homes));
         for r in candidates.iter() {
             let w = self.owner[r.index()];
             // Whether the instruction reads `w` through a fixed register.
