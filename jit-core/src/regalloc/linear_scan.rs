@@ -710,7 +710,10 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         self.moves.clear();
         // Registers holding values the instruction reads through a fixed
         // register (every occupied register is a home here: no temporaries).
-        debug_assert!(self.temps.is_empty(), "temporaries left from the last instruction");
+        debug_assert!(
+            self.temps.is_empty(),
+            "temporaries left from the last instruction"
+        );
         let mut fixed_homes = PRegSet::EMPTY;
         for o in ops {
             if o.kind == OperandKind::Use && matches!(o.constraint, Constraint::Fixed(_)) {

@@ -15,7 +15,7 @@ pub(super) const NONE: u32 = u32::MAX;
 pub(super) struct Liveness<'b> {
     /// Use positions of vreg `v`: `uses[use_start[v]..use_start[v + 1]]`, ascending.
     uses: &'b mut [u32],
-    use_start: BumpVec<'b, u32>,
+    use_start: &'b mut [u32],
     /// Per vreg: index into `uses` of the first use not yet passed.
     cursor: &'b mut [u32],
     /// Per vreg: its last use position (0 when never used).
@@ -296,7 +296,7 @@ impl<'b> Liveness<'b> {
         // Values defined before the label and read inside the loop stay
         // live until the jump (a pseudo-use there), so they survive the
         // back edge; label args are redefined by the jump instead.
-        let live_through = |v: usize| {
+        let live_through = |v: usize, last_use: &[u32]| {
             label != NONE
                 && def_pos[v] != NONE
                 && def_pos[v] < label
@@ -305,38 +305,32 @@ impl<'b> Liveness<'b> {
                 && last_use[v] > label
                 && last_use[v] < jump
         };
-        let mut use_start = BumpVec::with_capacity_in(nv + 1, bump);
+        let use_start = bump.alloc_slice_fill_copy(nv + 1, 0u32);
         let mut total = 0u32;
         for (v, &c) in count.iter().enumerate().take(nv) {
-            use_start.push(total);
-            total += c + u32::from(live_through(v));
+            use_start[v] = total;
+            total += c + u32::from(live_through(v, last_use));
         }
-        use_start.push(total);
+        use_start[nv] = total;
         let uses = bump.alloc_slice_fill_copy(total as usize, 0u32);
-        for (v, c) in count.iter_mut().enumerate().take(nv) {
-            *c = use_start[v];
-        }
-        let mut record = |v: VReg, i: usize| {
-            let v = v.0 as usize;
-            uses[count[v] as usize] = i as u32;
-            count[v] += 1;
-        };
+        count[..nv].copy_from_slice(&use_start[..nv]);
         for &(v, i) in reads.iter() {
-            record(VReg(v), i as usize);
+            let v = v as usize;
+            uses[count[v] as usize] = i;
+            count[v] += 1;
         }
+        // The last use of each vreg (0 when never used): its last read, or
+        // the jump for values live through the loop.
         for v in 0..nv {
-            if live_through(v) {
-                record(VReg(v as u32), jump as usize);
+            if live_through(v, last_use) {
+                uses[count[v] as usize] = jump;
+                last_use[v] = jump;
+            } else if last_use[v] == NONE {
+                last_use[v] = 0;
             }
         }
         let cursor = bump.alloc_slice_copy(&use_start[..nv]);
-        let last = bump.alloc_slice_fill_copy(nv, 0u32);
-        for (v, l) in last.iter_mut().enumerate() {
-            let end = use_start[v + 1] as usize;
-            if end > use_start[v] as usize {
-                *l = uses[end - 1];
-            }
-        }
+        let last = last_use;
         Ok(Liveness {
             uses,
             use_start,
