@@ -544,31 +544,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 }
                 _ => match self.home_reg(v) {
                     Some(h) => Allocation::Reg(h),
-                    None => {
-                        let survives = self.survives(v, i);
-                        let avoid = def_reserved.union(fixed_uses);
-                        let class = self.class(v);
-                        let across = survives && self.live.crosses_call(v, i);
-                        let hint = self.live.fixed_hint(v);
-                        let keep = if survives {
-                            avoid.union(clobbered)
-                        } else {
-                            avoid
-                        };
-                        let q = match self.get_reg(class, keep, hint, across, i, false) {
-                            Ok(q) => q,
-                            // The value stays in its slot (or is a constant): a register
-                            // the instruction destroys can hold the copy it reads.
-                            Err(_) if survives => {
-                                self.get_reg(class, avoid, hint, across, i, false)?
-                            }
-                            Err(e) => return Err(e),
-                        };
-                        let from = self.location(v);
-                        self.edit(from, Allocation::Reg(q), class);
-                        self.set_home(v, q);
-                        Allocation::Reg(q)
-                    }
+                    None => self.reload(v, i, def_reserved.union(fixed_uses), clobbered)?,
                 },
             };
         }
@@ -658,25 +634,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             self.out.exits.push(loc);
         }
         if info.safepoint {
-            let defined_here = |w: u32| {
-                ops.iter()
-                    .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
-            };
-            for r in self.occupied.minus(self.temps).iter() {
-                let w = self.owner[r.index()];
-                if self.is_ref[w as usize] && !defined_here(w) && self.survives(w, i) {
-                    self.out.refs.push((VReg(w), Allocation::Reg(r)));
-                }
-            }
-            for k in 0..self.ref_slots.len() {
-                let s = self.ref_slots[k];
-                let w = self.slot_owner[s as usize];
-                if !defined_here(w) && self.survives(w, i) {
-                    self.out
-                        .refs
-                        .push((VReg(w), Allocation::Stack(SpillSlot(s))));
-                }
-            }
+            self.safepoint_map(ops, i);
         }
 
         for op in ops {
@@ -690,6 +648,64 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         Ok(())
+    }
+
+    /// Brings use `v` of instruction `i` into a register outside `avoid`
+    /// (and outside `clobbered` if it survives the instruction), reloading
+    /// or rematerialising it. Out of line: most uses are in registers.
+    #[inline(never)]
+    fn reload(
+        &mut self,
+        v: u32,
+        i: u32,
+        avoid: PRegSet,
+        clobbered: PRegSet,
+    ) -> Result<Allocation, RegAllocError> {
+        let survives = self.survives(v, i);
+        let class = self.class(v);
+        let across = survives && self.live.crosses_call(v, i);
+        let hint = self.live.fixed_hint(v);
+        let keep = if survives {
+            avoid.union(clobbered)
+        } else {
+            avoid
+        };
+        let q = match self.get_reg(class, keep, hint, across, i, false) {
+            Ok(q) => q,
+            // The value stays in its slot (or is a constant): a register
+            // the instruction destroys can hold the copy it reads.
+            Err(_) if survives => self.get_reg(class, avoid, hint, across, i, false)?,
+            Err(e) => return Err(e),
+        };
+        let from = self.location(v);
+        self.edit(from, Allocation::Reg(q), class);
+        self.set_home(v, q);
+        Ok(Allocation::Reg(q))
+    }
+
+    /// The safepoint map of instruction `i`: every location holding a GC
+    /// reference that survives it (calls only: kept out of line).
+    #[inline(never)]
+    fn safepoint_map(&mut self, ops: &[Operand], i: u32) {
+        let defined_here = |w: u32| {
+            ops.iter()
+                .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
+        };
+        for r in self.occupied.minus(self.temps).iter() {
+            let w = self.owner[r.index()];
+            if self.is_ref[w as usize] && !defined_here(w) && self.survives(w, i) {
+                self.out.refs.push((VReg(w), Allocation::Reg(r)));
+            }
+        }
+        for k in 0..self.ref_slots.len() {
+            let s = self.ref_slots[k];
+            let w = self.slot_owner[s as usize];
+            if !defined_here(w) && self.survives(w, i) {
+                self.out
+                    .refs
+                    .push((VReg(w), Allocation::Stack(SpillSlot(s))));
+            }
+        }
     }
 
     /// Step (1) of an instruction: moves values out of the registers it
