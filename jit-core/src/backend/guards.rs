@@ -309,7 +309,7 @@ impl Lowering<'_, '_> {
             copy + 1 < ra.func.num_insts() && ra.func.inst_info(copy + 1).kind == InstKind::Label
         });
         if header {
-            self.inst = copy + 1;
+            self.select_inst(copy + 1);
             self.emit_edits(copy + 1)?;
         }
         Ok(self.asm.bind(self.labels[n])?)

@@ -21,7 +21,9 @@ use crate::ir::{
     OvfOp, RefCmpOp, RetType, SigId, Trace, Type, Value, WordSize,
 };
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{self, Allocation, Edit, Function, Output, PReg, RegClass, SpillSlot};
+use crate::regalloc::{
+    self, Allocation, Edit, Function, Operand, Output, PReg, RegClass, SpillSlot,
+};
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
 
 /// A condition left in the flags by a comparison: what "true" means.
@@ -104,8 +106,11 @@ pub(crate) struct Lowering<'a, 'b> {
     /// The register allocation (in the arena, so lowering can read it
     /// while emitting); `None` under the all-slots strategy.
     pub ra: Option<&'b Ra<'b>>,
-    /// The allocator instruction being lowered.
+    /// The allocator instruction being lowered (set with `select_inst`).
     pub inst: usize,
+    /// Its operands and their locations (cached by `select_inst`).
+    cur_ops: &'b [Operand],
+    cur_allocs: &'b [Allocation],
     /// Callee-saved registers the prologue saves (and the exit restores).
     pub saved: BVec<'b, SavedReg>,
     /// Win64 callee-saved XMM registers the prologue saves (128 bits).
@@ -227,6 +232,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
             fused: None,
             ra,
             inst: 0,
+            cur_ops: &[],
+            cur_allocs: &[],
             saved,
             saved_xmm,
             inputs_in_rax: false,
@@ -243,14 +250,23 @@ impl<'a, 'b> Lowering<'a, 'b> {
         if !matches!(self.trace.ops()[i], Op::Input(_)) {
             self.inputs_in_rax = false;
         }
-        let Some(ra) = &self.ra else {
+        let Some(ra) = self.ra else {
             return Ok(());
         };
-        self.inst = ra.func.first_inst[i] as usize;
+        self.select_inst(ra.func.first_inst[i] as usize);
         if matches!(self.trace.ops()[i], Op::Label { .. }) {
             return Ok(());
         }
         self.emit_edits(self.inst)
+    }
+
+    /// Makes allocator instruction `inst` the current one.
+    pub fn select_inst(&mut self, inst: usize) {
+        self.inst = inst;
+        if let Some(ra) = self.ra {
+            self.cur_ops = ra.func.operands(inst);
+            self.cur_allocs = ra.out.operand_allocations(inst);
+        }
     }
 
     /// Emits the allocator's edits before instruction `inst`.
@@ -323,9 +339,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// The allocator's location of `v` at the current instruction.
     pub fn alloc(&self, v: Value) -> Option<Allocation> {
-        let ra = self.ra.as_ref()?;
-        let ops = ra.func.operands(self.inst);
-        let allocs = ra.out.operand_allocations(self.inst);
+        self.ra?;
+        let (ops, allocs) = (self.cur_ops, self.cur_allocs);
         // A value read twice (`x < x`) may have a register for one operand
         // and its slot for the other: the register serves both.
         let mut found = None;
