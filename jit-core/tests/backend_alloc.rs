@@ -7,6 +7,7 @@ use bumpalo::Bump;
 use jit_core::backend::{Compiler, Target};
 use jit_core::ir::testgen::{self, GenConfig, Rng, TestFunctions, TestHeap};
 use jit_core::ir::{Trace, WordSize};
+use jit_core::memory::CodeArena;
 use os_glue::unix::UnixMemory;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
@@ -67,12 +68,21 @@ fn warmed_up_compiles_do_no_global_allocation() {
             bump.reset();
             drop(compiler.compile(t, UnixMemory::new(), &bump).unwrap());
         }
+        // Placed in fresh memory per trace and in a shared code arena.
+        let arena = CodeArena::new(UnixMemory::new(), 16 << 20, target.placement()).unwrap();
         let mut worst = 0;
         for t in &traces {
             bump.reset();
             ALLOCS.store(0, Relaxed);
             COUNTING.store(true, Relaxed);
             let compiled = compiler.compile(t, UnixMemory::new(), &bump);
+            COUNTING.store(false, Relaxed);
+            drop(compiled.unwrap());
+            worst = worst.max(ALLOCS.load(Relaxed));
+            bump.reset();
+            ALLOCS.store(0, Relaxed);
+            COUNTING.store(true, Relaxed);
+            let compiled = compiler.compile(t, &arena, &bump);
             COUNTING.store(false, Relaxed);
             drop(compiled.unwrap());
             worst = worst.max(ALLOCS.load(Relaxed));

@@ -22,6 +22,25 @@ fn main() -> Result<(), Box<dyn Error>> {
         vec![size]
     };
     let ours = Ours::new()?;
+    if std::env::var_os("MEMTEST").is_some() {
+        use jit_core::memory::{CodeBlock, Placement};
+        let code = [0x90u8; 1400];
+        let mut keep = Vec::with_capacity(2000);
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            for _ in 0..2000 {
+                let mut b = CodeBlock::new(ours.arena(), code.len(), Placement::Anywhere)?;
+                b.append(&code)?;
+                b.seal()?;
+                keep.push(b);
+            }
+            let t = t0.elapsed().as_nanos() as f64 / 2000.0;
+            let t1 = Instant::now();
+            keep.clear();
+            let r = t1.elapsed().as_nanos() as f64 / 2000.0;
+            println!("place {t:.0} ns, release {r:.0} ns");
+        }
+    }
     for (k, &size) in sizes.iter().enumerate() {
         let trace = tracegen::trace(size, 0x5EED + k as u64)?;
         let ops = trace.ops().len();

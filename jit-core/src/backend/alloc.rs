@@ -118,12 +118,11 @@ pub(crate) fn direct_scale(size: u64) -> bool {
 /// A trace as the allocator sees it.
 pub(crate) struct RaFunc<'b> {
     ops: BVec<'b, Operand>,
-    op_start: BVec<'b, u32>,
-    infos: BVec<'b, InstInfo>,
+    /// A sentinel, then one record per instruction (its facts and where its
+    /// entries end; they start where the previous record's end).
+    insts: BVec<'b, InstRec>,
     branch: BVec<'b, VReg>,
-    branch_start: BVec<'b, u32>,
     exits: BVec<'b, VReg>,
-    exit_start: BVec<'b, u32>,
     vinfo: BVec<'b, VRegInfo>,
     /// IR values; vregs from here on are scratch requests.
     num_values: u32,
@@ -156,12 +155,9 @@ impl<'b> RaFunc<'b> {
         let clobbers = env.caller_saved;
         let mut f = RaFunc {
             ops: BVec::with_capacity_in(3 * n, bump),
-            op_start: BVec::with_capacity_in(n + 2, bump),
-            infos: BVec::with_capacity_in(n + 1, bump),
+            insts: BVec::with_capacity_in(n + 2, bump),
             branch: BVec::new_in(bump),
-            branch_start: BVec::with_capacity_in(n + 2, bump),
-            exits: BVec::new_in(bump),
-            exit_start: BVec::with_capacity_in(n + 2, bump),
+            exits: BVec::with_capacity_in(n, bump),
             vinfo: BVec::with_capacity_in(trace.num_values() + 8, bump),
             num_values: trace.num_values() as u32,
             first_inst: BVec::with_capacity_in(n, bump),
@@ -181,9 +177,12 @@ impl<'b> RaFunc<'b> {
                 is_const: ty != Type::Float && const_bits(trace, Value(k as u32)).is_some(),
             });
         }
-        f.op_start.push(0);
-        f.branch_start.push(0);
-        f.exit_start.push(0);
+        f.insts.push(InstRec {
+            info: InstInfo::op(),
+            ops: 0,
+            branch: 0,
+            exits: 0,
+        });
         use Constraint::{Fixed, Flags, Reg, RegOrStack as Any, Reuse};
         let use_ = |v: Value| Operand::use_(vr(v), Any);
         let reg = |v: Value| Operand::use_(vr(v), Reg);
@@ -197,7 +196,7 @@ impl<'b> RaFunc<'b> {
         let cmp_uses = |a, b| cmp_uses(a, b).into_iter().flatten();
         let (rax, rcx, rdx) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
         for (i, &op) in trace.ops().iter().enumerate() {
-            f.first_inst.push(f.infos.len() as u32);
+            f.first_inst.push(f.insts.len() as u32 - 1);
             let r = trace.op_result(i);
             let def = |c| r.map(|r| Operand::def(vr(r), c));
             let cmp_def =
@@ -437,20 +436,28 @@ impl<'b> RaFunc<'b> {
     }
 
     fn push_inst(&mut self, info: InstInfo) {
-        self.infos.push(info);
-        self.op_start.push(self.ops.len() as u32);
-        self.branch_start.push(self.branch.len() as u32);
-        self.exit_start.push(self.exits.len() as u32);
+        self.insts.push(InstRec {
+            info,
+            ops: self.ops.len() as u32,
+            branch: self.branch.len() as u32,
+            exits: self.exits.len() as u32,
+        });
     }
 }
 
-fn range<'s, T>(items: &'s [T], start: &[u32], inst: usize) -> &'s [T] {
-    &items[start[inst] as usize..start[inst + 1] as usize]
+/// One allocator instruction: its facts and the ends of its operands,
+/// branch args and fail-args in the flat arrays.
+#[derive(Clone, Copy)]
+struct InstRec {
+    info: InstInfo,
+    ops: u32,
+    branch: u32,
+    exits: u32,
 }
 
 impl Function for RaFunc<'_> {
     fn num_insts(&self) -> usize {
-        self.infos.len()
+        self.insts.len() - 1
     }
     fn num_vregs(&self) -> usize {
         self.vinfo.len()
@@ -459,15 +466,18 @@ impl Function for RaFunc<'_> {
         self.vinfo[vreg.0 as usize]
     }
     fn inst_info(&self, inst: usize) -> InstInfo {
-        self.infos[inst]
+        self.insts[inst + 1].info
     }
     fn operands(&self, inst: usize) -> &[Operand] {
-        range(&self.ops, &self.op_start, inst)
+        let (s, e) = (self.insts[inst].ops, self.insts[inst + 1].ops);
+        &self.ops[s as usize..e as usize]
     }
     fn branch_args(&self, inst: usize) -> &[VReg] {
-        range(&self.branch, &self.branch_start, inst)
+        let (s, e) = (self.insts[inst].branch, self.insts[inst + 1].branch);
+        &self.branch[s as usize..e as usize]
     }
     fn exit_args(&self, inst: usize) -> &[VReg] {
-        range(&self.exits, &self.exit_start, inst)
+        let (s, e) = (self.insts[inst].exits, self.insts[inst + 1].exits);
+        &self.exits[s as usize..e as usize]
     }
 }

@@ -135,9 +135,14 @@ impl Compiler {
         self.target
     }
 
-    /// Compiles `trace` and places the code in a fresh block of `mem` (pass
-    /// `&mut provider` to share one provider), sealed executable. Scratch
-    /// data lives in `bump` (reset it between compiles to reuse it).
+    /// Compiles `trace` and places the code (followed by the trace's output
+    /// tables) in a fresh block of `mem`, sealed executable. Pass
+    /// `&mut provider` to share one provider, or `&arena` to place many
+    /// traces in one [`crate::memory::CodeArena`] (one protection change per
+    /// trace instead of a map and unmap). Scratch data lives in `bump`:
+    /// reset it between compiles to reuse it; once it has grown to the
+    /// largest trace's needs, compiling allocates nothing from the global
+    /// heap.
     pub fn compile<M: ExecutableMemory>(
         &self,
         trace: &Trace,

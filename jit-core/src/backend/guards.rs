@@ -284,17 +284,19 @@ impl Lowering<'_, '_> {
             let fail = trace.fail_args(fail);
             let mut locs = BVec::with_capacity_in(fail.len(), self.bump);
             let mut next = 0;
+            // The allocator's fail-arg locations of the guard, looked up once.
+            let exit_locs = self.ra.map(|ra| {
+                ra.out
+                    .exit_locations(ra.func.first_inst[s.op as usize] as usize)
+            });
             for &v in fail {
                 let Some(v) = v else {
                     locs.push(None);
                     continue;
                 };
-                let loc = match &self.ra {
-                    Some(ra) => {
-                        let inst = ra.func.first_inst[s.op as usize] as usize;
-                        let a = *ra
-                            .out
-                            .exit_locations(inst)
+                let loc = match exit_locs {
+                    Some(exit_locs) => {
+                        let a = *exit_locs
                             .get(next)
                             .ok_or(CompileError::Unsupported("fail-arg without a location"))?;
                         next += 1;
@@ -352,7 +354,7 @@ impl Lowering<'_, '_> {
             copy + 1 < ra.func.num_insts() && ra.func.inst_info(copy + 1).kind == InstKind::Label
         });
         if header {
-            self.inst = copy + 1;
+            self.select_inst(copy + 1);
             self.emit_edits(copy + 1)?;
             // The loop starts a 32-byte fetch block (code is page aligned):
             // a short loop then spans as few of them as it can.

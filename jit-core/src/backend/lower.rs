@@ -24,7 +24,7 @@ use crate::ir::{
 };
 use crate::regalloc::parallel_move::{self, ParallelMove};
 use crate::regalloc::{
-    self, Allocation, Constraint, Edit, Function, Output, PReg, RegClass, SpillSlot,
+    self, Allocation, Constraint, Edit, Function, Operand, Output, PReg, RegClass, SpillSlot,
 };
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
 
@@ -111,8 +111,11 @@ pub(crate) struct Lowering<'a, 'b> {
     /// The register allocation (in the arena, so lowering can read it
     /// while emitting); `None` under the all-slots strategy.
     pub ra: Option<&'b Ra<'b>>,
-    /// The allocator instruction being lowered.
+    /// The allocator instruction being lowered (set with `select_inst`).
     pub inst: usize,
+    /// Its operands and their locations (cached by `select_inst`).
+    cur_ops: &'b [Operand],
+    cur_allocs: &'b [Allocation],
     /// Callee-saved registers the prologue saves (and the exit restores).
     pub saved: BVec<'b, SavedReg>,
     /// Win64 callee-saved XMM registers the prologue saves (128 bits).
@@ -194,29 +197,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let mut saved = BVec::new_in(bump);
         let mut saved_xmm = BVec::new_in(bump);
         if let Some(ra) = ra {
-            let env = alloc::env(t);
-            let mut used = ra.out.callee_saved_used();
-            let mut note = |a: &Allocation| {
-                if let Allocation::Reg(p) = *a
-                    && env.callee_saved.contains(p)
-                {
-                    used.insert(p);
-                }
-            };
-            for inst in 0..ra.func.num_insts() {
-                ra.out.operand_allocations(inst).iter().for_each(&mut note);
-                ra.out.exit_locations(inst).iter().for_each(&mut note);
-                for e in ra.out.edits_before(inst) {
-                    match *e {
-                        Edit::Move { to, .. } => note(&to),
-                        Edit::Swap { a, b } => {
-                            note(&Allocation::Reg(a));
-                            note(&Allocation::Reg(b));
-                        }
-                    }
-                }
-            }
-            ra.out.label_locations().iter().for_each(&mut note);
+            // Every callee-saved register the allocation touches is reported
+            // (the allocator's contract, checked by its randomized tests).
+            let used = ra.out.callee_saved_used();
             for p in used.of_class(RegClass::Xmm).iter() {
                 if t != Target::Win64 || p.num < 6 {
                     return Err(CompileError::Unsupported("callee-saved XMM outside Win64"));
@@ -254,6 +237,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
             fused: None,
             ra,
             inst: 0,
+            cur_ops: &[],
+            cur_allocs: &[],
             saved,
             saved_xmm,
             inputs_in: None,
@@ -270,10 +255,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
         if !matches!(self.trace.ops()[i], Op::Input(_)) {
             self.inputs_in = None;
         }
-        let Some(ra) = &self.ra else {
+        let Some(ra) = self.ra else {
             return Ok(());
         };
-        self.inst = ra.func.first_inst[i] as usize;
+        self.select_inst(ra.func.first_inst[i] as usize);
         if !ra.out.edits_before(self.inst).is_empty() {
             self.inputs_in = None;
         }
@@ -281,6 +266,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
             return Ok(());
         }
         self.emit_edits(self.inst)
+    }
+
+    /// Makes allocator instruction `inst` the current one.
+    pub fn select_inst(&mut self, inst: usize) {
+        self.inst = inst;
+        if let Some(ra) = self.ra {
+            self.cur_ops = ra.func.operands(inst);
+            self.cur_allocs = ra.out.operand_allocations(inst);
+        }
     }
 
     /// Emits the allocator's edits before instruction `inst`.
@@ -370,9 +364,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// The allocator's location of `v` at the current instruction.
     pub fn alloc(&self, v: Value) -> Option<Allocation> {
-        let ra = self.ra.as_ref()?;
-        let ops = ra.func.operands(self.inst);
-        let allocs = ra.out.operand_allocations(self.inst);
+        self.ra?;
+        let (ops, allocs) = (self.cur_ops, self.cur_allocs);
         // A value read twice (`x < x`) may have a register for one operand
         // and its slot for the other: the register serves both.
         let mut found = None;

@@ -7,6 +7,8 @@
 //! - `lower`: one function per IR op family, operands at their locations.
 //! - `guards`: exit stubs, the shared exit path and the deopt buffer format.
 //! - [`exec`]: [`Compiler`], [`CompiledTrace`] and execution.
+//! - `tables`: the compiled trace's exit, patch-site and op-range tables,
+//!   stored in its code block after the code (no global allocation).
 //!
 //! # Entry convention (both modes)
 //! The compiled trace is a function `entry(inputs: *const u64, deopt: *mut u64)

@@ -185,7 +185,10 @@ impl<'b> Writer<'b> {
 /// `#[repr(C)]` struct of `u32`s, or `u32`).
 unsafe fn view<T>(block: &[u8], (off, n): (u32, u32)) -> &[T] {
     let size = core::mem::size_of::<T>();
-    let Some(bytes) = block.get(off as usize..off as usize + n as usize * size) else {
+    let end = (n as usize)
+        .checked_mul(size)
+        .and_then(|len| len.checked_add(off as usize));
+    let Some(bytes) = end.and_then(|end| block.get(off as usize..end)) else {
         return &[];
     };
     // SAFETY: the caller guarantees every bit pattern is a valid `T`; `align_to`
@@ -220,10 +223,8 @@ impl Layout {
 
     /// The input types, in input order.
     pub fn input_types(self, block: &[u8]) -> impl Iterator<Item = Type> + '_ {
-        let (off, n) = self.input_types;
-        let bytes = block
-            .get(off as usize..(off + n) as usize)
-            .unwrap_or_default();
+        let (off, n) = (self.input_types.0 as usize, self.input_types.1 as usize);
+        let bytes = block.get(off..off.saturating_add(n)).unwrap_or_default();
         bytes.iter().map(|&b| decode_type(b).unwrap_or(Type::Int))
     }
 
@@ -234,9 +235,71 @@ impl Layout {
         range: Range<u32>,
     ) -> impl ExactSizeIterator<Item = Option<Type>> + '_ {
         let off = self.exit_types.0 as usize;
+        let (start, end) = (range.start as usize, range.end as usize);
         let bytes = block
-            .get(off + range.start as usize..off + range.end as usize)
+            .get(off.saturating_add(start)..off.saturating_add(end))
             .unwrap_or_default();
         bytes.iter().map(|&b| decode_type(b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_round_trip_after_code_of_any_length() {
+        for code_len in [0usize, 1, 3, 4, 7] {
+            let bump = Bump::new();
+            let mut w = Writer::new(&bump, code_len, 64);
+            let rec = ExitRecord {
+                guard: 1,
+                id: 9,
+                types_start: 0,
+                types_end: 2,
+                sites_start: 0,
+                sites_end: 1,
+                stub: 40,
+            };
+            w.exits(&[rec]);
+            w.sites([17u32].into_iter());
+            w.ranges(&[(0, 0, 5), (2, 5, 9)]);
+            w.input_types(&[Type::Ref, Type::Float]);
+            w.exit_types(&[Some(Type::Int), None]);
+            let (tables, layout) = w.finish();
+            // The block: code bytes (aligned like a page), then the tables.
+            let mut block = alloc::vec![0u32; (code_len + tables.len()).div_ceil(4)];
+            // SAFETY: viewing initialised `u32`s as bytes, within the vector.
+            let bytes: &mut [u8] = unsafe {
+                core::slice::from_raw_parts_mut(block.as_mut_ptr().cast(), block.len() * 4)
+            };
+            bytes[code_len..code_len + tables.len()].copy_from_slice(&tables);
+            let bytes = &bytes[..code_len + tables.len()];
+            let e = layout.exits(bytes);
+            assert_eq!((e.len(), e[0].id, e[0].stub, e[0].guard), (1, 9, 40, 1));
+            assert_eq!(layout.sites(bytes), &[17]);
+            assert_eq!(
+                layout.ranges(bytes),
+                &[
+                    OpRange {
+                        op: 0,
+                        start: 0,
+                        end: 5
+                    },
+                    OpRange {
+                        op: 2,
+                        start: 5,
+                        end: 9
+                    }
+                ]
+            );
+            assert_eq!(layout.ranges(bytes)[1].code(), 5..9);
+            assert_eq!(layout.num_inputs(), 2);
+            assert!(layout.input_types(bytes).eq([Type::Ref, Type::Float]));
+            assert!(layout.exit_types(bytes, 0..2).eq([Some(Type::Int), None]));
+            // Too short a block gives empty tables, never a panic.
+            assert!(layout.exits(&bytes[..code_len]).is_empty());
+            assert_eq!(layout.exit_types(&bytes[..code_len], 0..2).len(), 0);
+        }
     }
 }

@@ -25,6 +25,8 @@ use super::{ExecutableMemory, MemoryError, Placement, Protection, Region};
 /// A pool of executable memory shared by many blocks; use it as a provider
 /// through `&CodeArena` (e.g. `CodeBlock::new(&arena, ..)` or
 /// `Compiler::compile(trace, &arena, ..)`). Single-threaded (not `Sync`).
+/// Requests for [`Placement::Below4GiB`] are served only by an arena
+/// reserved with that placement.
 #[derive(Debug)]
 pub struct CodeArena<M: ExecutableMemory> {
     state: RefCell<State<M>>,

@@ -11,11 +11,11 @@
 use super::env::RegEnv;
 use super::error::RegAllocError;
 use super::liveness::{Liveness, NONE};
-use super::output::Output;
+use super::output::{Output, Starts};
 use super::parallel_move::{self, Edit, ParallelMove};
 use super::types::{
-    Allocation, Constraint, Function, InstKind, OperandKind, PReg, PRegSet, RegClass, SpillSlot,
-    VReg,
+    Allocation, Constraint, Function, InstKind, Operand, OperandKind, PReg, PRegSet, RegClass,
+    SpillSlot, VReg,
 };
 use bumpalo::Bump;
 use bumpalo::collections::Vec as BumpVec;
@@ -44,7 +44,11 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     stamp: &'b mut [u32],
     /// Per vreg: 1 + the instruction that lists it as a fail-arg.
     exit_stamp: &'b mut [u32],
+    /// Per vreg: 1 + the instruction that reads it through a fixed register.
+    fixed_stamp: &'b mut [u32],
     owner: [u32; 64],
+    /// Allocatable registers per class.
+    class_regs: [PRegSet; 2],
     occupied: PRegSet,
     temps: PRegSet,
     slot_owner: BumpVec<'b, u32>,
@@ -87,7 +91,9 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             remat,
             stamp: per_vreg(0),
             exit_stamp: per_vreg(0),
+            fixed_stamp: per_vreg(0),
             owner: [NONE; 64],
+            class_regs: RegClass::ALL.map(|c| env.allocatable_of(c)),
             occupied: PRegSet::EMPTY,
             temps: PRegSet::EMPTY,
             slot_owner: BumpVec::new_in(bump),
@@ -102,13 +108,10 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             plan: BumpVec::new_in(bump),
             out: Output {
                 allocs: BumpVec::with_capacity_in(num_operands, bump),
-                alloc_start: BumpVec::with_capacity_in(n + 1, bump),
+                starts: BumpVec::with_capacity_in(n + 1, bump),
                 edits: BumpVec::with_capacity_in(n / 2 + 16, bump),
-                edit_start: BumpVec::with_capacity_in(n + 1, bump),
                 exits: BumpVec::with_capacity_in(num_exit_args, bump),
-                exit_start: BumpVec::with_capacity_in(n + 1, bump),
                 refs: BumpVec::new_in(bump),
-                ref_start: BumpVec::with_capacity_in(n + 1, bump),
                 label_locs: BumpVec::new_in(bump),
                 num_spill_slots: 0,
                 callee_saved_used: PRegSet::EMPTY,
@@ -118,25 +121,30 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
 
     pub(super) fn run(mut self) -> Result<Output<'b>, RegAllocError> {
         for i in 0..self.func.num_insts() {
-            self.out.alloc_start.push(self.out.allocs.len() as u32);
-            self.out.edit_start.push(self.out.edits.len() as u32);
-            self.out.exit_start.push(self.out.exits.len() as u32);
-            self.out.ref_start.push(self.out.refs.len() as u32);
+            self.push_starts();
             match self.func.inst_info(i).kind {
                 InstKind::Op => self.op(i)?,
                 InstKind::Label => self.label(i)?,
                 InstKind::Jump => self.jump(i)?,
             }
         }
-        self.out.alloc_start.push(self.out.allocs.len() as u32);
-        self.out.edit_start.push(self.out.edits.len() as u32);
-        self.out.exit_start.push(self.out.exits.len() as u32);
-        self.out.ref_start.push(self.out.refs.len() as u32);
+        self.push_starts();
         self.out.num_spill_slots = self.slot_owner.len() as u32;
         Ok(self.out)
     }
 
     // ---- small state helpers -------------------------------------------
+
+    /// Records where the next instruction's output entries start.
+    fn push_starts(&mut self) {
+        let o = &mut self.out;
+        o.starts.push(Starts {
+            allocs: o.allocs.len() as u32,
+            edits: o.edits.len() as u32,
+            exits: o.exits.len() as u32,
+            refs: o.refs.len() as u32,
+        });
+    }
 
     fn class(&self, v: u32) -> RegClass {
         self.func.vreg_info(VReg(v)).class
@@ -160,10 +168,12 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
 
     fn take_reg(&mut self, v: u32, r: PReg) {
         self.owner[r.index()] = v;
-        self.occupied.insert(r);
-        if self.env.callee_saved.contains(r) {
-            self.out.callee_saved_used.insert(r);
-        }
+        let one = PRegSet::EMPTY.with(r);
+        self.occupied = self.occupied.union(one);
+        self.out.callee_saved_used = self
+            .out
+            .callee_saved_used
+            .union(one.intersect(self.env.callee_saved));
     }
 
     fn set_home(&mut self, v: u32, r: PReg) {
@@ -273,9 +283,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         hint: Option<PReg>,
         across_call: bool,
     ) -> Option<PReg> {
-        let free = self
-            .env
-            .allocatable_of(class)
+        let free = self.class_regs[class as usize]
             .minus(avoid)
             .minus(self.occupied);
         // A hint into a register the next call destroys would only cost a
@@ -303,9 +311,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     /// a constant.
     fn evict(&mut self, class: RegClass, avoid: PRegSet, i: u32, allow_read: bool) -> Option<PReg> {
         let mut best: Option<(PReg, u32, bool)> = None;
-        let candidates = self
-            .env
-            .allocatable_of(class)
+        let candidates = self.class_regs[class as usize]
             .minus(avoid)
             .minus(self.temps)
             .intersect(self.occupied);
@@ -447,137 +453,10 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
 
-        // (1) Relocations and fixed-use copies, as one parallel move.
-        // (Nothing to do without fixed registers or clobbers.)
+        // (1) Relocations and fixed-use copies, as one parallel move
+        // (nothing to do without fixed registers or clobbers).
         if !(fixed_uses.is_empty() && clobbered.is_empty()) {
-            self.plan.clear();
-            self.moves.clear();
-            let mut taken = PRegSet::EMPTY;
-            // Only registers the instruction needs, or holding a value it reads
-            // through a fixed register, can need a relocation.
-            let needed = fixed_uses.union(clobbered);
-            let candidates = if fixed_uses.is_empty() {
-                self.occupied.intersect(needed)
-            } else {
-                self.occupied
-            };
-            for r in candidates.iter() {
-                let w = self.owner[r.index()];
-                if !needed.contains(r)
-                    && !ops.iter().any(|o| {
-                        o.vreg.0 == w
-                            && o.kind == OperandKind::Use
-                            && matches!(o.constraint, Constraint::Fixed(_))
-                    })
-                {
-                    continue;
-                }
-                let survives = self.survives(w, i);
-                let wanted_by_other = fixed_uses.contains(r)
-                    && ops.iter().any(|o| {
-                        o.constraint == Constraint::Fixed(r)
-                            && o.kind == OperandKind::Use
-                            && o.vreg.0 != w
-                    });
-                let own_fixed = ops.iter().find_map(|o| match o.constraint {
-                    Constraint::Fixed(p)
-                        if o.kind == OperandKind::Use
-                            && o.vreg.0 == w
-                            && p != r
-                            && !(survives && clobbered.contains(p)) =>
-                    {
-                        Some(p)
-                    }
-                    _ => None,
-                });
-                // A value read only through fixed registers moves there rather
-                // than being copied, so it does not hold two registers.
-                let only_fixed_reads = ops.iter().all(|o| {
-                    o.vreg.0 != w
-                        || o.kind != OperandKind::Use
-                        || matches!(o.constraint, Constraint::Fixed(_))
-                });
-                let self_fixed = own_fixed.is_some() && only_fixed_reads && !fixed_uses.contains(r);
-                if !(wanted_by_other || self_fixed || survives && clobbered.contains(r)) {
-                    continue;
-                }
-                let to = if let Some(p) = own_fixed {
-                    taken.insert(p);
-                    Some(Allocation::Reg(p))
-                } else if self.slot[w as usize] != NONE || self.remat[w as usize] {
-                    None
-                } else {
-                    let mut avoid = self.occupied.union(taken).union(fixed_uses);
-                    if survives {
-                        avoid = avoid.union(clobbered);
-                    }
-                    let across = survives && !info.clobbers.is_empty();
-                    match self.pick_free(r.class, avoid, None, across) {
-                        Some(q) => {
-                            taken.insert(q);
-                            Some(Allocation::Reg(q))
-                        }
-                        None => Some(Allocation::Stack(SpillSlot(self.new_slot(w)))),
-                    }
-                };
-                if let Some(to) = to {
-                    self.moves.push(ParallelMove {
-                        from: Allocation::Reg(r),
-                        to,
-                        class: r.class,
-                    });
-                }
-                self.plan.push(Relocation {
-                    vreg: w,
-                    from: r,
-                    to,
-                });
-            }
-            // Fixed-use copies (temporaries for this instruction only).
-            let mut temp_copies = PRegSet::EMPTY;
-            for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
-                let Constraint::Fixed(p) = op.constraint else {
-                    continue;
-                };
-                let v = op.vreg.0;
-                let moved_there = self
-                    .plan
-                    .iter()
-                    .any(|m| m.vreg == v && m.to == Some(Allocation::Reg(p)));
-                let stays = self.owner[p.index()] == v && !self.plan.iter().any(|m| m.from == p);
-                if moved_there || stays || temp_copies.contains(p) {
-                    continue;
-                }
-                if self.owner[p.index()] != v {
-                    let from = self.location(v);
-                    self.moves.push(ParallelMove {
-                        from,
-                        to: Allocation::Reg(p),
-                        class: p.class,
-                    });
-                }
-                temp_copies.insert(p);
-            }
-            self.resolve_moves(inst, taken.union(fixed_uses))?;
-            for k in 0..self.plan.len() {
-                let m = self.plan[k];
-                self.release_reg(m.from);
-                self.home[m.vreg as usize] = NOREG;
-            }
-            for k in 0..self.plan.len() {
-                let m = self.plan[k];
-                if let Some(Allocation::Reg(q)) = m.to {
-                    self.set_home(m.vreg, q);
-                }
-            }
-            for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
-                if let Constraint::Fixed(p) = op.constraint
-                    && temp_copies.contains(p)
-                {
-                    self.take_reg(op.vreg.0, p);
-                    self.temps.insert(p);
-                }
-            }
+            self.relocate(inst, ops, info.clobbers, fixed_uses, clobbered)?;
         }
 
         // (2) Reuse defs, then the other uses.
@@ -667,31 +546,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 }
                 _ => match self.home_reg(v) {
                     Some(h) => Allocation::Reg(h),
-                    None => {
-                        let survives = self.survives(v, i);
-                        let avoid = def_reserved.union(fixed_uses);
-                        let class = self.class(v);
-                        let across = survives && self.live.crosses_call(v, i);
-                        let hint = self.live.fixed_hint(v);
-                        let keep = if survives {
-                            avoid.union(clobbered)
-                        } else {
-                            avoid
-                        };
-                        let q = match self.get_reg(class, keep, hint, across, i, false) {
-                            Ok(q) => q,
-                            // The value stays in its slot (or is a constant): a register
-                            // the instruction destroys can hold the copy it reads.
-                            Err(_) if survives => {
-                                self.get_reg(class, avoid, hint, across, i, false)?
-                            }
-                            Err(e) => return Err(e),
-                        };
-                        let from = self.location(v);
-                        self.edit(from, Allocation::Reg(q), class);
-                        self.set_home(v, q);
-                        Allocation::Reg(q)
-                    }
+                    None => self.reload(v, i, def_reserved.union(fixed_uses), clobbered)?,
                 },
             };
         }
@@ -781,25 +636,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             self.out.exits.push(loc);
         }
         if info.safepoint {
-            let defined_here = |w: u32| {
-                ops.iter()
-                    .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
-            };
-            for r in self.occupied.minus(self.temps).iter() {
-                let w = self.owner[r.index()];
-                if self.is_ref[w as usize] && !defined_here(w) && self.survives(w, i) {
-                    self.out.refs.push((VReg(w), Allocation::Reg(r)));
-                }
-            }
-            for k in 0..self.ref_slots.len() {
-                let s = self.ref_slots[k];
-                let w = self.slot_owner[s as usize];
-                if !defined_here(w) && self.survives(w, i) {
-                    self.out
-                        .refs
-                        .push((VReg(w), Allocation::Stack(SpillSlot(s))));
-                }
-            }
+            self.safepoint_map(ops, i);
         }
 
         for op in ops {
@@ -831,6 +668,219 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         self.clear_home(v);
         self.set_home(v, q);
         Some(h)
+    }
+
+    /// Brings use `v` of instruction `i` into a register outside `avoid`
+    /// (and outside `clobbered` if it survives the instruction), reloading
+    /// or rematerialising it. Out of line: most uses are in registers.
+    #[inline(never)]
+    fn reload(
+        &mut self,
+        v: u32,
+        i: u32,
+        avoid: PRegSet,
+        clobbered: PRegSet,
+    ) -> Result<Allocation, RegAllocError> {
+        let survives = self.survives(v, i);
+        let class = self.class(v);
+        let across = survives && self.live.crosses_call(v, i);
+        let hint = self.live.fixed_hint(v);
+        let keep = if survives {
+            avoid.union(clobbered)
+        } else {
+            avoid
+        };
+        let q = match self.get_reg(class, keep, hint, across, i, false) {
+            Ok(q) => q,
+            // The value stays in its slot (or is a constant): a register
+            // the instruction destroys can hold the copy it reads.
+            Err(_) if survives => self.get_reg(class, avoid, hint, across, i, false)?,
+            Err(e) => return Err(e),
+        };
+        let from = self.location(v);
+        self.edit(from, Allocation::Reg(q), class);
+        self.set_home(v, q);
+        Ok(Allocation::Reg(q))
+    }
+
+    /// The safepoint map of instruction `i`: every location holding a GC
+    /// reference that survives it (calls only: kept out of line).
+    #[inline(never)]
+    fn safepoint_map(&mut self, ops: &[Operand], i: u32) {
+        let defined_here = |w: u32| {
+            ops.iter()
+                .any(|o| o.kind == OperandKind::Def && o.vreg.0 == w)
+        };
+        for r in self.occupied.minus(self.temps).iter() {
+            let w = self.owner[r.index()];
+            if self.is_ref[w as usize] && !defined_here(w) && self.survives(w, i) {
+                self.out.refs.push((VReg(w), Allocation::Reg(r)));
+            }
+        }
+        for k in 0..self.ref_slots.len() {
+            let s = self.ref_slots[k];
+            let w = self.slot_owner[s as usize];
+            if !defined_here(w) && self.survives(w, i) {
+                self.out
+                    .refs
+                    .push((VReg(w), Allocation::Stack(SpillSlot(s))));
+            }
+        }
+    }
+
+    /// Step (1) of an instruction: moves values out of the registers it
+    /// needs (fixed uses, fixed defs, clobbers) and copies values into its
+    /// fixed-use registers, all as one parallel move. Kept out of line:
+    /// most instructions skip it, and `op` stays compact without it.
+    #[inline(never)]
+    fn relocate(
+        &mut self,
+        inst: usize,
+        ops: &[Operand],
+        clobbers: PRegSet,
+        fixed_uses: PRegSet,
+        clobbered: PRegSet,
+    ) -> Result<(), RegAllocError> {
+        let i = inst as u32;
+        self.plan.clear();
+        self.moves.clear();
+        // Registers holding values the instruction reads through a fixed
+        // register (every occupied register is a home here: no temporaries).
+        debug_assert!(
+            self.temps.is_empty(),
+            "temporaries left from the last instruction"
+        );
+        let mut fixed_homes = PRegSet::EMPTY;
+        for o in ops {
+            if o.kind == OperandKind::Use && matches!(o.constraint, Constraint::Fixed(_)) {
+                self.fixed_stamp[o.vreg.0 as usize] = i + 1;
+                if let Some(h) = self.home_reg(o.vreg.0) {
+                    fixed_homes.insert(h);
+                }
+            }
+        }
+        let mut taken = PRegSet::EMPTY;
+        // Only registers the instruction needs, or holding a value it reads
+        // through a fixed register, can need a relocation.
+        let needed = fixed_uses.union(clobbered);
+        let candidates = self.occupied.intersect(needed.union(fixed_homes));
+        for r in candidates.iter() {
+            let w = self.owner[r.index()];
+            // Whether the instruction reads `w` through a fixed register.
+            let reads_fixed = self.fixed_stamp[w as usize] == i + 1;
+            if !needed.contains(r) && !reads_fixed {
+                continue;
+            }
+            let survives = self.survives(w, i);
+            let wanted_by_other = fixed_uses.contains(r)
+                && ops.iter().any(|o| {
+                    o.constraint == Constraint::Fixed(r)
+                        && o.kind == OperandKind::Use
+                        && o.vreg.0 != w
+                });
+            let own_fixed = reads_fixed.then_some(()).and_then(|()| {
+                ops.iter().find_map(|o| match o.constraint {
+                    Constraint::Fixed(p)
+                        if o.kind == OperandKind::Use
+                            && o.vreg.0 == w
+                            && p != r
+                            && !(survives && clobbered.contains(p)) =>
+                    {
+                        Some(p)
+                    }
+                    _ => None,
+                })
+            });
+            // A value read only through fixed registers moves there rather
+            // than being copied, so it does not hold two registers.
+            let only_fixed_reads = own_fixed.is_some()
+                && ops.iter().all(|o| {
+                    o.vreg.0 != w
+                        || o.kind != OperandKind::Use
+                        || matches!(o.constraint, Constraint::Fixed(_))
+                });
+            let self_fixed = own_fixed.is_some() && only_fixed_reads && !fixed_uses.contains(r);
+            if !(wanted_by_other || self_fixed || survives && clobbered.contains(r)) {
+                continue;
+            }
+            let to = if let Some(p) = own_fixed {
+                taken.insert(p);
+                Some(Allocation::Reg(p))
+            } else if self.slot[w as usize] != NONE || self.remat[w as usize] {
+                None
+            } else {
+                let mut avoid = self.occupied.union(taken).union(fixed_uses);
+                if survives {
+                    avoid = avoid.union(clobbered);
+                }
+                let across = survives && !clobbers.is_empty();
+                match self.pick_free(r.class, avoid, None, across) {
+                    Some(q) => {
+                        taken.insert(q);
+                        Some(Allocation::Reg(q))
+                    }
+                    None => Some(Allocation::Stack(SpillSlot(self.new_slot(w)))),
+                }
+            };
+            if let Some(to) = to {
+                self.moves.push(ParallelMove {
+                    from: Allocation::Reg(r),
+                    to,
+                    class: r.class,
+                });
+            }
+            self.plan.push(Relocation {
+                vreg: w,
+                from: r,
+                to,
+            });
+        }
+        // Fixed-use copies (temporaries for this instruction only).
+        let mut temp_copies = PRegSet::EMPTY;
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            let Constraint::Fixed(p) = op.constraint else {
+                continue;
+            };
+            let v = op.vreg.0;
+            let moved_there = self
+                .plan
+                .iter()
+                .any(|m| m.vreg == v && m.to == Some(Allocation::Reg(p)));
+            let stays = self.owner[p.index()] == v && !self.plan.iter().any(|m| m.from == p);
+            if moved_there || stays || temp_copies.contains(p) {
+                continue;
+            }
+            if self.owner[p.index()] != v {
+                let from = self.location(v);
+                self.moves.push(ParallelMove {
+                    from,
+                    to: Allocation::Reg(p),
+                    class: p.class,
+                });
+            }
+            temp_copies.insert(p);
+        }
+        self.resolve_moves(inst, taken.union(fixed_uses))?;
+        for k in 0..self.plan.len() {
+            let m = self.plan[k];
+            self.release_reg(m.from);
+            self.home[m.vreg as usize] = NOREG;
+        }
+        for k in 0..self.plan.len() {
+            let m = self.plan[k];
+            if let Some(Allocation::Reg(q)) = m.to {
+                self.set_home(m.vreg, q);
+            }
+        }
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
+            if let Constraint::Fixed(p) = op.constraint
+                && temp_copies.contains(p)
+            {
+                self.take_reg(op.vreg.0, p);
+                self.temps.insert(p);
+            }
+        }
+        Ok(())
     }
 
     /// Preferred register for a new def: the label location of the jump arg

@@ -15,7 +15,7 @@ pub(super) const NONE: u32 = u32::MAX;
 pub(super) struct Liveness<'b> {
     /// Use positions of vreg `v`: `uses[use_start[v]..use_start[v + 1]]`, ascending.
     uses: &'b mut [u32],
-    use_start: BumpVec<'b, u32>,
+    use_start: &'b mut [u32],
     /// Per vreg: index into `uses` of the first use not yet passed.
     cursor: &'b mut [u32],
     /// Per vreg: its last use position (0 when never used).
@@ -27,7 +27,7 @@ pub(super) struct Liveness<'b> {
     /// Per vreg: is a label arg.
     pub is_label_arg: &'b mut [bool],
     /// Per instruction: has a `Fixed` or `FixedStack` operand.
-    has_fixed: &'b mut [bool],
+    has_fixed: BumpVec<'b, bool>,
     /// Number of clobbering instructions before each instruction.
     clobber_prefix: BumpVec<'b, u32>,
     /// Total operands over all instructions (sizes the output up front).
@@ -51,13 +51,13 @@ impl<'b> Liveness<'b> {
         let jump_index = bump.alloc_slice_fill_copy(nv, NONE);
         let is_label_arg = bump.alloc_slice_fill_copy(nv, false);
         let is_flags = bump.alloc_slice_fill_copy(nv, false);
-        let has_fixed = bump.alloc_slice_fill_copy(n, false);
+        let mut has_fixed = BumpVec::with_capacity_in(n, bump);
         let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
         let (mut label, mut jump) = (NONE, NONE);
         let mut clobbers = 0u32;
         // Every (vreg, instruction) read, in instruction order: bucketed
         // into per-vreg use lists below without walking the program again.
-        let mut reads: BumpVec<'_, (u32, u32)> = BumpVec::with_capacity_in(2 * n + 16, bump);
+        let mut reads: BumpVec<'_, (u32, u32)> = BumpVec::with_capacity_in(3 * n + 16, bump);
         let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
         // Every reuse def: (def, the use it reuses, instruction).
         let mut reuses: BumpVec<'_, (u32, u32, u32)> = BumpVec::new_in(bump);
@@ -130,9 +130,9 @@ impl<'b> Liveness<'b> {
                 _ => {}
             }
             // Uses.
+            let mut fixed_here = false;
             for (k, op) in ops.iter().enumerate() {
                 let v = check(i, op.vreg)?;
-                let vi = func.vreg_info(op.vreg);
                 match (op.kind, op.constraint) {
                     (OperandKind::Def, Constraint::FixedStack(_))
                         if ops[..k].iter().any(|o| o.constraint == op.constraint) =>
@@ -149,7 +149,7 @@ impl<'b> Liveness<'b> {
                         });
                     }
                     (_, Constraint::Fixed(p)) => {
-                        if p.class != vi.class {
+                        if p.class != func.vreg_info(op.vreg).class {
                             return Err(RegAllocError::ClassMismatch {
                                 inst: i,
                                 vreg: op.vreg,
@@ -171,7 +171,7 @@ impl<'b> Liveness<'b> {
                         let ok = ops.get(r as usize).is_some_and(|u| {
                             u.kind == OperandKind::Use
                                 && matches!(u.constraint, Constraint::Reg | Constraint::RegOrStack)
-                                && func.vreg_info(u.vreg).class == vi.class
+                                && func.vreg_info(u.vreg).class == func.vreg_info(op.vreg).class
                         });
                         let twice = ops[..k]
                             .iter()
@@ -186,16 +186,14 @@ impl<'b> Liveness<'b> {
                     }
                     _ => {}
                 }
-                if matches!(
+                fixed_here |= matches!(
                     op.constraint,
                     Constraint::Fixed(_) | Constraint::FixedStack(_)
-                ) {
-                    has_fixed[i] = true;
-                }
+                );
                 if op.kind != OperandKind::Use {
                     continue;
                 }
-                used(i, v, &def_pos)?;
+                used(i, v, def_pos)?;
                 if is_flags[v] != (op.constraint == Constraint::Flags) {
                     return Err(RegAllocError::BadFlags {
                         inst: i,
@@ -212,9 +210,10 @@ impl<'b> Liveness<'b> {
                 last_use[v] = i as u32;
                 reads.push((v as u32, i as u32));
             }
+            has_fixed.push(fixed_here);
             for &a in exits.iter().chain(branch) {
                 let v = check(i, a)?;
-                used(i, v, &def_pos)?;
+                used(i, v, def_pos)?;
                 if is_flags[v] {
                     return Err(RegAllocError::BadFlags {
                         inst: i,
@@ -297,7 +296,7 @@ impl<'b> Liveness<'b> {
         // Values defined before the label and read inside the loop stay
         // live until the jump (a pseudo-use there), so they survive the
         // back edge; label args are redefined by the jump instead.
-        let live_through = |v: usize| {
+        let live_through = |v: usize, last_use: &[u32]| {
             label != NONE
                 && def_pos[v] != NONE
                 && def_pos[v] < label
@@ -306,38 +305,32 @@ impl<'b> Liveness<'b> {
                 && last_use[v] > label
                 && last_use[v] < jump
         };
-        let mut use_start = BumpVec::with_capacity_in(nv + 1, bump);
+        let use_start = bump.alloc_slice_fill_copy(nv + 1, 0u32);
         let mut total = 0u32;
-        for v in 0..nv {
-            use_start.push(total);
-            total += count[v] + u32::from(live_through(v));
+        for (v, &c) in count.iter().enumerate().take(nv) {
+            use_start[v] = total;
+            total += c + u32::from(live_through(v, last_use));
         }
-        use_start.push(total);
+        use_start[nv] = total;
         let uses = bump.alloc_slice_fill_copy(total as usize, 0u32);
-        for (v, c) in count.iter_mut().enumerate().take(nv) {
-            *c = use_start[v];
-        }
-        let mut record = |v: VReg, i: usize| {
-            let v = v.0 as usize;
-            uses[count[v] as usize] = i as u32;
-            count[v] += 1;
-        };
+        count[..nv].copy_from_slice(&use_start[..nv]);
         for &(v, i) in reads.iter() {
-            record(VReg(v), i as usize);
+            let v = v as usize;
+            uses[count[v] as usize] = i;
+            count[v] += 1;
         }
+        // The last use of each vreg (0 when never used): its last read, or
+        // the jump for values live through the loop.
         for v in 0..nv {
-            if live_through(v) {
-                record(VReg(v as u32), jump as usize);
+            if live_through(v, last_use) {
+                uses[count[v] as usize] = jump;
+                last_use[v] = jump;
+            } else if last_use[v] == NONE {
+                last_use[v] = 0;
             }
         }
         let cursor = bump.alloc_slice_copy(&use_start[..nv]);
-        let last = bump.alloc_slice_fill_copy(nv, 0u32);
-        for (v, l) in last.iter_mut().enumerate() {
-            let end = use_start[v + 1] as usize;
-            if end > use_start[v] as usize {
-                *l = uses[end - 1];
-            }
-        }
+        let last = last_use;
         Ok(Liveness {
             uses,
             use_start,

@@ -10,42 +10,50 @@ use bumpalo::collections::Vec as BumpVec;
 #[derive(Debug)]
 pub struct Output<'b> {
     pub(super) allocs: BumpVec<'b, Allocation>,
-    pub(super) alloc_start: BumpVec<'b, u32>,
     pub(super) edits: BumpVec<'b, Edit>,
-    pub(super) edit_start: BumpVec<'b, u32>,
     pub(super) exits: BumpVec<'b, Allocation>,
-    pub(super) exit_start: BumpVec<'b, u32>,
     pub(super) refs: BumpVec<'b, (VReg, Allocation)>,
-    pub(super) ref_start: BumpVec<'b, u32>,
+    /// Per instruction (plus one past the end): where its operand
+    /// allocations, edits, exit locations and safepoint refs start.
+    pub(super) starts: BumpVec<'b, Starts>,
     pub(super) label_locs: BumpVec<'b, Allocation>,
     pub(super) num_spill_slots: u32,
     pub(super) callee_saved_used: PRegSet,
 }
 
-fn range<'s, T>(items: &'s [T], start: &[u32], inst: usize) -> &'s [T] {
-    &items[start[inst] as usize..start[inst + 1] as usize]
+/// Start offsets of one instruction's entries in each output table.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Starts {
+    pub allocs: u32,
+    pub edits: u32,
+    pub exits: u32,
+    pub refs: u32,
 }
 
 impl Output<'_> {
     /// Location of each operand of `inst`, in operand order (for a `Reuse`
     /// def, the same register as its use).
     pub fn operand_allocations(&self, inst: usize) -> &[Allocation] {
-        range(&self.allocs, &self.alloc_start, inst)
+        let (s, e) = (self.starts[inst], self.starts[inst + 1]);
+        &self.allocs[s.allocs as usize..e.allocs as usize]
     }
     /// Moves, spills, reloads and swaps to emit before `inst`, in order.
     pub fn edits_before(&self, inst: usize) -> &[Edit] {
-        range(&self.edits, &self.edit_start, inst)
+        let (s, e) = (self.starts[inst], self.starts[inst + 1]);
+        &self.edits[s.edits as usize..e.edits as usize]
     }
     /// Where each fail-arg of `inst` is when its exit is taken (after the
     /// instruction ran), in `exit_args` order.
     pub fn exit_locations(&self, inst: usize) -> &[Allocation] {
-        range(&self.exits, &self.exit_start, inst)
+        let (s, e) = (self.starts[inst], self.starts[inst + 1]);
+        &self.exits[s.exits as usize..e.exits as usize]
     }
     /// For a safepoint: every location holding a GC reference live across
     /// it (a value may be listed twice: register and its spill slot; the GC
     /// must update both). Registers listed are callee-saved.
     pub fn safepoint_refs(&self, inst: usize) -> &[(VReg, Allocation)] {
-        range(&self.refs, &self.ref_start, inst)
+        let (s, e) = (self.starts[inst], self.starts[inst + 1]);
+        &self.refs[s.refs as usize..e.refs as usize]
     }
     /// Location of each label arg at the top of every loop iteration.
     pub fn label_locations(&self) -> &[Allocation] {

@@ -355,12 +355,55 @@ impl Machine<'_> {
 
 /// Simulates `out` applied to `func` (the loop body `iterations` times) and
 /// checks every read. Returns a description of the first violation.
+/// Every callee-saved register the allocation writes or reads (operand
+/// locations, fail-arg locations, edits, label locations) is reported by
+/// `callee_saved_used`, so a prologue saving exactly those is enough.
+fn reports_callee_saved(func: &TestFunc, env: &RegEnv, out: &Output<'_>) -> Result<(), String> {
+    let mut seen = PRegSet::EMPTY;
+    let mut note = |a: Allocation| {
+        if let Allocation::Reg(r) = a {
+            seen.insert(r);
+        }
+    };
+    for i in 0..func.insts.len() {
+        out.operand_allocations(i)
+            .iter()
+            .copied()
+            .for_each(&mut note);
+        out.exit_locations(i).iter().copied().for_each(&mut note);
+        for e in out.edits_before(i) {
+            match *e {
+                Edit::Move { from, to, .. } => {
+                    note(from);
+                    note(to);
+                }
+                Edit::Swap { a, b } => {
+                    note(Allocation::Reg(a));
+                    note(Allocation::Reg(b));
+                }
+            }
+        }
+    }
+    out.label_locations().iter().copied().for_each(&mut note);
+    let missing = seen
+        .intersect(env.callee_saved)
+        .minus(out.callee_saved_used());
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "callee-saved registers used but not reported: {missing:?}"
+        ))
+    }
+}
+
 pub fn check(
     func: &TestFunc,
     env: &RegEnv,
     out: &Output<'_>,
     iterations: usize,
 ) -> Result<(), String> {
+    reports_callee_saved(func, env, out)?;
     let mut m = Machine {
         func,
         env,
