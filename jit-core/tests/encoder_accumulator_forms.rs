@@ -6,6 +6,9 @@
 use iced_x86::{Code, Decoder, DecoderOptions};
 use jit_core::x86::{Alu, Assembler, EncodeError, Gpr, Mode, Size};
 
+/// One encoding request.
+type Emit = fn(&mut Assembler) -> Result<(), EncodeError>;
+
 fn encode(mode: Mode, f: impl FnOnce(&mut Assembler) -> Result<(), EncodeError>) -> Vec<u8> {
     let mut a = Assembler::new(mode);
     f(&mut a).expect("encodes");
@@ -40,7 +43,7 @@ fn rax_with_a_wide_immediate_uses_the_short_accumulator_form() {
 
 #[test]
 fn sixty_four_bit_accumulator_forms_are_refused_in_32_bit_mode() {
-    let attempts: [fn(&mut Assembler) -> Result<(), EncodeError>; 2] = [
+    let attempts: [Emit; 2] = [
         |a| a.alu_ri(Alu::Add, Size::Q, Gpr::RAX, 1000),
         |a| a.test_ri(Size::Q, Gpr::RAX, 0x1000),
     ];
