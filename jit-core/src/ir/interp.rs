@@ -328,6 +328,10 @@ impl Machine {
         }
     }
 
+    /// The host address `a` names. Not wrapped at 32 bits for a 32-bit
+    /// trace: the interpreter runs such traces on the host, where their
+    /// `Ref`s may be real pointers above 4 GiB (compiled x86-32 code would
+    /// wrap an address that crosses 4 GiB; valid traces never do that).
     fn addr(&self, a: &Addr) -> usize {
         let base = self.gc_ref(a.base);
         let mut off = i64::from(a.offset);
