@@ -16,7 +16,7 @@ impl Vm {
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
         'frame: loop {
             let fi = self.frames.len() - 1;
-            let (proto_ref, base, mut pc, func_slot) = {
+            let (proto_ref, base, pc0, func_slot) = {
                 let f = self.frames.last().expect("execute: no frame");
                 (
                     f.proto.expect("execute: running a native frame"),
@@ -29,18 +29,32 @@ impl Vm {
             // `ProtoRef`); arms that pop the frame leave through
             // `continue 'frame` or `return` without touching `proto` again.
             let proto: &crate::bytecode::Proto = proto_ref.get();
-            let code: &[Instr] = &proto.code;
+            let code: *const Instr = proto.code.as_ptr();
             let consts = &proto.consts[..];
 
             debug_assert!(self.stack.len() > base + proto.max_stack as usize);
+            debug_assert!(pc0 < proto.code.len());
+            // SAFETY: a saved pc indexes the frame's own code (it is the
+            // index of the next instruction, and every function ends with a
+            // `Return`, so it never equals the length).
+            let mut pc: *const Instr = unsafe { code.add(pc0) };
+            // The frame's registers. Re-derived (`reload!`) after everything
+            // that can reallocate the value stack: calls, metamethods, and any
+            // other call into the VM goes through `protect!`.
+            // SAFETY: `push_lua_frame` made the stack longer than
+            // `base + max_stack`.
+            let mut regs: *mut Value = unsafe { self.stack.as_mut_ptr().add(base) };
+            // The instruction budget lives in a register while this frame
+            // runs; `save!` writes it back before anything can observe it.
+            let mut budget = self.ibudget;
             macro_rules! r {
                 ($i:expr) => {
                     // SAFETY: register operands are below the frame's `max_stack`
                     // (compiler invariant) and `push_lua_frame` made the stack at
                     // least `base + max_stack + 1` long; the stack never shrinks.
-                    // The pointer is re-read on every access, so a reallocation by
-                    // a call in between cannot leave it dangling.
-                    (*unsafe { &mut *self.stack.as_mut_ptr().add(base + ($i) as usize) })
+                    // `regs` is re-derived after every call that could
+                    // reallocate the stack (`protect!`).
+                    (*unsafe { &mut *regs.add(($i) as usize) })
                 };
             }
             macro_rules! k {
@@ -59,15 +73,39 @@ impl Vm {
             macro_rules! save {
                 () => {
                     // SAFETY: frame `fi` is the running frame; every `save!`
-                    // happens before an arm pops it, so `fi < frames.len()`.
-                    unsafe { self.frames.get_unchecked_mut(fi).pc = pc }
+                    // happens before an arm pops it, so `fi < frames.len()`;
+                    // `pc` points into (or one past) this frame's code.
+                    unsafe { self.frames.get_unchecked_mut(fi).pc = pc.offset_from(code) as usize };
+                    self.ibudget = budget;
+                };
+            }
+            macro_rules! reload {
+                () => {
+                    // SAFETY: as at the definition of `regs`; the stack only grows.
+                    regs = unsafe { self.stack.as_mut_ptr().add(base) };
+                    budget = self.ibudget;
+                };
+            }
+            // Run `$e` (a call into the VM that may run Lua code, raise an
+            // error or grow the stack) with the frame state written back.
+            macro_rules! protect {
+                ($e:expr) => {{
+                    save!();
+                    let v = $e;
+                    reload!();
+                    v
+                }};
+            }
+            macro_rules! jump {
+                ($j:expr) => {
+                    // SAFETY: jump targets lie inside the function (compiler invariant).
+                    pc = unsafe { pc.offset(($j) as isize) }
                 };
             }
             macro_rules! gc_check {
                 () => {
                     if self.heap.should_collect() {
-                        save!();
-                        self.collect()?;
+                        protect!(self.collect()?);
                     }
                 };
             }
@@ -105,8 +143,7 @@ impl Vm {
                         (Value::Float(x), Value::Int(y)) => Value::Float($flt(*x, *y as f64)),
                         _ => {
                             let (x, y) = (*x, *y);
-                            save!();
-                            self.arith($op, x, y, $ob, $oc)?
+                            protect!(self.arith($op, x, y, $ob, $oc)?)
                         }
                     };
                     r!($a) = v;
@@ -115,10 +152,9 @@ impl Vm {
             macro_rules! slow_arith {
                 ($a:expr, $x:expr, $y:expr, $ob:expr, $oc:expr, $op:expr) => {{
                     let (x, y) = ($x, $y);
-                    save!();
                     let v = match crate::meta::arith_num($op, x, y) {
                         Some(Ok(v)) => v,
-                        _ => self.arith($op, x, y, $ob, $oc)?,
+                        _ => protect!(self.arith($op, x, y, $ob, $oc)?),
                     };
                     r!($a) = v;
                 }};
@@ -129,8 +165,8 @@ impl Vm {
                         r!($a) = Value::Int($f(*x, *y));
                     } else {
                         let (x, y) = (r!($b), r!($c));
-                        save!();
-                        r!($a) = self.arith($op, x, y, Opnd::Reg($b), Opnd::Reg($c))?;
+                        let v = protect!(self.arith($op, x, y, Opnd::Reg($b), Opnd::Reg($c))?);
+                        r!($a) = v;
                     }
                 }};
             }
@@ -143,17 +179,16 @@ impl Vm {
                         Value::Int(x) => $f(*x, $i as i64),
                         _ => {
                             let x = r!($a);
-                            save!();
                             let imm = Value::Int($i as i64);
                             if $swap {
-                                self.compare(imm, x, $le)?
+                                protect!(self.compare(imm, x, $le)?)
                             } else {
-                                self.compare(x, imm, $le)?
+                                protect!(self.compare(x, imm, $le)?)
                             }
                         }
                     };
                     if res != $k {
-                        pc += 1;
+                        jump!(1);
                     }
                 }};
             }
@@ -162,10 +197,11 @@ impl Vm {
                 // SAFETY: every prototype ends with a `Return` (emitted by
                 // `close_function`) and jumps target instructions inside the
                 // function, so `pc` never runs past the end of `code`.
-                let ins = unsafe { *code.get_unchecked(pc) };
-                pc += 1;
-                self.ibudget -= 1;
-                if self.ibudget == 0 {
+                let ins = unsafe { *pc };
+                // SAFETY: as above; at most one past the current instruction.
+                pc = unsafe { pc.add(1) };
+                budget -= 1;
+                if budget == 0 {
                     save!();
                     // Lift the limit (handlers may run) but keep the count.
                     let count = self.icount();
@@ -204,8 +240,8 @@ impl Vm {
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(env, key, Opnd::Up(u))?;
+                        let v = protect!(self.index(env, key, Opnd::Up(u))?);
+                        r!(a) = v;
                     }
                     Instr::SetTabUp { u, c, k } => {
                         let ur = upref!(u);
@@ -223,8 +259,7 @@ impl Vm {
                             }
                             continue;
                         }
-                        save!();
-                        self.set_index(env, key, v, Opnd::Up(u))?;
+                        protect!(self.set_index(env, key, v, Opnd::Up(u))?);
                     }
                     Instr::GetTable { a, b, c } => {
                         let (t, key) = (r!(b), r!(c));
@@ -240,8 +275,8 @@ impl Vm {
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(t, key, Opnd::Reg(b))?;
+                        let v = protect!(self.index(t, key, Opnd::Reg(b))?);
+                        r!(a) = v;
                     }
                     Instr::GetField { a, b, k } => {
                         let (t, key) = (r!(b), k!(k));
@@ -258,8 +293,8 @@ impl Vm {
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(t, key, Opnd::Reg(b))?;
+                        let v = protect!(self.index(t, key, Opnd::Reg(b))?);
+                        r!(a) = v;
                     }
                     Instr::SetTable { a, b, c } => {
                         let (t, key, v) = (r!(a), r!(b), r!(c));
@@ -278,13 +313,11 @@ impl Vm {
                         if let Value::Table(tr) = t
                             && self.heap.table_meta(tr).is_none()
                         {
-                            save!();
-                            self.raw_set_checked(tr, key, v)?;
+                            protect!(self.raw_set_checked(tr, key, v)?);
                             gc_check!();
                             continue;
                         }
-                        save!();
-                        self.set_index(t, key, v, Opnd::Reg(a))?;
+                        protect!(self.set_index(t, key, v, Opnd::Reg(a))?);
                     }
                     Instr::SetField { a, c, k } => {
                         let (t, key, v) = (r!(a), k!(k), r!(c));
@@ -300,8 +333,7 @@ impl Vm {
                                 continue;
                             }
                         }
-                        save!();
-                        self.set_index(t, key, v, Opnd::Reg(a))?;
+                        protect!(self.set_index(t, key, v, Opnd::Reg(a))?);
                     }
                     Instr::NewTable { a, narr, nhash } => {
                         let t = self
@@ -326,8 +358,8 @@ impl Vm {
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(obj, key, Opnd::Reg(b))?;
+                        let v = protect!(self.index(obj, key, Opnd::Reg(b))?);
+                        r!(a) = v;
                     }
                     Instr::Add { a, b, c } => arith!(
                         a,
@@ -482,8 +514,13 @@ impl Vm {
                             Value::Int(i) => Value::Int(i.wrapping_neg()),
                             Value::Float(f) => Value::Float(-f),
                             _ => {
-                                save!();
-                                self.arith(ArithOp::Unm, v, v, Opnd::Reg(b), Opnd::Reg(b))?
+                                protect!(self.arith(
+                                    ArithOp::Unm,
+                                    v,
+                                    v,
+                                    Opnd::Reg(b),
+                                    Opnd::Reg(b)
+                                )?)
                             }
                         };
                     }
@@ -492,8 +529,13 @@ impl Vm {
                         r!(a) = match v {
                             Value::Int(i) => Value::Int(!i),
                             _ => {
-                                save!();
-                                self.arith(ArithOp::BNot, v, v, Opnd::Reg(b), Opnd::Reg(b))?
+                                protect!(self.arith(
+                                    ArithOp::BNot,
+                                    v,
+                                    v,
+                                    Opnd::Reg(b),
+                                    Opnd::Reg(b)
+                                )?)
                             }
                         };
                     }
@@ -507,32 +549,30 @@ impl Vm {
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.len(v, Opnd::Reg(b))?;
+                        let v = protect!(self.len(v, Opnd::Reg(b))?);
+                        r!(a) = v;
                     }
                     Instr::Concat { a, n } => {
-                        save!();
-                        self.concat(base + a as usize, n as usize, base)?;
+                        protect!(self.concat(base + a as usize, n as usize, base)?);
                         gc_check!();
                     }
-                    Instr::Jmp { j } => pc = (pc as isize + j as isize) as usize,
+                    Instr::Jmp { j } => jump!(j),
                     Instr::Eq { a, b, k } => {
                         let (x, y) = (r!(a), r!(b));
                         let eq = match (x, y) {
                             (Value::Int(x), Value::Int(y)) => x == y,
                             (Value::Table(_), Value::Table(_)) => {
-                                save!();
-                                self.equals(x, y)?
+                                protect!(self.equals(x, y)?)
                             }
                             _ => x.raw_eq(y),
                         };
                         if eq != k {
-                            pc += 1;
+                            jump!(1);
                         }
                     }
                     Instr::EqK { a, c, k } => {
                         if r!(a).raw_eq(k!(c)) != k {
-                            pc += 1;
+                            jump!(1);
                         }
                     }
                     Instr::Lt { a, b, k } => {
@@ -541,12 +581,11 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => x < y,
                             _ => {
                                 let (x, y) = (r!(a), r!(b));
-                                save!();
-                                self.compare(x, y, false)?
+                                protect!(self.compare(x, y, false)?)
                             }
                         };
                         if res != k {
-                            pc += 1;
+                            jump!(1);
                         }
                     }
                     Instr::Le { a, b, k } => {
@@ -555,12 +594,11 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => x <= y,
                             _ => {
                                 let (x, y) = (r!(a), r!(b));
-                                save!();
-                                self.compare(x, y, true)?
+                                protect!(self.compare(x, y, true)?)
                             }
                         };
                         if res != k {
-                            pc += 1;
+                            jump!(1);
                         }
                     }
                     Instr::LtI { a, i, k } => {
@@ -577,7 +615,7 @@ impl Vm {
                     }
                     Instr::Test { a, k } => {
                         if r!(a).truthy() != k {
-                            pc += 1;
+                            jump!(1);
                         }
                     }
                     Instr::TestSet { a, b, k } => {
@@ -585,7 +623,7 @@ impl Vm {
                         if v.truthy() == k {
                             r!(a) = v;
                         } else {
-                            pc += 1;
+                            jump!(1);
                         }
                     }
                     Instr::Call { a, b, c } => {
@@ -608,6 +646,7 @@ impl Vm {
                                 Obj::Native(n) => {
                                     let f = n.f;
                                     self.call_native(f, func, nargs, nres)?;
+                                    reload!();
                                     gc_check!();
                                     continue;
                                 }
@@ -620,6 +659,7 @@ impl Vm {
                         if self.precall(func, nargs, nres)? {
                             continue 'frame;
                         }
+                        reload!();
                         gc_check!();
                     }
                     Instr::TailCall { a, b } => {
@@ -665,6 +705,7 @@ impl Vm {
                         continue 'frame;
                     }
                     Instr::Return { a, b } => {
+                        self.ibudget = budget;
                         let first = base + a as usize;
                         let n = if b == 0 {
                             self.top - first
@@ -692,9 +733,8 @@ impl Vm {
                         continue 'frame;
                     }
                     Instr::ForPrep { a, j } => {
-                        save!();
-                        if self.for_prep(base + a as usize)? {
-                            pc += j as usize;
+                        if protect!(self.for_prep(base + a as usize)?) {
+                            jump!(j);
                         }
                     }
                     Instr::ForLoop { a, j } => {
@@ -712,7 +752,7 @@ impl Vm {
                                             r!(a) = n;
                                             r!(a as usize + 3) = n;
                                         }
-                                        pc -= j as usize;
+                                        jump!(-(j as isize));
                                     }
                                 }
                             }
@@ -725,7 +765,7 @@ impl Vm {
                                     if if step > 0.0 { n <= *lim } else { n >= *lim } {
                                         r!(a) = Value::Float(n);
                                         r!(a as usize + 3) = Value::Float(n);
-                                        pc -= j as usize;
+                                        jump!(-(j as isize));
                                     }
                                 }
                             }
@@ -747,6 +787,7 @@ impl Vm {
                                 Obj::Native(n) => {
                                     let f = n.f;
                                     self.call_native(f, ra + 3, 2, c as i32)?;
+                                    reload!();
                                     gc_check!();
                                     continue;
                                 }
@@ -759,13 +800,14 @@ impl Vm {
                         if self.precall(ra + 3, 2, c as i32)? {
                             continue 'frame;
                         }
+                        reload!();
                     }
                     Instr::TForLoop { a, j } => {
                         let ra = base + a as usize;
                         let v = self.stack[ra + 3];
                         if !v.is_nil() {
                             self.stack[ra + 2] = v;
-                            pc -= j as usize;
+                            jump!(-(j as isize));
                         }
                     }
                     Instr::SetList { a, n, start } => {
@@ -815,7 +857,7 @@ impl Vm {
                         let src = f.func + 1 + proto.nparams as usize;
                         let dst = base + a as usize;
                         if n == 0 {
-                            self.ensure_stack(dst + nv + 1)?;
+                            protect!(self.ensure_stack(dst + nv + 1)?);
                             self.stack.copy_within(src..src + nv, dst);
                             self.top = dst + nv;
                         } else {
