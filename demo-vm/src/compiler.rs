@@ -1069,6 +1069,11 @@ impl Compiler<'_> {
                 }
             }
             ExprKind::Call(..) | ExprKind::Method(..) => {
+                if dst as usize + 1 == self.free() && dst as usize >= self.nactvar() {
+                    // `dst` is the topmost temporary: call right there, so
+                    // the result needs no `Move`.
+                    self.set_free(dst as usize);
+                }
                 let base = self.call(e, 1)?;
                 if base != dst {
                     self.emit(Instr::Move { a: dst, b: base });
