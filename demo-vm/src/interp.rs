@@ -15,29 +15,26 @@ impl Vm {
     /// Run Lua frames until the frame count drops back to `entry`.
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
         'frame: loop {
-            let fi = self.frames.len() - 1;
-            let (proto_ref, base, pc0, func_slot) = {
+            let (proto_ref, base, saved_pc) = {
                 let f = self.frames.last().expect("execute: no frame");
                 (
                     f.proto.expect("execute: running a native frame"),
                     f.base,
-                    f.pc,
-                    f.func,
+                    f.saved_pc,
                 )
             };
-            // The prototype stays alive while this frame exists (see
-            // `ProtoRef`); arms that pop the frame leave through
-            // `continue 'frame` or `return` without touching `proto` again.
-            let proto: &crate::bytecode::Proto = proto_ref.get();
-            let code: *const Instr = proto.code.as_ptr();
+            // The closure and its prototype stay alive while this frame
+            // exists (see `ProtoRef`); arms that pop the frame leave through
+            // `continue 'frame` or `return` without touching them again.
+            let closure: &Closure = proto_ref.closure();
+            let proto: &crate::bytecode::Proto = &closure.proto;
             let consts = &proto.consts[..];
 
             debug_assert!(self.stack.len() > base + proto.max_stack as usize);
-            debug_assert!(pc0 < proto.code.len());
-            // SAFETY: a saved pc indexes the frame's own code (it is the
-            // index of the next instruction, and every function ends with a
-            // `Return`, so it never equals the length).
-            let mut pc: *const Instr = unsafe { code.add(pc0) };
+            // The next instruction: a saved pc points into the frame's own
+            // code (every function ends with a `Return`, so it never points
+            // past the end).
+            let mut pc: *const Instr = saved_pc;
             // The frame's registers. Re-derived (`reload!`) after everything
             // that can reallocate the value stack: calls, metamethods, and any
             // other call into the VM goes through `protect!`.
@@ -72,10 +69,12 @@ impl Vm {
             }
             macro_rules! save {
                 () => {
-                    // SAFETY: frame `fi` is the running frame; every `save!`
-                    // happens before an arm pops it, so `fi < frames.len()`;
-                    // `pc` points into (or one past) this frame's code.
-                    unsafe { self.frames.get_unchecked_mut(fi).pc = pc.offset_from(code) as usize };
+                    // SAFETY: the running frame is the last one; every `save!`
+                    // happens before an arm pops it, so the vector is not empty.
+                    unsafe {
+                        let n = self.frames.len();
+                        self.frames.get_unchecked_mut(n - 1).saved_pc = pc
+                    };
                     self.ibudget = budget;
                 };
             }
@@ -109,18 +108,6 @@ impl Vm {
                     }
                 };
             }
-            let Value::Func(clr) = self.stack[func_slot] else {
-                unreachable!("frame function is not a function")
-            };
-            let closure: &Closure = match &self.heap.slot(clr).obj {
-                // SAFETY: closures are boxed, so a collection moves the box
-                // pointer but never the `Closure` itself (and updates its upvalue
-                // references in place). The closure is rooted by the frame's
-                // function slot, which no instruction of the running frame
-                // overwrites, so it outlives this frame's execution here.
-                Obj::Closure(c) => unsafe { &*(&**c as *const Closure) },
-                _ => unreachable!("Lua frame without a closure"),
-            };
             debug_assert!(closure.upvals.len() >= proto.upvals.len());
             macro_rules! upref {
                 ($u:expr) => {
@@ -639,7 +626,7 @@ impl Vm {
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
-                                    let p = crate::vm::ProtoRef::new(&cl.proto);
+                                    let p = crate::vm::ProtoRef::new(cl);
                                     self.push_lua_frame(func, nargs, nres, p)?;
                                     continue 'frame;
                                 }
@@ -693,7 +680,10 @@ impl Vm {
                             continue 'frame;
                         }
                         self.close_upvals(base);
-                        let (dst, nres) = (self.frames[fi].func, self.frames[fi].nresults);
+                        let (dst, nres) = (
+                            self.frames[self.frames.len() - 1].func,
+                            self.frames[self.frames.len() - 1].nresults,
+                        );
                         self.stack.copy_within(func..func + 1 + nargs, dst);
                         self.frames.pop();
                         if self.precall(dst, nargs, nres)? {
@@ -780,7 +770,7 @@ impl Vm {
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
-                                    let p = crate::vm::ProtoRef::new(&cl.proto);
+                                    let p = crate::vm::ProtoRef::new(cl);
                                     self.push_lua_frame(ra + 3, 2, c as i32, p)?;
                                     continue 'frame;
                                 }
@@ -852,7 +842,7 @@ impl Vm {
                         gc_check!();
                     }
                     Instr::VarArg { a, n } => {
-                        let f = &self.frames[fi];
+                        let f = &self.frames[self.frames.len() - 1];
                         let nv = f.nvarargs;
                         let src = f.func + 1 + proto.nparams as usize;
                         let dst = base + a as usize;
