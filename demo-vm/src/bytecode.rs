@@ -79,6 +79,12 @@ pub enum Instr {
         b: u8,
         c: u8,
     },
+    /// `R[a][R[b]] = K[k]` (constant value)
+    SetTableK {
+        a: u8,
+        b: u8,
+        k: u16,
+    },
     /// `R[a][K[k]] = R[c]` (string key)
     SetField {
         a: u8,

@@ -795,6 +795,11 @@ impl Compiler<'_> {
                         self.emit(Instr::SetField { a: tr, c: v, k });
                     } else {
                         let kr = self.expr_any(key)?;
+                        if let Some(k) = self.small_const(e)? {
+                            self.cur_line = targets[0].line;
+                            self.emit(Instr::SetTableK { a: tr, b: kr, k });
+                            return Ok(());
+                        }
                         let v = self.expr_any(e)?;
                         self.cur_line = targets[0].line;
                         self.emit(Instr::SetTable { a: tr, b: kr, c: v });
@@ -847,6 +852,21 @@ impl Compiler<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The constant index of a literal value expression, if it has one
+    /// that fits a 16-bit operand.
+    fn small_const(&mut self, e: &Expr) -> R<Option<u16>> {
+        let k = match &e.kind {
+            ExprKind::Nil => ConstKey::Nil,
+            ExprKind::True => ConstKey::Bool(true),
+            ExprKind::False => ConstKey::Bool(false),
+            ExprKind::Int(i) => ConstKey::Int(*i),
+            ExprKind::Float(f) => ConstKey::Float(f.to_bits()),
+            ExprKind::Str(s) => ConstKey::Str(s.clone()),
+            _ => return Ok(None),
+        };
+        Ok(u16::try_from(self.add_const(k)?).ok())
     }
 
     fn check_writable(&mut self, r: u8) -> R<()> {

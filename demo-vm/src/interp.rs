@@ -101,6 +101,24 @@ impl Vm {
                     pc = unsafe { pc.offset(($j) as isize) }
                 };
             }
+            // The end of a conditional test: when the test fails skip the
+            // next instruction (always a `Jmp`), otherwise take that jump
+            // right here, saving its dispatch (counted all the same, unless
+            // the budget is about to run out: then the `Jmp` runs normally).
+            macro_rules! cond_jump {
+                ($res:expr, $k:expr) => {
+                    if $res != $k {
+                        jump!(1);
+                    } else if budget > 1 {
+                        // SAFETY: a test is never the last instruction (the
+                        // function ends with a `Return`).
+                        if let Instr::Jmp { j } = unsafe { *pc } {
+                            budget -= 1;
+                            jump!(1 + j as isize);
+                        }
+                    }
+                };
+            }
             macro_rules! gc_check {
                 () => {
                     if self.heap.should_collect() {
@@ -174,9 +192,7 @@ impl Vm {
                             }
                         }
                     };
-                    if res != $k {
-                        jump!(1);
-                    }
+                    cond_jump!(res, $k);
                 }};
             }
 
@@ -249,20 +265,17 @@ impl Vm {
                         protect!(self.set_index(env, key, v, Opnd::Up(u))?);
                     }
                     Instr::GetTable { a, b, c } => {
-                        let (t, key) = (r!(b), r!(c));
-                        if let Value::Table(tr) = t {
-                            let tab = self.heap.table(tr);
-                            let v = match key {
-                                Value::Int(i) => tab.get_int(i),
-                                Value::Str(s) => tab.get_hashed(self.heap.slot(s).header, key),
-                                _ => self.heap.raw_get(tr, key),
-                            };
+                        // Read through references (see `arith!`).
+                        if let (Value::Table(tr), Value::Int(i)) = (&r!(b), &r!(c)) {
+                            let tab = self.heap.table(*tr);
+                            let v = tab.get_int(*i);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
                         }
-                        let v = protect!(self.index(t, key, Opnd::Reg(b))?);
+                        let (t, key) = (r!(b), r!(c));
+                        let v = protect!(self.get_table_slow(t, key, Opnd::Reg(b))?);
                         r!(a) = v;
                     }
                     Instr::GetField { a, b, k } => {
@@ -284,12 +297,11 @@ impl Vm {
                         r!(a) = v;
                     }
                     Instr::SetTable { a, b, c } => {
-                        let (t, key, v) = (r!(a), r!(b), r!(c));
-                        if let Value::Table(tr) = t {
+                        // Read through references (see `arith!`).
+                        if let (Value::Table(tr), Value::Int(i)) = (&r!(a), &r!(b)) {
+                            let (tr, i, v) = (*tr, *i, r!(c));
                             let tab = self.heap.table_mut(tr);
-                            if tab.meta.is_none()
-                                && let Value::Int(i) = key
-                            {
+                            if tab.meta.is_none() {
                                 if tab.set_int(i, v) {
                                     self.heap.charge(24);
                                     gc_check!();
@@ -297,14 +309,23 @@ impl Vm {
                                 continue;
                             }
                         }
-                        if let Value::Table(tr) = t
-                            && self.heap.table_meta(tr).is_none()
-                        {
-                            protect!(self.raw_set_checked(tr, key, v)?);
-                            gc_check!();
-                            continue;
+                        let (t, key, v) = (r!(a), r!(b), r!(c));
+                        protect!(self.set_table_slow(t, key, v, Opnd::Reg(a))?);
+                    }
+                    Instr::SetTableK { a, b, k } => {
+                        if let (Value::Table(tr), Value::Int(i)) = (&r!(a), &r!(b)) {
+                            let (tr, i, v) = (*tr, *i, k!(k));
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none() {
+                                if tab.set_int(i, v) {
+                                    self.heap.charge(24);
+                                    gc_check!();
+                                }
+                                continue;
+                            }
                         }
-                        protect!(self.set_index(t, key, v, Opnd::Reg(a))?);
+                        let (t, key, v) = (r!(a), r!(b), k!(k));
+                        protect!(self.set_table_slow(t, key, v, Opnd::Reg(a))?);
                     }
                     Instr::SetField { a, c, k } => {
                         let (t, key, v) = (r!(a), k!(k), r!(c));
@@ -553,14 +574,10 @@ impl Vm {
                             }
                             _ => x.raw_eq(y),
                         };
-                        if eq != k {
-                            jump!(1);
-                        }
+                        cond_jump!(eq, k);
                     }
                     Instr::EqK { a, c, k } => {
-                        if r!(a).raw_eq(k!(c)) != k {
-                            jump!(1);
-                        }
+                        cond_jump!(r!(a).raw_eq(k!(c)), k);
                     }
                     Instr::Lt { a, b, k } => {
                         let res = match (&r!(a), &r!(b)) {
@@ -571,9 +588,7 @@ impl Vm {
                                 protect!(self.compare(x, y, false)?)
                             }
                         };
-                        if res != k {
-                            jump!(1);
-                        }
+                        cond_jump!(res, k);
                     }
                     Instr::Le { a, b, k } => {
                         let res = match (&r!(a), &r!(b)) {
@@ -584,9 +599,7 @@ impl Vm {
                                 protect!(self.compare(x, y, true)?)
                             }
                         };
-                        if res != k {
-                            jump!(1);
-                        }
+                        cond_jump!(res, k);
                     }
                     Instr::LtI { a, i, k } => {
                         cmp_imm!(a, i, k, |x: i64, y: i64| x < y, false, false)
@@ -601,9 +614,7 @@ impl Vm {
                         cmp_imm!(a, i, k, |x: i64, y: i64| x >= y, true, true)
                     }
                     Instr::Test { a, k } => {
-                        if r!(a).truthy() != k {
-                            jump!(1);
-                        }
+                        cond_jump!(r!(a).truthy(), k);
                     }
                     Instr::TestSet { a, b, k } => {
                         let v = r!(b);
@@ -864,6 +875,38 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// `t[key]` off the fast path (non-integer keys, misses in tables with
+    /// metatables, non-tables).
+    #[cold]
+    #[inline(never)]
+    fn get_table_slow(&mut self, t: Value, key: Value, ot: Opnd) -> LResult<Value> {
+        if let Value::Table(tr) = t {
+            let v = self.heap.raw_get(tr, key);
+            if !v.is_nil() || self.heap.table_meta(tr).is_none() {
+                return Ok(v);
+            }
+        }
+        self.index(t, key, ot)
+    }
+
+    /// `t[key] = v` off the fast path: a raw store with Lua's key checks
+    /// (then a collection safepoint, as the store may allocate) or
+    /// `__newindex`. The caller has saved the frame state.
+    #[cold]
+    #[inline(never)]
+    fn set_table_slow(&mut self, t: Value, key: Value, v: Value, ot: Opnd) -> LResult<()> {
+        if let Value::Table(tr) = t
+            && self.heap.table_meta(tr).is_none()
+        {
+            self.raw_set_checked(tr, key, v)?;
+            if self.heap.should_collect() {
+                self.collect()?;
+            }
+            return Ok(());
+        }
+        self.set_index(t, key, v, ot)
     }
 
     /// The one-level "class" case of `__index`: when metatable `meta` has
