@@ -179,12 +179,18 @@ impl Vm {
             // Compare register `a` with immediate `i`; `le` picks `<=` over
             // `<` and `swap` puts the immediate on the left in the slow path.
             macro_rules! cmp_imm {
-                ($a:expr, $i:expr, $k:expr, $f:expr, $le:expr, $swap:expr) => {{
+                ($a:expr, $i:expr, $k:expr, $isf:expr, $f:expr, $le:expr, $swap:expr) => {{
                     let res = match &r!($a) {
                         Value::Int(x) => $f(*x, $i as i64),
+                        // `i` is exact as a float.
+                        Value::Float(x) => $f(*x, $i as f64),
                         _ => {
                             let x = r!($a);
-                            let imm = Value::Int($i as i64);
+                            let imm = if $isf {
+                                Value::Float($i as f64)
+                            } else {
+                                Value::Int($i as i64)
+                            };
                             if $swap {
                                 protect!(self.compare(imm, x, $le)?)
                             } else {
@@ -277,6 +283,35 @@ impl Vm {
                         let (t, key) = (r!(b), r!(c));
                         let v = protect!(self.get_table_slow(t, key, Opnd::Reg(b))?);
                         r!(a) = v;
+                    }
+                    Instr::GetTableI { a, b, i } => {
+                        if let Value::Table(tr) = &r!(b) {
+                            let tab = self.heap.table(*tr);
+                            let v = tab.get_int(i as i64);
+                            if !v.is_nil() || tab.meta.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        let t = r!(b);
+                        let v =
+                            protect!(self.get_table_slow(t, Value::Int(i as i64), Opnd::Reg(b))?);
+                        r!(a) = v;
+                    }
+                    Instr::SetTableI { a, c, i } => {
+                        if let Value::Table(tr) = &r!(a) {
+                            let (tr, v) = (*tr, r!(c));
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none() {
+                                if tab.set_int(i as i64, v) {
+                                    self.heap.charge(24);
+                                    gc_check!();
+                                }
+                                continue;
+                            }
+                        }
+                        let (t, v) = (r!(a), r!(c));
+                        protect!(self.set_table_slow(t, Value::Int(i as i64), v, Opnd::Reg(a))?);
                     }
                     Instr::GetField { a, b, k } => {
                         let (t, key) = (r!(b), k!(k));
@@ -449,6 +484,26 @@ impl Vm {
                         |x: i64, y: i64| Value::Float(x as f64 / y as f64),
                         |x: f64, y: f64| x / y
                     ),
+                    Instr::AddKL { a, b, c } => arith!(
+                        a,
+                        k!(c),
+                        r!(b),
+                        Opnd::Const(c as u32),
+                        Opnd::Reg(b),
+                        ArithOp::Add,
+                        |x: i64, y: i64| Value::Int(x.wrapping_add(y)),
+                        |x: f64, y: f64| x + y
+                    ),
+                    Instr::MulKL { a, b, c } => arith!(
+                        a,
+                        k!(c),
+                        r!(b),
+                        Opnd::Const(c as u32),
+                        Opnd::Reg(b),
+                        ArithOp::Mul,
+                        |x: i64, y: i64| Value::Int(x.wrapping_mul(y)),
+                        |x: f64, y: f64| x * y
+                    ),
                     Instr::Mod { a, b, c } => match (&r!(b), &r!(c)) {
                         (Value::Int(x), Value::Int(y)) if *y != 0 => {
                             r!(a) = Value::Int(int_mod(*x, *y))
@@ -601,17 +656,17 @@ impl Vm {
                         };
                         cond_jump!(res, k);
                     }
-                    Instr::LtI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x < y, false, false)
+                    Instr::LtI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x < y, false, false)
                     }
-                    Instr::LeI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x <= y, true, false)
+                    Instr::LeI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x <= y, true, false)
                     }
-                    Instr::GtI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x > y, false, true)
+                    Instr::GtI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x > y, false, true)
                     }
-                    Instr::GeI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x >= y, true, true)
+                    Instr::GeI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x >= y, true, true)
                     }
                     Instr::Test { a, k } => {
                         cond_jump!(r!(a).truthy(), k);
