@@ -407,6 +407,13 @@ pub struct Proto {
     /// Table-key hash of each constant (stable across collections), so
     /// field accesses need not look the key string up in the heap.
     pub const_hashes: Box<[u64]>,
+    /// Per constant: the hash-part position where a field keyed by this
+    /// (string) constant was last found, an inline cache for field
+    /// accesses. Any value is safe: a stale hint only costs a lookup.
+    pub slot_hints: Box<[Cell<u32>]>,
+    /// Like `slot_hints`, for the lookup in the `__index` table of a
+    /// metatable (methods of a class).
+    pub class_hints: Box<[Cell<u32>]>,
     /// Nested functions.
     pub protos: Vec<Rc<Proto>>,
     /// Upvalue descriptions.

@@ -254,8 +254,12 @@ impl Compiler<'_> {
             fs.locvars[v.locvar].end = pc;
         }
         let const_hashes = fs.consts.iter().map(|&v| self.heap.key_hash(v)).collect();
+        let hints = || fs.consts.iter().map(|_| Cell::new(0)).collect();
+        let (slot_hints, class_hints) = (hints(), hints());
         Ok(Rc::new(Proto {
             const_hashes,
+            slot_hints,
+            class_hints,
             code: fs.code,
             lines: fs.lines,
             consts: fs.consts.into_iter().map(Cell::new).collect(),

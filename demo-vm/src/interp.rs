@@ -67,6 +67,19 @@ impl Vm {
                     unsafe { *proto.const_hashes.get_unchecked($i as usize) }
                 };
             }
+            macro_rules! hint {
+                ($i:expr) => {
+                    // SAFETY: as for `k!`: a valid constant index (the hint
+                    // arrays are sized like the constant table).
+                    unsafe { proto.slot_hints.get_unchecked($i as usize) }
+                };
+            }
+            macro_rules! chint {
+                ($i:expr) => {
+                    // SAFETY: as for `hint!`.
+                    unsafe { proto.class_hints.get_unchecked($i as usize) }
+                };
+            }
             macro_rules! save {
                 () => {
                     // SAFETY: the running frame is the last one; every `save!`
@@ -243,7 +256,7 @@ impl Vm {
                         let key = k!(k);
                         if let (Value::Table(t), Value::Str(s)) = (env, key) {
                             let tab = self.heap.table(t);
-                            let v = tab.get_hashed(khash!(k), Value::Str(s));
+                            let v = tab.get_str_hinted(hint!(k), khash!(k), s);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
@@ -262,7 +275,7 @@ impl Vm {
                             if self
                                 .heap
                                 .table_mut(t)
-                                .set_hashed(khash!(k), Value::Str(s), v)
+                                .set_str_hinted(hint!(k), khash!(k), s, v)
                             {
                                 self.heap.charge(40);
                             }
@@ -315,15 +328,15 @@ impl Vm {
                     }
                     Instr::GetField { a, b, k } => {
                         let (t, key) = (r!(b), k!(k));
-                        if let (Value::Table(tr), Value::Str(_)) = (t, key) {
+                        if let (Value::Table(tr), Value::Str(s)) = (t, key) {
                             let h = khash!(k);
                             let tab = self.heap.table(tr);
-                            let v = tab.get_hashed(h, key);
+                            let v = tab.get_str_hinted(hint!(k), h, s);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
-                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
+                            if let Some(v) = self.class_lookup(tab.meta, chint!(k), h, s) {
                                 r!(a) = v;
                                 continue;
                             }
@@ -364,12 +377,12 @@ impl Vm {
                     }
                     Instr::SetField { a, c, k } => {
                         let (t, key, v) = (r!(a), k!(k), r!(c));
-                        if let (Value::Table(tr), Value::Str(_)) = (t, key) {
+                        if let (Value::Table(tr), Value::Str(s)) = (t, key) {
                             let tab = self.heap.table_mut(tr);
                             if tab.meta.is_none() {
                                 // Only a new slot allocates, so only then is
                                 // this a collection safepoint.
-                                if tab.set_hashed(khash!(k), key, v) {
+                                if tab.set_str_hinted(hint!(k), khash!(k), s, v) {
                                     self.heap.charge(40);
                                     gc_check!();
                                 }
@@ -388,15 +401,15 @@ impl Vm {
                     Instr::SelfOp { a, b, k } => {
                         let (obj, key) = (r!(b), k!(k));
                         r!(a as usize + 1) = obj;
-                        if let (Value::Table(tr), Value::Str(_)) = (obj, key) {
+                        if let (Value::Table(tr), Value::Str(s)) = (obj, key) {
                             let h = khash!(k);
                             let tab = self.heap.table(tr);
-                            let v = tab.get_hashed(h, key);
+                            let v = tab.get_str_hinted(hint!(k), h, s);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
-                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
+                            if let Some(v) = self.class_lookup(tab.meta, chint!(k), h, s) {
                                 r!(a) = v;
                                 continue;
                             }
@@ -968,12 +981,18 @@ impl Vm {
     /// a table `__index` holding `key` (hash `h`), its value. `None` sends
     /// the caller to the general [`Vm::index`] (functions, chains, misses).
     #[inline]
-    fn class_lookup(&self, meta: Option<GcRef>, h: u64, key: Value) -> Option<Value> {
+    fn class_lookup(
+        &self,
+        meta: Option<GcRef>,
+        hint: &std::cell::Cell<u32>,
+        h: u64,
+        key: GcRef,
+    ) -> Option<Value> {
         let m = meta?;
         let Value::Table(c) = self.heap.raw_get_str(m, self.tm(crate::vm::Tm::Index)) else {
             return None;
         };
-        let v = self.heap.table(c).get_hashed(h, key);
+        let v = self.heap.table(c).get_str_hinted(hint, h, key);
         (!v.is_nil()).then_some(v)
     }
 
