@@ -14,36 +14,44 @@ use crate::vm::Vm;
 impl Vm {
     /// Run Lua frames until the frame count drops back to `entry`.
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
-        'frame: loop {
-            let (proto_ref, base, saved_pc) = {
+        // The running frame's state, loaded by `enter!` from the top frame
+        // (and set directly by the Lua-to-Lua call fast path).
+        //
+        // The closure and its prototype stay alive while their frame exists
+        // (see `ProtoRef`); arms that pop the frame re-enter the caller's
+        // before touching them again.
+        let mut closure: &Closure;
+        let mut proto: &crate::bytecode::Proto;
+        let mut consts: &[std::cell::Cell<Value>];
+        let mut base: usize;
+        // The next instruction: a saved pc points into the frame's own code
+        // (every function ends with a `Return`, so it never points past the
+        // end).
+        let mut pc: *const Instr;
+        // The frame's registers. Re-derived (`reload!`) after everything
+        // that can reallocate the value stack: calls, metamethods, and any
+        // other call into the VM goes through `protect!`.
+        let mut regs: *mut Value;
+        // The instruction budget lives in a register while Lua code runs;
+        // `save!` writes it back before anything can observe it.
+        let mut budget: u64;
+        macro_rules! enter {
+            () => {
                 let f = self.frames.last().expect("execute: no frame");
-                (
-                    f.proto.expect("execute: running a native frame"),
-                    f.base,
-                    f.saved_pc,
-                )
+                closure = f.proto.expect("execute: running a native frame").closure();
+                base = f.base;
+                pc = f.saved_pc;
+                proto = &closure.proto;
+                consts = &proto.consts[..];
+                debug_assert!(self.stack.len() > base + proto.max_stack as usize);
+                // SAFETY: `push_lua_frame` made the stack longer than
+                // `base + max_stack`.
+                regs = unsafe { self.stack.as_mut_ptr().add(base) };
+                budget = self.ibudget;
             };
-            // The closure and its prototype stay alive while this frame
-            // exists (see `ProtoRef`); arms that pop the frame leave through
-            // `continue 'frame` or `return` without touching them again.
-            let closure: &Closure = proto_ref.closure();
-            let proto: &crate::bytecode::Proto = &closure.proto;
-            let consts = &proto.consts[..];
-
-            debug_assert!(self.stack.len() > base + proto.max_stack as usize);
-            // The next instruction: a saved pc points into the frame's own
-            // code (every function ends with a `Return`, so it never points
-            // past the end).
-            let mut pc: *const Instr = saved_pc;
-            // The frame's registers. Re-derived (`reload!`) after everything
-            // that can reallocate the value stack: calls, metamethods, and any
-            // other call into the VM goes through `protect!`.
-            // SAFETY: `push_lua_frame` made the stack longer than
-            // `base + max_stack`.
-            let mut regs: *mut Value = unsafe { self.stack.as_mut_ptr().add(base) };
-            // The instruction budget lives in a register while this frame
-            // runs; `save!` writes it back before anything can observe it.
-            let mut budget = self.ibudget;
+        }
+        enter!();
+        {
             macro_rules! r {
                 ($i:expr) => {
                     // SAFETY: register operands are below the frame's `max_stack`
@@ -705,9 +713,42 @@ impl Vm {
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
-                                    let p = crate::vm::ProtoRef::new(cl);
-                                    self.push_lua_frame(func, nargs, nres, p)?;
-                                    continue 'frame;
+                                    let pr = crate::vm::ProtoRef::new(cl);
+                                    let p = pr.get();
+                                    let nb = func + 1;
+                                    let top = nb + usize::from(p.max_stack);
+                                    if !p.vararg
+                                        && top < self.stack.len()
+                                        && self.frames.len() < crate::vm::MAX_FRAMES
+                                    {
+                                        // The common call: switch to the new
+                                        // frame right here.
+                                        // SAFETY: the new frame's registers lie
+                                        // below `stack.len()` (checked above).
+                                        let nregs = unsafe { regs.add(a as usize + 1) };
+                                        for i in nargs..p.nparams as usize {
+                                            // SAFETY: `nparams <= max_stack`.
+                                            unsafe { *nregs.add(i) = Value::Nil };
+                                        }
+                                        self.frames.push(crate::vm::Frame {
+                                            func,
+                                            base: nb,
+                                            saved_pc: p.code.as_ptr(),
+                                            proto: Some(pr),
+                                            nresults: nres,
+                                            nvarargs: 0,
+                                        });
+                                        closure = pr.closure();
+                                        proto = p;
+                                        consts = &p.consts[..];
+                                        base = nb;
+                                        pc = p.code.as_ptr();
+                                        regs = nregs;
+                                        continue;
+                                    }
+                                    self.push_lua_frame(func, nargs, nres, pr)?;
+                                    enter!();
+                                    continue;
                                 }
                                 Obj::Native(n) => {
                                     let f = n.f;
@@ -723,7 +764,10 @@ impl Vm {
                             return Err(self.type_error(fv, "call", Opnd::Reg(a)));
                         }
                         if self.precall(func, nargs, nres)? {
-                            continue 'frame;
+                            {
+                                enter!();
+                                continue;
+                            }
                         }
                         reload!();
                         gc_check!();
@@ -756,7 +800,10 @@ impl Vm {
                             if self.frames.len() == entry {
                                 return Ok(());
                             }
-                            continue 'frame;
+                            {
+                                enter!();
+                                continue;
+                            }
                         }
                         self.close_upvals(base);
                         let (dst, nres) = (
@@ -766,12 +813,18 @@ impl Vm {
                         self.stack.copy_within(func..func + 1 + nargs, dst);
                         self.frames.pop();
                         if self.precall(dst, nargs, nres)? {
-                            continue 'frame;
+                            {
+                                enter!();
+                                continue;
+                            }
                         }
                         if self.frames.len() == entry {
                             return Ok(());
                         }
-                        continue 'frame;
+                        {
+                            enter!();
+                            continue;
+                        }
                     }
                     Instr::Return { a, b } => {
                         self.ibudget = budget;
@@ -791,7 +844,10 @@ impl Vm {
                             // The common `local x = f()` / `f() + g()` shape:
                             // one value, no copy loop.
                             let v = r!(a);
-                            self.stack[f.func] = v;
+                            debug_assert!(f.func < base);
+                            // SAFETY: a frame's function slot lies below its
+                            // registers, inside the stack.
+                            unsafe { *regs.sub(base - f.func) = v };
                             self.top = f.func + 1;
                         } else {
                             self.finish_results(f.func, first, n, f.nresults);
@@ -799,7 +855,10 @@ impl Vm {
                         if self.frames.len() == entry {
                             return Ok(());
                         }
-                        continue 'frame;
+                        {
+                            enter!();
+                            continue;
+                        }
                     }
                     Instr::ForPrep { a, j } => {
                         if protect!(self.for_prep(base + a as usize)?) {
@@ -851,7 +910,10 @@ impl Vm {
                                 Obj::Closure(cl) => {
                                     let p = crate::vm::ProtoRef::new(cl);
                                     self.push_lua_frame(ra + 3, 2, c as i32, p)?;
-                                    continue 'frame;
+                                    {
+                                        enter!();
+                                        continue;
+                                    }
                                 }
                                 Obj::Native(n) => {
                                     let f = n.f;
@@ -867,7 +929,10 @@ impl Vm {
                             return Err(self.type_error(fv, "call", Opnd::None));
                         }
                         if self.precall(ra + 3, 2, c as i32)? {
-                            continue 'frame;
+                            {
+                                enter!();
+                                continue;
+                            }
                         }
                         reload!();
                     }
