@@ -111,7 +111,7 @@ pub enum Obj {
     /// A string.
     Str(LStr),
     /// A table.
-    Table(Box<Table>),
+    Table(Table),
     /// A Lua closure.
     Closure(Box<Closure>),
     /// A native function.
@@ -331,7 +331,7 @@ impl Heap {
     pub fn alloc_table(&mut self, t: Table) -> GcRef {
         let id = self.fresh_id();
         let size = t.mem_size();
-        self.push(id, Obj::Table(Box::new(t)), size)
+        self.push(id, Obj::Table(t), size)
     }
 
     /// Allocate a Lua closure.
