@@ -227,7 +227,7 @@ impl Vm {
                 // SAFETY: every prototype ends with a `Return` (emitted by
                 // `close_function`) and jumps target instructions inside the
                 // function, so `pc` never runs past the end of `code`.
-                let ins = unsafe { *pc };
+                let ins: &Instr = unsafe { &*pc };
                 // SAFETY: as above; at most one past the current instruction.
                 pc = unsafe { pc.add(1) };
                 budget -= 1;
@@ -239,7 +239,8 @@ impl Vm {
                     self.ibudget = u64::MAX - count;
                     return Err(self.rt_error("instruction limit exceeded"));
                 }
-                match ins {
+                // Match on the place: each arm reads only its own fields.
+                match *ins {
                     Instr::Move { a, b } => r!(a) = r!(b),
                     Instr::LoadK { a, k } => r!(a) = k!(k),
                     Instr::LoadI { a, i } => r!(a) = Value::Int(i as i64),
