@@ -33,7 +33,9 @@ impl Vm {
         // other call into the VM goes through `protect!`.
         let mut regs: *mut Value;
         // The instruction budget lives in a register while Lua code runs;
-        // `save!` writes it back before anything can observe it.
+        // `save!` writes it back before anything can observe it, and it is
+        // re-read after anything that may have run instructions (`reload!`,
+        // and after tail calls of natives).
         let mut budget: u64;
         macro_rules! enter {
             () => {
@@ -47,10 +49,10 @@ impl Vm {
                 // SAFETY: `push_lua_frame` made the stack longer than
                 // `base + max_stack`.
                 regs = unsafe { self.stack.as_mut_ptr().add(base) };
-                budget = self.ibudget;
             };
         }
         enter!();
+        budget = self.ibudget;
         {
             macro_rules! r {
                 ($i:expr) => {
@@ -710,9 +712,9 @@ impl Vm {
                         };
                         let nres = c as i32 - 1;
                         save!();
-                        let fv = r!(a);
-                        if let Value::Func(fr) = fv {
-                            match &self.heap.slot(fr).obj {
+                        // Read through a reference (see `arith!`).
+                        if let Value::Func(fr) = &r!(a) {
+                            match &self.heap.slot(*fr).obj {
                                 Obj::Closure(cl) => {
                                     let pr = crate::vm::ProtoRef::new(cl);
                                     let p = pr.get();
@@ -761,6 +763,7 @@ impl Vm {
                                 _ => unreachable!("function value refers to a non-function"),
                             }
                         }
+                        let fv = r!(a);
                         if self.get_tm(fv, crate::vm::Tm::Call).is_nil() {
                             return Err(self.type_error(fv, "call", Opnd::Reg(a)));
                         }
@@ -803,6 +806,7 @@ impl Vm {
                             }
                             {
                                 enter!();
+                                budget = self.ibudget;
                                 continue;
                             }
                         }
@@ -816,6 +820,7 @@ impl Vm {
                         if self.precall(dst, nargs, nres)? {
                             {
                                 enter!();
+                                budget = self.ibudget;
                                 continue;
                             }
                         }
@@ -824,11 +829,11 @@ impl Vm {
                         }
                         {
                             enter!();
+                            budget = self.ibudget;
                             continue;
                         }
                     }
                     Instr::Return { a, b } => {
-                        self.ibudget = budget;
                         let first = base + a as usize;
                         let n = if b == 0 {
                             self.top - first
@@ -854,6 +859,7 @@ impl Vm {
                             self.finish_results(f.func, first, n, f.nresults);
                         }
                         if self.frames.len() == entry {
+                            self.ibudget = budget;
                             return Ok(());
                         }
                         {
