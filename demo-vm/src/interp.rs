@@ -784,6 +784,43 @@ impl Vm {
                             b as usize - 1
                         };
                         save!();
+                        if let Value::Func(fr) = &r!(a)
+                            && let Obj::Closure(cl) = &self.heap.slot(*fr).obj
+                        {
+                            let pr = crate::vm::ProtoRef::new(cl);
+                            let p = pr.get();
+                            let n = self.frames.len();
+                            // SAFETY: the running frame is the last one.
+                            let dst = unsafe { self.frames.get_unchecked(n - 1) }.func;
+                            let nb = dst + 1;
+                            if !p.vararg && nb + usize::from(p.max_stack) < self.stack.len() {
+                                // The common tail call: reuse the frame in place.
+                                if let Some(&(i, _)) = self.open_upvals.last()
+                                    && i >= base
+                                {
+                                    self.close_upvals(base);
+                                }
+                                self.stack.copy_within(func..func + 1 + nargs, dst);
+                                for i in nargs..p.nparams as usize {
+                                    self.stack[nb + i] = Value::Nil;
+                                }
+                                // SAFETY: as above.
+                                let f = unsafe { self.frames.get_unchecked_mut(n - 1) };
+                                f.base = nb;
+                                f.saved_pc = p.code.as_ptr();
+                                f.proto = Some(pr);
+                                f.nvarargs = 0;
+                                closure = pr.closure();
+                                proto = p;
+                                consts = &p.consts[..];
+                                base = nb;
+                                pc = p.code.as_ptr();
+                                // SAFETY: the new frame's registers lie below
+                                // `stack.len()` (checked above).
+                                regs = unsafe { self.stack.as_mut_ptr().add(nb) };
+                                continue;
+                            }
+                        }
                         let fv = self.stack[func];
                         if !matches!(fv, Value::Func(_))
                             && self.get_tm(fv, crate::vm::Tm::Call).is_nil()
@@ -1057,14 +1094,16 @@ impl Vm {
         &self,
         meta: Option<GcRef>,
         hint: &std::cell::Cell<u32>,
-        h: u64,
+        hash: u64,
         key: GcRef,
     ) -> Option<Value> {
         let m = meta?;
-        let Value::Table(c) = self.heap.raw_get_str(m, self.tm(crate::vm::Tm::Index)) else {
+        let name = self.tm(crate::vm::Tm::Index);
+        let h = self.heap.slot(name).header;
+        let Value::Table(c) = self.heap.table(m).get_str_hinted(&self.index_hint, h, name) else {
             return None;
         };
-        let v = self.heap.table(c).get_str_hinted(hint, h, key);
+        let v = self.heap.table(c).get_str_hinted(hint, hash, key);
         (!v.is_nil()).then_some(v)
     }
 

@@ -188,6 +188,9 @@ pub struct Vm {
     pub(crate) loaded: Value,
     pub(crate) tm_names: Vec<Value>,
     pub(crate) c_depth: u32,
+    /// Position hint for `__index` in metatables (see
+    /// [`Table::get_str_hinted`]): classes usually set it first.
+    pub(crate) index_hint: std::cell::Cell<u32>,
     /// Instruction count at which the limit trips (`u64::MAX`: none).
     pub(crate) ilimit: u64,
     /// Instructions left before `ilimit`; the count so far is
@@ -239,6 +242,7 @@ impl Vm {
             loaded: Value::Table(loaded),
             tm_names,
             c_depth: 0,
+            index_hint: std::cell::Cell::new(0),
             ilimit: u64::MAX,
             ibudget: u64::MAX,
             max_memory: usize::MAX,
