@@ -14,6 +14,18 @@ use crate::vm::Vm;
 impl Vm {
     /// Run Lua frames until the frame count drops back to `entry`.
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
+        if self.counting {
+            self.run::<true>(entry)
+        } else {
+            self.run::<false>(entry)
+        }
+    }
+
+    /// The interpreter loop. `COUNT`: count instructions against the
+    /// budget (for limits and statistics). Without counting, the dispatch
+    /// is just the opcode's jump-table load and jump, which the compiler
+    /// copies into every arm (one indirect jump per opcode predicts better).
+    fn run<const COUNT: bool>(&mut self, entry: usize) -> LResult<()> {
         // The running frame's state, loaded by `enter!` from the top frame
         // (and set directly by the Lua-to-Lua call fast path).
         //
@@ -23,7 +35,6 @@ impl Vm {
         let mut closure: &Closure;
         let mut proto: &crate::bytecode::Proto;
         let mut consts: &[std::cell::Cell<Value>];
-        let mut base: usize;
         // The next instruction: a saved pc points into the frame's own code
         // (every function ends with a `Return`, so it never points past the
         // end).
@@ -41,19 +52,25 @@ impl Vm {
             () => {
                 let f = self.frames.last().expect("execute: no frame");
                 closure = f.proto.expect("execute: running a native frame").closure();
-                base = f.base;
                 pc = f.saved_pc;
                 proto = &closure.proto;
                 consts = &proto.consts[..];
-                debug_assert!(self.stack.len() > base + proto.max_stack as usize);
+                debug_assert!(self.stack.len() > f.base + proto.max_stack as usize);
                 // SAFETY: `push_lua_frame` made the stack longer than
                 // `base + max_stack`.
-                regs = unsafe { self.stack.as_mut_ptr().add(base) };
+                regs = unsafe { self.stack.as_mut_ptr().add(f.base) };
             };
         }
         enter!();
         budget = self.ibudget;
         {
+            // The running frame's first register as a stack index (derived from
+            // `regs`, which is valid whenever registers are accessed).
+            macro_rules! base {
+                () => {
+                    (regs as usize - self.stack.as_ptr() as usize) / std::mem::size_of::<Value>()
+                };
+            }
             macro_rules! r {
                 ($i:expr) => {
                     // SAFETY: register operands are below the frame's `max_stack`
@@ -103,8 +120,14 @@ impl Vm {
             }
             macro_rules! reload {
                 () => {
-                    // SAFETY: as at the definition of `regs`; the stack only grows.
-                    regs = unsafe { self.stack.as_mut_ptr().add(base) };
+                    // SAFETY: the running frame is the last one (calls leave the
+                    // frame vector as they found it); its base is below
+                    // `stack.len()` (see `enter!`); the stack only grows.
+                    regs = unsafe {
+                        let n = self.frames.len();
+                        let base = self.frames.get_unchecked(n - 1).base;
+                        self.stack.as_mut_ptr().add(base)
+                    };
                     budget = self.ibudget;
                 };
             }
@@ -132,11 +155,13 @@ impl Vm {
                 ($res:expr, $k:expr) => {
                     if $res != $k {
                         jump!(1);
-                    } else if budget > 1 {
+                    } else if !COUNT || budget > 1 {
                         // SAFETY: a test is never the last instruction (the
                         // function ends with a `Return`).
                         if let Instr::Jmp { j } = unsafe { *pc } {
-                            budget -= 1;
+                            if COUNT {
+                                budget -= 1;
+                            }
                             jump!(1 + j as isize);
                         }
                     }
@@ -232,8 +257,10 @@ impl Vm {
                 let ins: &Instr = unsafe { &*pc };
                 // SAFETY: as above; at most one past the current instruction.
                 pc = unsafe { pc.add(1) };
-                budget -= 1;
-                if budget == 0 {
+                if COUNT {
+                    budget -= 1;
+                }
+                if COUNT && budget == 0 {
                     save!();
                     // Lift the limit (handlers may run) but keep the count.
                     let count = self.icount();
@@ -640,7 +667,7 @@ impl Vm {
                         r!(a) = v;
                     }
                     Instr::Concat { a, n } => {
-                        protect!(self.concat(base + a as usize, n as usize, base)?);
+                        protect!(self.concat(base!() + a as usize, n as usize, base!())?);
                         gc_check!();
                     }
                     Instr::Jmp { j } => jump!(j),
@@ -704,7 +731,7 @@ impl Vm {
                         }
                     }
                     Instr::Call { a, b, c } => {
-                        let func = base + a as usize;
+                        let func = base!() + a as usize;
                         let nargs = if b == 0 {
                             self.top - func - 1
                         } else {
@@ -744,7 +771,6 @@ impl Vm {
                                         closure = pr.closure();
                                         proto = p;
                                         consts = &p.consts[..];
-                                        base = nb;
                                         pc = p.code.as_ptr();
                                         regs = nregs;
                                         continue;
@@ -777,7 +803,7 @@ impl Vm {
                         gc_check!();
                     }
                     Instr::TailCall { a, b } => {
-                        let func = base + a as usize;
+                        let func = base!() + a as usize;
                         let nargs = if b == 0 {
                             self.top - func - 1
                         } else {
@@ -796,9 +822,9 @@ impl Vm {
                             if !p.vararg && nb + usize::from(p.max_stack) < self.stack.len() {
                                 // The common tail call: reuse the frame in place.
                                 if let Some(&(i, _)) = self.open_upvals.last()
-                                    && i >= base
+                                    && i >= base!()
                                 {
-                                    self.close_upvals(base);
+                                    self.close_upvals(base!());
                                 }
                                 self.stack.copy_within(func..func + 1 + nargs, dst);
                                 for i in nargs..p.nparams as usize {
@@ -813,7 +839,6 @@ impl Vm {
                                 closure = pr.closure();
                                 proto = p;
                                 consts = &p.consts[..];
-                                base = nb;
                                 pc = p.code.as_ptr();
                                 // SAFETY: the new frame's registers lie below
                                 // `stack.len()` (checked above).
@@ -835,7 +860,7 @@ impl Vm {
                             let f = n.f;
                             self.call_native(f, func, nargs, -1)?;
                             let n = self.top - func;
-                            self.close_upvals(base);
+                            self.close_upvals(base!());
                             let fr = self.frames.pop().expect("frame to return from");
                             self.finish_results(fr.func, func, n, fr.nresults);
                             if self.frames.len() == entry {
@@ -847,7 +872,7 @@ impl Vm {
                                 continue;
                             }
                         }
-                        self.close_upvals(base);
+                        self.close_upvals(base!());
                         let (dst, nres) = (
                             self.frames[self.frames.len() - 1].func,
                             self.frames[self.frames.len() - 1].nresults,
@@ -871,26 +896,26 @@ impl Vm {
                         }
                     }
                     Instr::Return { a, b } => {
-                        let first = base + a as usize;
+                        let first = base!() + a as usize;
                         let n = if b == 0 {
                             self.top - first
                         } else {
                             b as usize - 1
                         };
                         if let Some(&(i, _)) = self.open_upvals.last()
-                            && i >= base
+                            && i >= base!()
                         {
-                            self.close_upvals(base);
+                            self.close_upvals(base!());
                         }
                         let f = self.frames.pop().expect("frame to return from");
                         if f.nresults == 1 && n >= 1 {
                             // The common `local x = f()` / `f() + g()` shape:
                             // one value, no copy loop.
                             let v = r!(a);
-                            debug_assert!(f.func < base);
+                            debug_assert!(f.func < base!());
                             // SAFETY: a frame's function slot lies below its
                             // registers, inside the stack.
-                            unsafe { *regs.sub(base - f.func) = v };
+                            unsafe { *regs.sub(base!() - f.func) = v };
                             self.top = f.func + 1;
                         } else {
                             self.finish_results(f.func, first, n, f.nresults);
@@ -905,7 +930,7 @@ impl Vm {
                         }
                     }
                     Instr::ForPrep { a, j } => {
-                        if protect!(self.for_prep(base + a as usize)?) {
+                        if protect!(self.for_prep(base!() + a as usize)?) {
                             jump!(j);
                         }
                     }
@@ -945,7 +970,7 @@ impl Vm {
                         }
                     }
                     Instr::TForCall { a, c } => {
-                        let ra = base + a as usize;
+                        let ra = base!() + a as usize;
                         self.stack.copy_within(ra..ra + 3, ra + 3);
                         save!();
                         let fv = self.stack[ra + 3];
@@ -981,7 +1006,7 @@ impl Vm {
                         reload!();
                     }
                     Instr::TForLoop { a, j } => {
-                        let ra = base + a as usize;
+                        let ra = base!() + a as usize;
                         let v = self.stack[ra + 3];
                         if !v.is_nil() {
                             self.stack[ra + 2] = v;
@@ -989,7 +1014,7 @@ impl Vm {
                         }
                     }
                     Instr::SetList { a, n, start } => {
-                        let ra = base + a as usize;
+                        let ra = base!() + a as usize;
                         let count = if n == 0 {
                             self.top - ra - 1
                         } else {
@@ -1017,7 +1042,7 @@ impl Vm {
                         let mut ups = Vec::with_capacity(np.upvals.len());
                         for d in &np.upvals {
                             if d.in_stack {
-                                ups.push(self.find_upval(base + d.index as usize));
+                                ups.push(self.find_upval(base!() + d.index as usize));
                             } else {
                                 ups.push(upref!(d.index));
                             }
@@ -1033,7 +1058,7 @@ impl Vm {
                         let f = &self.frames[self.frames.len() - 1];
                         let nv = f.nvarargs;
                         let src = f.func + 1 + proto.nparams as usize;
-                        let dst = base + a as usize;
+                        let dst = base!() + a as usize;
                         if n == 0 {
                             protect!(self.ensure_stack(dst + nv + 1)?);
                             self.stack.copy_within(src..src + nv, dst);
@@ -1048,7 +1073,7 @@ impl Vm {
                             }
                         }
                     }
-                    Instr::Close { a } => self.close_upvals(base + a as usize),
+                    Instr::Close { a } => self.close_upvals(base!() + a as usize),
                 }
             }
         }

@@ -35,7 +35,8 @@ pub struct Limits {
 /// Run statistics (`--stats`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Stats {
-    /// Bytecode instructions executed.
+    /// Bytecode instructions executed while counting was on (see
+    /// [`Vm::set_count_instructions`]; an instruction limit turns it on).
     pub instructions: u64,
     /// Collections run.
     pub collections: u64,
@@ -196,6 +197,11 @@ pub struct Vm {
     /// Instructions left before `ilimit`; the count so far is
     /// `ilimit - ibudget`. One decrement per instruction in the hot loop.
     pub(crate) ibudget: u64,
+    /// Count instructions (limits, statistics): selects the counting
+    /// instance of the interpreter loop.
+    pub(crate) counting: bool,
+    /// Counting requested by the embedder (kept when limits change).
+    count_requested: bool,
     pub(crate) max_memory: usize,
     pub(crate) rng: [u64; 4],
     pub(crate) start_time: std::time::Instant,
@@ -245,6 +251,8 @@ impl Vm {
             index_hint: std::cell::Cell::new(0),
             ilimit: u64::MAX,
             ibudget: u64::MAX,
+            counting: false,
+            count_requested: false,
             max_memory: usize::MAX,
             rng: [
                 0x9E37_79B9_7F4A_7C15,
@@ -278,6 +286,15 @@ impl Vm {
             .map(|n| count.saturating_add(n.max(1)))
             .unwrap_or(u64::MAX);
         self.ibudget = self.ilimit - count;
+        self.counting = self.count_requested || l.max_instructions.is_some();
+    }
+
+    /// Count executed instructions for [`Vm::stats`] even without an
+    /// instruction limit. Off by default: the uncounted interpreter loop
+    /// dispatches faster.
+    pub fn set_count_instructions(&mut self, on: bool) {
+        self.count_requested = on;
+        self.counting = on || self.ilimit != u64::MAX;
     }
 
     /// Bytecode instructions executed so far.
