@@ -47,6 +47,8 @@ impl Vm {
         // `save!` writes it back before anything can observe it, and it is
         // re-read after anything that may have run instructions (`reload!`,
         // and after tail calls of natives).
+        // Without counting it stays at its initial value (nothing else
+        // changes `ibudget` then), so the uncounted instance never touches it.
         let mut budget: u64;
         macro_rules! enter {
             () => {
@@ -115,7 +117,9 @@ impl Vm {
                         let n = self.frames.len();
                         self.frames.get_unchecked_mut(n - 1).saved_pc = pc
                     };
-                    self.ibudget = budget;
+                    if COUNT {
+                        self.ibudget = budget;
+                    }
                 };
             }
             macro_rules! reload {
@@ -128,7 +132,9 @@ impl Vm {
                         let base = self.frames.get_unchecked(n - 1).base;
                         self.stack.as_mut_ptr().add(base)
                     };
-                    budget = self.ibudget;
+                    if COUNT {
+                        budget = self.ibudget;
+                    }
                 };
             }
             // Run `$e` (a call into the VM that may run Lua code, raise an
@@ -868,7 +874,9 @@ impl Vm {
                             }
                             {
                                 enter!();
-                                budget = self.ibudget;
+                                if COUNT {
+                                    budget = self.ibudget;
+                                }
                                 continue;
                             }
                         }
@@ -882,7 +890,9 @@ impl Vm {
                         if self.precall(dst, nargs, nres)? {
                             {
                                 enter!();
-                                budget = self.ibudget;
+                                if COUNT {
+                                    budget = self.ibudget;
+                                }
                                 continue;
                             }
                         }
@@ -891,7 +901,9 @@ impl Vm {
                         }
                         {
                             enter!();
-                            budget = self.ibudget;
+                            if COUNT {
+                                budget = self.ibudget;
+                            }
                             continue;
                         }
                     }
@@ -921,7 +933,9 @@ impl Vm {
                             self.finish_results(f.func, first, n, f.nresults);
                         }
                         if self.frames.len() == entry {
-                            self.ibudget = budget;
+                            if COUNT {
+                                self.ibudget = budget;
+                            }
                             return Ok(());
                         }
                         {
