@@ -260,9 +260,11 @@ impl Vm {
                 // SAFETY: every prototype ends with a `Return` (emitted by
                 // `close_function`) and jumps target instructions inside the
                 // function, so `pc` never runs past the end of `code`.
-                let ins: &Instr = unsafe { &*pc };
                 // SAFETY: as above; at most one past the current instruction.
                 pc = unsafe { pc.add(1) };
+                // SAFETY: the instruction just stepped over (addressed from
+                // the new `pc`, so only one pointer stays live).
+                let ins: &Instr = unsafe { &*pc.sub(1) };
                 if COUNT {
                     budget -= 1;
                 }
