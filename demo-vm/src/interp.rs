@@ -1072,7 +1072,7 @@ impl Vm {
                     }
                     Instr::VarArg { a, n } => {
                         let f = &self.frames[self.frames.len() - 1];
-                        let nv = f.nvarargs;
+                        let nv = f.nvarargs as usize;
                         let src = f.func + 1 + proto.nparams as usize;
                         let dst = base!() + a as usize;
                         if n == 0 {

@@ -159,8 +159,10 @@ pub(crate) struct Frame {
     pub proto: Option<ProtoRef>,
     /// Results the caller wants (-1: all).
     pub nresults: i32,
-    /// Number of extra arguments (`...`), stored at `func + 1 + nparams`.
-    pub nvarargs: usize,
+    /// Number of extra arguments (`...`), stored at `func + 1 + nparams`
+    /// (`u32`: they sit on the value stack, at most `MAX_STACK` slots; a
+    /// 40-byte frame is cheaper to push and pop).
+    pub nvarargs: u32,
 }
 
 impl Frame {
@@ -621,7 +623,8 @@ impl Vm {
                     Value::Nil
                 };
             }
-            (base, nargs.saturating_sub(np))
+            // Below `MAX_STACK` (the arguments are on the stack).
+            (base, nargs.saturating_sub(np) as u32)
         } else {
             let base = func + 1;
             self.ensure_stack(base + p.max_stack as usize + 1)?;
