@@ -1030,69 +1030,95 @@ impl Vm {
                         }
                     }
                     Instr::SetList { a, n, start } => {
-                        let ra = base!() + a as usize;
-                        let count = if n == 0 {
-                            self.top - ra - 1
-                        } else {
-                            n as usize
-                        };
-                        let Value::Table(t) = self.stack[ra] else {
-                            unreachable!("SetList on a non-table")
-                        };
-                        let start = start as usize;
-                        let tab = self.heap.table_mut(t);
-                        if tab.arr.len() == start {
-                            tab.arr
-                                .extend_from_slice(&self.stack[ra + 1..ra + 1 + count]);
-                            self.heap.charge(count * 16);
-                        } else {
-                            for i in 0..count {
-                                let v = self.stack[ra + 1 + i];
-                                self.heap.table_mut(t).set_int((start + i + 1) as i64, v);
-                            }
-                        }
+                        self.set_list(base!() + a as usize, n, start);
                         gc_check!();
                     }
                     Instr::Closure { a, p } => {
-                        let np = proto.protos[p as usize].clone();
-                        let mut ups = Vec::with_capacity(np.upvals.len());
-                        for d in &np.upvals {
-                            if d.in_stack {
-                                ups.push(self.find_upval(base!() + d.index as usize));
-                            } else {
-                                ups.push(upref!(d.index));
-                            }
-                        }
-                        let c = self.heap.alloc_closure(Closure {
-                            proto: np,
-                            upvals: ups.into_boxed_slice(),
-                        });
+                        let c = self.make_closure(proto, closure, p, base!());
                         r!(a) = Value::Func(c);
                         gc_check!();
                     }
                     Instr::VarArg { a, n } => {
-                        let f = &self.frames[self.frames.len() - 1];
-                        let nv = f.nvarargs as usize;
-                        let src = f.func + 1 + proto.nparams as usize;
-                        let dst = base!() + a as usize;
-                        if n == 0 {
-                            protect!(self.ensure_stack(dst + nv + 1)?);
-                            self.stack.copy_within(src..src + nv, dst);
-                            self.top = dst + nv;
-                        } else {
-                            for i in 0..n as usize - 1 {
-                                self.stack[dst + i] = if i < nv {
-                                    self.stack[src + i]
-                                } else {
-                                    Value::Nil
-                                };
-                            }
-                        }
+                        protect!(self.vararg(proto, base!() + a as usize, n)?);
                     }
                     Instr::Close { a } => self.close_upvals(base!() + a as usize),
                 }
             }
         }
+    }
+
+    /// `SetList`: store `R[ra+1..]` into the table `R[ra]` from index
+    /// `start + 1` (kept out of the dispatch loop: table constructors only).
+    #[inline(never)]
+    fn set_list(&mut self, ra: usize, n: u8, start: u32) {
+        let count = if n == 0 {
+            self.top - ra - 1
+        } else {
+            n as usize
+        };
+        let Value::Table(t) = self.stack[ra] else {
+            unreachable!("SetList on a non-table")
+        };
+        let start = start as usize;
+        let tab = self.heap.table_mut(t);
+        if tab.arr.len() == start {
+            tab.arr
+                .extend_from_slice(&self.stack[ra + 1..ra + 1 + count]);
+            self.heap.charge(count * 16);
+        } else {
+            for i in 0..count {
+                let v = self.stack[ra + 1 + i];
+                self.heap.table_mut(t).set_int((start + i + 1) as i64, v);
+            }
+        }
+    }
+
+    /// `Closure`: instantiate nested prototype `p` of the running function
+    /// (whose registers start at `base`), capturing its upvalues.
+    #[inline(never)]
+    fn make_closure(
+        &mut self,
+        proto: &crate::bytecode::Proto,
+        closure: &Closure,
+        p: u32,
+        base: usize,
+    ) -> GcRef {
+        let np = proto.protos[p as usize].clone();
+        let mut ups = Vec::with_capacity(np.upvals.len());
+        for d in &np.upvals {
+            if d.in_stack {
+                ups.push(self.find_upval(base + d.index as usize));
+            } else {
+                ups.push(closure.upvals[d.index as usize]);
+            }
+        }
+        self.heap.alloc_closure(Closure {
+            proto: np,
+            upvals: ups.into_boxed_slice(),
+        })
+    }
+
+    /// `VarArg`: copy the running frame's extra arguments to `dst` (`n - 1`
+    /// of them, or all when `n == 0`, setting `top`).
+    #[inline(never)]
+    fn vararg(&mut self, proto: &crate::bytecode::Proto, dst: usize, n: u8) -> LResult<()> {
+        let f = &self.frames[self.frames.len() - 1];
+        let nv = f.nvarargs as usize;
+        let src = f.func + 1 + proto.nparams as usize;
+        if n == 0 {
+            self.ensure_stack(dst + nv + 1)?;
+            self.stack.copy_within(src..src + nv, dst);
+            self.top = dst + nv;
+        } else {
+            for i in 0..n as usize - 1 {
+                self.stack[dst + i] = if i < nv {
+                    self.stack[src + i]
+                } else {
+                    Value::Nil
+                };
+            }
+        }
+        Ok(())
     }
 
     /// `t[key]` off the fast path (non-integer keys, misses in tables with
