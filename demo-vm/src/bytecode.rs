@@ -67,6 +67,12 @@ pub enum Instr {
         b: u8,
         c: u8,
     },
+    /// `R[a] = R[b][i]` (integer key)
+    GetTableI {
+        a: u8,
+        b: u8,
+        i: u16,
+    },
     /// `R[a] = R[b][K[k]]` (string key)
     GetField {
         a: u8,
@@ -78,6 +84,18 @@ pub enum Instr {
         a: u8,
         b: u8,
         c: u8,
+    },
+    /// `R[a][i] = R[c]` (integer key)
+    SetTableI {
+        a: u8,
+        c: u8,
+        i: u16,
+    },
+    /// `R[a][R[b]] = K[k]` (constant value)
+    SetTableK {
+        a: u8,
+        b: u8,
+        k: u16,
     },
     /// `R[a][K[k]] = R[c]` (string key)
     SetField {
@@ -178,6 +196,19 @@ pub enum Instr {
         b: u8,
         c: u8,
     },
+    /// `R[a] = K[c] + R[b]` (numeric constant on the left; metamethods see
+    /// the operands in source order)
+    AddKL {
+        a: u8,
+        b: u8,
+        c: u8,
+    },
+    /// `R[a] = K[c] * R[b]`
+    MulKL {
+        a: u8,
+        b: u8,
+        c: u8,
+    },
     DivK {
         a: u8,
         b: u8,
@@ -234,29 +265,34 @@ pub enum Instr {
         b: u8,
         k: bool,
     },
-    /// `if ((R[a] < i) ~= k) then pc++` (immediate integer operand)
+    /// `if ((R[a] < i) ~= k) then pc++` (immediate operand: the integer
+    /// `i`, or the float `i` when `f`)
     LtI {
         a: u8,
         i: i16,
         k: bool,
+        f: bool,
     },
     /// `if ((R[a] <= i) ~= k) then pc++`
     LeI {
         a: u8,
         i: i16,
         k: bool,
+        f: bool,
     },
     /// `if ((R[a] > i) ~= k) then pc++`
     GtI {
         a: u8,
         i: i16,
         k: bool,
+        f: bool,
     },
     /// `if ((R[a] >= i) ~= k) then pc++`
     GeI {
         a: u8,
         i: i16,
         k: bool,
+        f: bool,
     },
     /// `if ((R[a] == K[c]) ~= k) then pc++`
     EqK {
@@ -371,6 +407,13 @@ pub struct Proto {
     /// Table-key hash of each constant (stable across collections), so
     /// field accesses need not look the key string up in the heap.
     pub const_hashes: Box<[u64]>,
+    /// Per constant: the hash-part position where a field keyed by this
+    /// (string) constant was last found, an inline cache for field
+    /// accesses. Any value is safe: a stale hint only costs a lookup.
+    pub slot_hints: Box<[Cell<u32>]>,
+    /// Like `slot_hints`, for the lookup in the `__index` table of a
+    /// metatable (methods of a class).
+    pub class_hints: Box<[Cell<u32>]>,
     /// Nested functions.
     pub protos: Vec<Rc<Proto>>,
     /// Upvalue descriptions.

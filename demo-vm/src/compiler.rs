@@ -166,6 +166,31 @@ fn fold_arith(op: BinOp, a: Num, b: Num) -> Option<Num> {
     Some(r)
 }
 
+/// A numeric literal usable as a compare immediate: `(value, is_float)`
+/// for integers, and floats with an integer value, in `i16` range.
+fn small_imm(e: &Expr) -> Option<(i16, bool)> {
+    match e.kind {
+        ExprKind::Int(i) => i16::try_from(i).ok().map(|i| (i, false)),
+        ExprKind::Float(f) if f == f.trunc() && (-32768.0..=32767.0).contains(&f) => {
+            // `-0.0` compares like `0.0`; the slow path passes `0.0`, which
+            // no comparison (or `__lt` handler) can tell apart... except
+            // by its sign, so keep that one in a register.
+            (!(f == 0.0 && f.is_sign_negative())).then_some((f as i16, true))
+        }
+        _ => None,
+    }
+}
+
+/// An integer literal in `0..=255` (an integer table key for the
+/// `GetTableI`/`SetTableI` forms; the range of Lua's `GETI`/`SETI`, so error
+/// messages name the same things).
+fn small_index(e: &Expr) -> Option<u16> {
+    match e.kind {
+        ExprKind::Int(i) => u8::try_from(i).ok().map(u16::from),
+        _ => None,
+    }
+}
+
 fn is_multi(e: &Expr) -> bool {
     matches!(
         e.kind,
@@ -229,8 +254,12 @@ impl Compiler<'_> {
             fs.locvars[v.locvar].end = pc;
         }
         let const_hashes = fs.consts.iter().map(|&v| self.heap.key_hash(v)).collect();
+        let hints = || fs.consts.iter().map(|_| Cell::new(0)).collect();
+        let (slot_hints, class_hints) = (hints(), hints());
         Ok(Rc::new(Proto {
             const_hashes,
+            slot_hints,
+            class_hints,
             code: fs.code,
             lines: fs.lines,
             consts: fs.consts.into_iter().map(Cell::new).collect(),
@@ -793,8 +822,17 @@ impl Compiler<'_> {
                         let v = self.expr_any(e)?;
                         self.cur_line = targets[0].line;
                         self.emit(Instr::SetField { a: tr, c: v, k });
+                    } else if let Some(i) = small_index(key) {
+                        let v = self.expr_any(e)?;
+                        self.cur_line = targets[0].line;
+                        self.emit(Instr::SetTableI { a: tr, c: v, i });
                     } else {
                         let kr = self.expr_any(key)?;
+                        if let Some(k) = self.small_const(e)? {
+                            self.cur_line = targets[0].line;
+                            self.emit(Instr::SetTableK { a: tr, b: kr, k });
+                            return Ok(());
+                        }
                         let v = self.expr_any(e)?;
                         self.cur_line = targets[0].line;
                         self.emit(Instr::SetTable { a: tr, b: kr, c: v });
@@ -847,6 +885,21 @@ impl Compiler<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The constant index of a literal value expression, if it has one
+    /// that fits a 16-bit operand.
+    fn small_const(&mut self, e: &Expr) -> R<Option<u16>> {
+        let k = match &e.kind {
+            ExprKind::Nil => ConstKey::Nil,
+            ExprKind::True => ConstKey::Bool(true),
+            ExprKind::False => ConstKey::Bool(false),
+            ExprKind::Int(i) => ConstKey::Int(*i),
+            ExprKind::Float(f) => ConstKey::Float(f.to_bits()),
+            ExprKind::Str(s) => ConstKey::Str(s.clone()),
+            _ => return Ok(None),
+        };
+        Ok(u16::try_from(self.add_const(k)?).ok())
     }
 
     fn check_writable(&mut self, r: u8) -> R<()> {
@@ -1058,6 +1111,9 @@ impl Compiler<'_> {
                     let k = self.str_const(s)?;
                     self.cur_line = e.line;
                     self.emit(Instr::GetField { a: dst, b: tr, k });
+                } else if let Some(i) = small_index(key) {
+                    self.cur_line = e.line;
+                    self.emit(Instr::GetTableI { a: dst, b: tr, i });
                 } else {
                     let kr = self.expr_any(key)?;
                     self.cur_line = e.line;
@@ -1069,6 +1125,11 @@ impl Compiler<'_> {
                 }
             }
             ExprKind::Call(..) | ExprKind::Method(..) => {
+                if dst as usize + 1 == self.free() && dst as usize >= self.nactvar() {
+                    // `dst` is the topmost temporary: call right there, so
+                    // the result needs no `Move`.
+                    self.set_free(dst as usize);
+                }
                 let base = self.call(e, 1)?;
                 if base != dst {
                     self.emit(Instr::Move { a: dst, b: base });
@@ -1160,6 +1221,27 @@ impl Compiler<'_> {
                 Num::I(i) => self.load_const(ConstKey::Int(i), dst),
                 Num::F(f) => self.load_const(ConstKey::Float(f.to_bits()), dst),
             };
+        }
+        if matches!(op, BinOp::Add | BinOp::Mul)
+            && matches!(a.kind, ExprKind::Int(_) | ExprKind::Float(_))
+        {
+            // Numeric constant left operand of a commutative operator.
+            let key = match a.kind {
+                ExprKind::Int(i) => ConstKey::Int(i),
+                ExprKind::Float(f) => ConstKey::Float(f.to_bits()),
+                _ => unreachable!("matched above"),
+            };
+            let k = self.add_const(key)?;
+            if let Ok(c) = u8::try_from(k) {
+                let rb = self.expr_any(b)?;
+                self.cur_line = e.line;
+                self.emit(if op == BinOp::Add {
+                    Instr::AddKL { a: dst, b: rb, c }
+                } else {
+                    Instr::MulKL { a: dst, b: rb, c }
+                });
+                return Ok(());
+            }
         }
         let ra = self.expr_any(a)?;
         // Numeric constant right operand: use the K form when the index fits.
@@ -1290,19 +1372,18 @@ impl Compiler<'_> {
                 }
                 vec![self.emit_jmp()]
             }
-            ExprKind::Bin(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b) if matches!(b.kind, ExprKind::Int(i) if i16::try_from(i).is_ok()) =>
+            ExprKind::Bin(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), a, b)
+                if small_imm(b).is_some() =>
             {
-                let ExprKind::Int(imm) = b.kind else {
-                    unreachable!("guarded above")
-                };
+                let (i, f) = small_imm(b).expect("guarded above");
                 let ra = self.expr_any(a)?;
-                let (i, k) = (imm as i16, jump_if);
+                let k = jump_if;
                 self.cur_line = e.line;
                 self.emit(match op {
-                    BinOp::Lt => Instr::LtI { a: ra, i, k },
-                    BinOp::Le => Instr::LeI { a: ra, i, k },
-                    BinOp::Gt => Instr::GtI { a: ra, i, k },
-                    _ => Instr::GeI { a: ra, i, k },
+                    BinOp::Lt => Instr::LtI { a: ra, i, k, f },
+                    BinOp::Le => Instr::LeI { a: ra, i, k, f },
+                    BinOp::Gt => Instr::GtI { a: ra, i, k, f },
+                    _ => Instr::GeI { a: ra, i, k, f },
                 });
                 vec![self.emit_jmp()]
             }

@@ -46,6 +46,9 @@ fn writes(i: &Instr, reg: u8) -> bool {
         | DivK { a, .. }
         | IDivK { a, .. }
         | PowK { a, .. }
+        | AddKL { a, .. }
+        | MulKL { a, .. }
+        | GetTableI { a, .. }
         | Unm { a, .. }
         | BNot { a, .. }
         | Not { a, .. }
@@ -132,6 +135,7 @@ pub fn obj_name(
             };
             Some(("field", name))
         }
+        Instr::GetTableI { .. } => Some(("field", "integer index".to_string())),
         Instr::GetUpval { u, .. } => Some(("upvalue", p.upvals.get(u as usize)?.name.clone())),
         Instr::LoadK { k, .. } => Some(("constant", const_str(p, k as usize, heap)?)),
         Instr::SelfOp { k, .. } => Some(("method", const_str(p, k as usize, heap)?)),

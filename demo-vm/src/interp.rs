@@ -14,33 +14,73 @@ use crate::vm::Vm;
 impl Vm {
     /// Run Lua frames until the frame count drops back to `entry`.
     pub(crate) fn execute(&mut self, entry: usize) -> LResult<()> {
-        'frame: loop {
-            let fi = self.frames.len() - 1;
-            let (proto_ref, base, mut pc, func_slot) = {
-                let f = self.frames.last().expect("execute: no frame");
-                (
-                    f.proto.expect("execute: running a native frame"),
-                    f.base,
-                    f.pc,
-                    f.func,
-                )
-            };
-            // The prototype stays alive while this frame exists (see
-            // `ProtoRef`); arms that pop the frame leave through
-            // `continue 'frame` or `return` without touching `proto` again.
-            let proto: &crate::bytecode::Proto = proto_ref.get();
-            let code: &[Instr] = &proto.code;
-            let consts = &proto.consts[..];
+        if self.counting {
+            self.run::<true>(entry)
+        } else {
+            self.run::<false>(entry)
+        }
+    }
 
-            debug_assert!(self.stack.len() > base + proto.max_stack as usize);
+    /// The interpreter loop. `COUNT`: count instructions against the
+    /// budget (for limits and statistics). Without counting, the dispatch
+    /// is just the opcode's jump-table load and jump, which the compiler
+    /// copies into every arm (one indirect jump per opcode predicts better).
+    fn run<const COUNT: bool>(&mut self, entry: usize) -> LResult<()> {
+        // The running frame's state, loaded by `enter!` from the top frame
+        // (and set directly by the Lua-to-Lua call fast path).
+        //
+        // The closure and its prototype stay alive while their frame exists
+        // (see `ProtoRef`); arms that pop the frame re-enter the caller's
+        // before touching them again.
+        let mut closure: &Closure;
+        let mut proto: &crate::bytecode::Proto;
+        let mut consts: &[std::cell::Cell<Value>];
+        // The next instruction: a saved pc points into the frame's own code
+        // (every function ends with a `Return`, so it never points past the
+        // end).
+        let mut pc: *const Instr;
+        // The frame's registers. Re-derived (`reload!`) after everything
+        // that can reallocate the value stack: calls, metamethods, and any
+        // other call into the VM goes through `protect!`.
+        let mut regs: *mut Value;
+        // The instruction budget lives in a register while Lua code runs;
+        // `save!` writes it back before anything can observe it, and it is
+        // re-read after anything that may have run instructions (`reload!`,
+        // and after tail calls of natives).
+        // Without counting it stays at its initial value (nothing else
+        // changes `ibudget` then), so the uncounted instance never touches it.
+        let mut budget: u64;
+        macro_rules! enter {
+            () => {
+                let f = self.frames.last().expect("execute: no frame");
+                closure = f.proto.expect("execute: running a native frame").closure();
+                pc = f.saved_pc;
+                proto = &closure.proto;
+                consts = &proto.consts[..];
+                debug_assert!(self.stack.len() > f.base + proto.max_stack as usize);
+                // SAFETY: `push_lua_frame` made the stack longer than
+                // `base + max_stack`.
+                regs = unsafe { self.stack.as_mut_ptr().add(f.base) };
+            };
+        }
+        enter!();
+        budget = self.ibudget;
+        {
+            // The running frame's first register as a stack index (derived from
+            // `regs`, which is valid whenever registers are accessed).
+            macro_rules! base {
+                () => {
+                    (regs as usize - self.stack.as_ptr() as usize) / std::mem::size_of::<Value>()
+                };
+            }
             macro_rules! r {
                 ($i:expr) => {
                     // SAFETY: register operands are below the frame's `max_stack`
                     // (compiler invariant) and `push_lua_frame` made the stack at
                     // least `base + max_stack + 1` long; the stack never shrinks.
-                    // The pointer is re-read on every access, so a reallocation by
-                    // a call in between cannot leave it dangling.
-                    (*unsafe { &mut *self.stack.as_mut_ptr().add(base + ($i) as usize) })
+                    // `regs` is re-derived after every call that could
+                    // reallocate the stack (`protect!`).
+                    (*unsafe { &mut *regs.add(($i) as usize) })
                 };
             }
             macro_rules! k {
@@ -56,33 +96,90 @@ impl Vm {
                     unsafe { *proto.const_hashes.get_unchecked($i as usize) }
                 };
             }
+            macro_rules! hint {
+                ($i:expr) => {
+                    // SAFETY: as for `k!`: a valid constant index (the hint
+                    // arrays are sized like the constant table).
+                    unsafe { proto.slot_hints.get_unchecked($i as usize) }
+                };
+            }
+            macro_rules! chint {
+                ($i:expr) => {
+                    // SAFETY: as for `hint!`.
+                    unsafe { proto.class_hints.get_unchecked($i as usize) }
+                };
+            }
             macro_rules! save {
                 () => {
-                    // SAFETY: frame `fi` is the running frame; every `save!`
-                    // happens before an arm pops it, so `fi < frames.len()`.
-                    unsafe { self.frames.get_unchecked_mut(fi).pc = pc }
+                    // SAFETY: the running frame is the last one; every `save!`
+                    // happens before an arm pops it, so the vector is not empty.
+                    unsafe {
+                        let n = self.frames.len();
+                        self.frames.get_unchecked_mut(n - 1).saved_pc = pc
+                    };
+                    if COUNT {
+                        self.ibudget = budget;
+                    }
+                };
+            }
+            macro_rules! reload {
+                () => {
+                    // SAFETY: the running frame is the last one (calls leave the
+                    // frame vector as they found it); its base is below
+                    // `stack.len()` (see `enter!`); the stack only grows.
+                    regs = unsafe {
+                        let n = self.frames.len();
+                        let base = self.frames.get_unchecked(n - 1).base;
+                        self.stack.as_mut_ptr().add(base)
+                    };
+                    if COUNT {
+                        budget = self.ibudget;
+                    }
+                };
+            }
+            // Run `$e` (a call into the VM that may run Lua code, raise an
+            // error or grow the stack) with the frame state written back.
+            macro_rules! protect {
+                ($e:expr) => {{
+                    save!();
+                    let v = $e;
+                    reload!();
+                    v
+                }};
+            }
+            macro_rules! jump {
+                ($j:expr) => {
+                    // SAFETY: jump targets lie inside the function (compiler invariant).
+                    pc = unsafe { pc.offset(($j) as isize) }
+                };
+            }
+            // The end of a conditional test: when the test fails skip the
+            // next instruction (always a `Jmp`), otherwise take that jump
+            // right here, saving its dispatch (counted all the same, unless
+            // the budget is about to run out: then the `Jmp` runs normally).
+            macro_rules! cond_jump {
+                ($res:expr, $k:expr) => {
+                    if $res != $k {
+                        jump!(1);
+                    } else if !COUNT || budget > 1 {
+                        // SAFETY: a test is never the last instruction (the
+                        // function ends with a `Return`).
+                        if let Instr::Jmp { j } = unsafe { *pc } {
+                            if COUNT {
+                                budget -= 1;
+                            }
+                            jump!(1 + j as isize);
+                        }
+                    }
                 };
             }
             macro_rules! gc_check {
                 () => {
                     if self.heap.should_collect() {
-                        save!();
-                        self.collect()?;
+                        protect!(self.collect()?);
                     }
                 };
             }
-            let Value::Func(clr) = self.stack[func_slot] else {
-                unreachable!("frame function is not a function")
-            };
-            let closure: &Closure = match &self.heap.slot(clr).obj {
-                // SAFETY: closures are boxed, so a collection moves the box
-                // pointer but never the `Closure` itself (and updates its upvalue
-                // references in place). The closure is rooted by the frame's
-                // function slot, which no instruction of the running frame
-                // overwrites, so it outlives this frame's execution here.
-                Obj::Closure(c) => unsafe { &*(&**c as *const Closure) },
-                _ => unreachable!("Lua frame without a closure"),
-            };
             debug_assert!(closure.upvals.len() >= proto.upvals.len());
             macro_rules! upref {
                 ($u:expr) => {
@@ -105,8 +202,7 @@ impl Vm {
                         (Value::Float(x), Value::Int(y)) => Value::Float($flt(*x, *y as f64)),
                         _ => {
                             let (x, y) = (*x, *y);
-                            save!();
-                            self.arith($op, x, y, $ob, $oc)?
+                            protect!(self.arith($op, x, y, $ob, $oc)?)
                         }
                     };
                     r!($a) = v;
@@ -115,10 +211,9 @@ impl Vm {
             macro_rules! slow_arith {
                 ($a:expr, $x:expr, $y:expr, $ob:expr, $oc:expr, $op:expr) => {{
                     let (x, y) = ($x, $y);
-                    save!();
                     let v = match crate::meta::arith_num($op, x, y) {
                         Some(Ok(v)) => v,
-                        _ => self.arith($op, x, y, $ob, $oc)?,
+                        _ => protect!(self.arith($op, x, y, $ob, $oc)?),
                     };
                     r!($a) = v;
                 }};
@@ -129,8 +224,8 @@ impl Vm {
                         r!($a) = Value::Int($f(*x, *y));
                     } else {
                         let (x, y) = (r!($b), r!($c));
-                        save!();
-                        r!($a) = self.arith($op, x, y, Opnd::Reg($b), Opnd::Reg($c))?;
+                        let v = protect!(self.arith($op, x, y, Opnd::Reg($b), Opnd::Reg($c))?);
+                        r!($a) = v;
                     }
                 }};
             }
@@ -138,23 +233,26 @@ impl Vm {
             // Compare register `a` with immediate `i`; `le` picks `<=` over
             // `<` and `swap` puts the immediate on the left in the slow path.
             macro_rules! cmp_imm {
-                ($a:expr, $i:expr, $k:expr, $f:expr, $le:expr, $swap:expr) => {{
+                ($a:expr, $i:expr, $k:expr, $isf:expr, $f:expr, $le:expr, $swap:expr) => {{
                     let res = match &r!($a) {
                         Value::Int(x) => $f(*x, $i as i64),
+                        // `i` is exact as a float.
+                        Value::Float(x) => $f(*x, $i as f64),
                         _ => {
                             let x = r!($a);
-                            save!();
-                            let imm = Value::Int($i as i64);
-                            if $swap {
-                                self.compare(imm, x, $le)?
+                            let imm = if $isf {
+                                Value::Float($i as f64)
                             } else {
-                                self.compare(x, imm, $le)?
+                                Value::Int($i as i64)
+                            };
+                            if $swap {
+                                protect!(self.compare(imm, x, $le)?)
+                            } else {
+                                protect!(self.compare(x, imm, $le)?)
                             }
                         }
                     };
-                    if res != $k {
-                        pc += 1;
-                    }
+                    cond_jump!(res, $k);
                 }};
             }
 
@@ -162,10 +260,15 @@ impl Vm {
                 // SAFETY: every prototype ends with a `Return` (emitted by
                 // `close_function`) and jumps target instructions inside the
                 // function, so `pc` never runs past the end of `code`.
-                let ins = unsafe { *code.get_unchecked(pc) };
-                pc += 1;
-                self.ibudget -= 1;
-                if self.ibudget == 0 {
+                // SAFETY: as above; at most one past the current instruction.
+                pc = unsafe { pc.add(1) };
+                // SAFETY: the instruction just stepped over (addressed from
+                // the new `pc`, so only one pointer stays live).
+                let ins: &Instr = unsafe { &*pc.sub(1) };
+                if COUNT {
+                    budget -= 1;
+                }
+                if COUNT && budget == 0 {
                     save!();
                     // Lift the limit (handlers may run) but keep the count.
                     let count = self.icount();
@@ -173,7 +276,8 @@ impl Vm {
                     self.ibudget = u64::MAX - count;
                     return Err(self.rt_error("instruction limit exceeded"));
                 }
-                match ins {
+                // Match on the place: each arm reads only its own fields.
+                match *ins {
                     Instr::Move { a, b } => r!(a) = r!(b),
                     Instr::LoadK { a, k } => r!(a) = k!(k),
                     Instr::LoadI { a, i } => r!(a) = Value::Int(i as i64),
@@ -198,14 +302,14 @@ impl Vm {
                         let key = k!(k);
                         if let (Value::Table(t), Value::Str(s)) = (env, key) {
                             let tab = self.heap.table(t);
-                            let v = tab.get_hashed(khash!(k), Value::Str(s));
+                            let v = tab.get_str_hinted(hint!(k), khash!(k), s);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(env, key, Opnd::Up(u))?;
+                        let v = protect!(self.index(env, key, Opnd::Up(u))?);
+                        r!(a) = v;
                     }
                     Instr::SetTabUp { u, c, k } => {
                         let ur = upref!(u);
@@ -217,57 +321,81 @@ impl Vm {
                             if self
                                 .heap
                                 .table_mut(t)
-                                .set_hashed(khash!(k), Value::Str(s), v)
+                                .set_str_hinted(hint!(k), khash!(k), s, v)
                             {
                                 self.heap.charge(40);
                             }
                             continue;
                         }
-                        save!();
-                        self.set_index(env, key, v, Opnd::Up(u))?;
+                        protect!(self.set_index(env, key, v, Opnd::Up(u))?);
                     }
                     Instr::GetTable { a, b, c } => {
-                        let (t, key) = (r!(b), r!(c));
-                        if let Value::Table(tr) = t {
-                            let tab = self.heap.table(tr);
-                            let v = match key {
-                                Value::Int(i) => tab.get_int(i),
-                                Value::Str(s) => tab.get_hashed(self.heap.slot(s).header, key),
-                                _ => self.heap.raw_get(tr, key),
-                            };
+                        // Read through references (see `arith!`).
+                        if let (Value::Table(tr), Value::Int(i)) = (&r!(b), &r!(c)) {
+                            let tab = self.heap.table(*tr);
+                            let v = tab.get_int(*i);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(t, key, Opnd::Reg(b))?;
+                        let (t, key) = (r!(b), r!(c));
+                        let v = protect!(self.get_table_slow(t, key, Opnd::Reg(b))?);
+                        r!(a) = v;
+                    }
+                    Instr::GetTableI { a, b, i } => {
+                        if let Value::Table(tr) = &r!(b) {
+                            let tab = self.heap.table(*tr);
+                            let v = tab.get_int(i as i64);
+                            if !v.is_nil() || tab.meta.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        let t = r!(b);
+                        let v =
+                            protect!(self.get_table_slow(t, Value::Int(i as i64), Opnd::Reg(b))?);
+                        r!(a) = v;
+                    }
+                    Instr::SetTableI { a, c, i } => {
+                        if let Value::Table(tr) = &r!(a) {
+                            let (tr, v) = (*tr, r!(c));
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none() {
+                                if tab.set_int(i as i64, v) {
+                                    self.heap.charge(24);
+                                    gc_check!();
+                                }
+                                continue;
+                            }
+                        }
+                        let (t, v) = (r!(a), r!(c));
+                        protect!(self.set_table_slow(t, Value::Int(i as i64), v, Opnd::Reg(a))?);
                     }
                     Instr::GetField { a, b, k } => {
                         let (t, key) = (r!(b), k!(k));
-                        if let (Value::Table(tr), Value::Str(_)) = (t, key) {
+                        if let (Value::Table(tr), Value::Str(s)) = (t, key) {
                             let h = khash!(k);
                             let tab = self.heap.table(tr);
-                            let v = tab.get_hashed(h, key);
+                            let v = tab.get_str_hinted(hint!(k), h, s);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
-                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
+                            if let Some(v) = self.class_lookup(tab.meta, chint!(k), h, s) {
                                 r!(a) = v;
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(t, key, Opnd::Reg(b))?;
+                        let v = protect!(self.index(t, key, Opnd::Reg(b))?);
+                        r!(a) = v;
                     }
                     Instr::SetTable { a, b, c } => {
-                        let (t, key, v) = (r!(a), r!(b), r!(c));
-                        if let Value::Table(tr) = t {
+                        // Read through references (see `arith!`).
+                        if let (Value::Table(tr), Value::Int(i)) = (&r!(a), &r!(b)) {
+                            let (tr, i, v) = (*tr, *i, r!(c));
                             let tab = self.heap.table_mut(tr);
-                            if tab.meta.is_none()
-                                && let Value::Int(i) = key
-                            {
+                            if tab.meta.is_none() {
                                 if tab.set_int(i, v) {
                                     self.heap.charge(24);
                                     gc_check!();
@@ -275,33 +403,39 @@ impl Vm {
                                 continue;
                             }
                         }
-                        if let Value::Table(tr) = t
-                            && self.heap.table_meta(tr).is_none()
-                        {
-                            save!();
-                            self.raw_set_checked(tr, key, v)?;
-                            gc_check!();
-                            continue;
+                        let (t, key, v) = (r!(a), r!(b), r!(c));
+                        protect!(self.set_table_slow(t, key, v, Opnd::Reg(a))?);
+                    }
+                    Instr::SetTableK { a, b, k } => {
+                        if let (Value::Table(tr), Value::Int(i)) = (&r!(a), &r!(b)) {
+                            let (tr, i, v) = (*tr, *i, k!(k));
+                            let tab = self.heap.table_mut(tr);
+                            if tab.meta.is_none() {
+                                if tab.set_int(i, v) {
+                                    self.heap.charge(24);
+                                    gc_check!();
+                                }
+                                continue;
+                            }
                         }
-                        save!();
-                        self.set_index(t, key, v, Opnd::Reg(a))?;
+                        let (t, key, v) = (r!(a), r!(b), k!(k));
+                        protect!(self.set_table_slow(t, key, v, Opnd::Reg(a))?);
                     }
                     Instr::SetField { a, c, k } => {
                         let (t, key, v) = (r!(a), k!(k), r!(c));
-                        if let (Value::Table(tr), Value::Str(_)) = (t, key) {
+                        if let (Value::Table(tr), Value::Str(s)) = (t, key) {
                             let tab = self.heap.table_mut(tr);
                             if tab.meta.is_none() {
                                 // Only a new slot allocates, so only then is
                                 // this a collection safepoint.
-                                if tab.set_hashed(khash!(k), key, v) {
+                                if tab.set_str_hinted(hint!(k), khash!(k), s, v) {
                                     self.heap.charge(40);
                                     gc_check!();
                                 }
                                 continue;
                             }
                         }
-                        save!();
-                        self.set_index(t, key, v, Opnd::Reg(a))?;
+                        protect!(self.set_index(t, key, v, Opnd::Reg(a))?);
                     }
                     Instr::NewTable { a, narr, nhash } => {
                         let t = self
@@ -313,21 +447,21 @@ impl Vm {
                     Instr::SelfOp { a, b, k } => {
                         let (obj, key) = (r!(b), k!(k));
                         r!(a as usize + 1) = obj;
-                        if let (Value::Table(tr), Value::Str(_)) = (obj, key) {
+                        if let (Value::Table(tr), Value::Str(s)) = (obj, key) {
                             let h = khash!(k);
                             let tab = self.heap.table(tr);
-                            let v = tab.get_hashed(h, key);
+                            let v = tab.get_str_hinted(hint!(k), h, s);
                             if !v.is_nil() || tab.meta.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
-                            if let Some(v) = self.class_lookup(tab.meta, h, key) {
+                            if let Some(v) = self.class_lookup(tab.meta, chint!(k), h, s) {
                                 r!(a) = v;
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.index(obj, key, Opnd::Reg(b))?;
+                        let v = protect!(self.index(obj, key, Opnd::Reg(b))?);
+                        r!(a) = v;
                     }
                     Instr::Add { a, b, c } => arith!(
                         a,
@@ -409,6 +543,26 @@ impl Vm {
                         |x: i64, y: i64| Value::Float(x as f64 / y as f64),
                         |x: f64, y: f64| x / y
                     ),
+                    Instr::AddKL { a, b, c } => arith!(
+                        a,
+                        k!(c),
+                        r!(b),
+                        Opnd::Const(c as u32),
+                        Opnd::Reg(b),
+                        ArithOp::Add,
+                        |x: i64, y: i64| Value::Int(x.wrapping_add(y)),
+                        |x: f64, y: f64| x + y
+                    ),
+                    Instr::MulKL { a, b, c } => arith!(
+                        a,
+                        k!(c),
+                        r!(b),
+                        Opnd::Const(c as u32),
+                        Opnd::Reg(b),
+                        ArithOp::Mul,
+                        |x: i64, y: i64| Value::Int(x.wrapping_mul(y)),
+                        |x: f64, y: f64| x * y
+                    ),
                     Instr::Mod { a, b, c } => match (&r!(b), &r!(c)) {
                         (Value::Int(x), Value::Int(y)) if *y != 0 => {
                             r!(a) = Value::Int(int_mod(*x, *y))
@@ -482,8 +636,13 @@ impl Vm {
                             Value::Int(i) => Value::Int(i.wrapping_neg()),
                             Value::Float(f) => Value::Float(-f),
                             _ => {
-                                save!();
-                                self.arith(ArithOp::Unm, v, v, Opnd::Reg(b), Opnd::Reg(b))?
+                                protect!(self.arith(
+                                    ArithOp::Unm,
+                                    v,
+                                    v,
+                                    Opnd::Reg(b),
+                                    Opnd::Reg(b)
+                                )?)
                             }
                         };
                     }
@@ -492,8 +651,13 @@ impl Vm {
                         r!(a) = match v {
                             Value::Int(i) => Value::Int(!i),
                             _ => {
-                                save!();
-                                self.arith(ArithOp::BNot, v, v, Opnd::Reg(b), Opnd::Reg(b))?
+                                protect!(self.arith(
+                                    ArithOp::BNot,
+                                    v,
+                                    v,
+                                    Opnd::Reg(b),
+                                    Opnd::Reg(b)
+                                )?)
                             }
                         };
                     }
@@ -507,33 +671,27 @@ impl Vm {
                                 continue;
                             }
                         }
-                        save!();
-                        r!(a) = self.len(v, Opnd::Reg(b))?;
+                        let v = protect!(self.len(v, Opnd::Reg(b))?);
+                        r!(a) = v;
                     }
                     Instr::Concat { a, n } => {
-                        save!();
-                        self.concat(base + a as usize, n as usize, base)?;
+                        protect!(self.concat(base!() + a as usize, n as usize, base!())?);
                         gc_check!();
                     }
-                    Instr::Jmp { j } => pc = (pc as isize + j as isize) as usize,
+                    Instr::Jmp { j } => jump!(j),
                     Instr::Eq { a, b, k } => {
                         let (x, y) = (r!(a), r!(b));
                         let eq = match (x, y) {
                             (Value::Int(x), Value::Int(y)) => x == y,
                             (Value::Table(_), Value::Table(_)) => {
-                                save!();
-                                self.equals(x, y)?
+                                protect!(self.equals(x, y)?)
                             }
                             _ => x.raw_eq(y),
                         };
-                        if eq != k {
-                            pc += 1;
-                        }
+                        cond_jump!(eq, k);
                     }
                     Instr::EqK { a, c, k } => {
-                        if r!(a).raw_eq(k!(c)) != k {
-                            pc += 1;
-                        }
+                        cond_jump!(r!(a).raw_eq(k!(c)), k);
                     }
                     Instr::Lt { a, b, k } => {
                         let res = match (&r!(a), &r!(b)) {
@@ -541,13 +699,10 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => x < y,
                             _ => {
                                 let (x, y) = (r!(a), r!(b));
-                                save!();
-                                self.compare(x, y, false)?
+                                protect!(self.compare(x, y, false)?)
                             }
                         };
-                        if res != k {
-                            pc += 1;
-                        }
+                        cond_jump!(res, k);
                     }
                     Instr::Le { a, b, k } => {
                         let res = match (&r!(a), &r!(b)) {
@@ -555,41 +710,36 @@ impl Vm {
                             (Value::Float(x), Value::Float(y)) => x <= y,
                             _ => {
                                 let (x, y) = (r!(a), r!(b));
-                                save!();
-                                self.compare(x, y, true)?
+                                protect!(self.compare(x, y, true)?)
                             }
                         };
-                        if res != k {
-                            pc += 1;
-                        }
+                        cond_jump!(res, k);
                     }
-                    Instr::LtI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x < y, false, false)
+                    Instr::LtI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x < y, false, false)
                     }
-                    Instr::LeI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x <= y, true, false)
+                    Instr::LeI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x <= y, true, false)
                     }
-                    Instr::GtI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x > y, false, true)
+                    Instr::GtI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x > y, false, true)
                     }
-                    Instr::GeI { a, i, k } => {
-                        cmp_imm!(a, i, k, |x: i64, y: i64| x >= y, true, true)
+                    Instr::GeI { a, i, k, f } => {
+                        cmp_imm!(a, i, k, f, |x, y| x >= y, true, true)
                     }
                     Instr::Test { a, k } => {
-                        if r!(a).truthy() != k {
-                            pc += 1;
-                        }
+                        cond_jump!(r!(a).truthy(), k);
                     }
                     Instr::TestSet { a, b, k } => {
                         let v = r!(b);
                         if v.truthy() == k {
                             r!(a) = v;
                         } else {
-                            pc += 1;
+                            jump!(1);
                         }
                     }
                     Instr::Call { a, b, c } => {
-                        let func = base + a as usize;
+                        let func = base!() + a as usize;
                         let nargs = if b == 0 {
                             self.top - func - 1
                         } else {
@@ -597,39 +747,113 @@ impl Vm {
                         };
                         let nres = c as i32 - 1;
                         save!();
-                        let fv = r!(a);
-                        if let Value::Func(fr) = fv {
-                            match &self.heap.slot(fr).obj {
+                        // Read through a reference (see `arith!`).
+                        if let Value::Func(fr) = &r!(a) {
+                            match &self.heap.slot(*fr).obj {
                                 Obj::Closure(cl) => {
-                                    let p = crate::vm::ProtoRef::new(&cl.proto);
-                                    self.push_lua_frame(func, nargs, nres, p)?;
-                                    continue 'frame;
+                                    let pr = crate::vm::ProtoRef::new(cl);
+                                    let p = pr.get();
+                                    let nb = func + 1;
+                                    let top = nb + usize::from(p.max_stack);
+                                    if !p.vararg
+                                        && top < self.stack.len()
+                                        && self.frames.len() < crate::vm::MAX_FRAMES
+                                    {
+                                        // The common call: switch to the new
+                                        // frame right here.
+                                        // SAFETY: the new frame's registers lie
+                                        // below `stack.len()` (checked above).
+                                        let nregs = unsafe { regs.add(a as usize + 1) };
+                                        for i in nargs..p.nparams as usize {
+                                            // SAFETY: `nparams <= max_stack`.
+                                            unsafe { *nregs.add(i) = Value::Nil };
+                                        }
+                                        self.frames.push(crate::vm::Frame {
+                                            func,
+                                            base: nb,
+                                            saved_pc: p.code.as_ptr(),
+                                            proto: Some(pr),
+                                            nresults: nres,
+                                            nvarargs: 0,
+                                        });
+                                        closure = pr.closure();
+                                        proto = p;
+                                        consts = &p.consts[..];
+                                        pc = p.code.as_ptr();
+                                        regs = nregs;
+                                        continue;
+                                    }
+                                    self.push_lua_frame(func, nargs, nres, pr)?;
+                                    enter!();
+                                    continue;
                                 }
                                 Obj::Native(n) => {
                                     let f = n.f;
                                     self.call_native(f, func, nargs, nres)?;
+                                    reload!();
                                     gc_check!();
                                     continue;
                                 }
                                 _ => unreachable!("function value refers to a non-function"),
                             }
                         }
+                        let fv = r!(a);
                         if self.get_tm(fv, crate::vm::Tm::Call).is_nil() {
                             return Err(self.type_error(fv, "call", Opnd::Reg(a)));
                         }
                         if self.precall(func, nargs, nres)? {
-                            continue 'frame;
+                            {
+                                enter!();
+                                continue;
+                            }
                         }
+                        reload!();
                         gc_check!();
                     }
                     Instr::TailCall { a, b } => {
-                        let func = base + a as usize;
+                        let func = base!() + a as usize;
                         let nargs = if b == 0 {
                             self.top - func - 1
                         } else {
                             b as usize - 1
                         };
                         save!();
+                        if let Value::Func(fr) = &r!(a)
+                            && let Obj::Closure(cl) = &self.heap.slot(*fr).obj
+                        {
+                            let pr = crate::vm::ProtoRef::new(cl);
+                            let p = pr.get();
+                            let n = self.frames.len();
+                            // SAFETY: the running frame is the last one.
+                            let dst = unsafe { self.frames.get_unchecked(n - 1) }.func;
+                            let nb = dst + 1;
+                            if !p.vararg && nb + usize::from(p.max_stack) < self.stack.len() {
+                                // The common tail call: reuse the frame in place.
+                                if let Some(&(i, _)) = self.open_upvals.last()
+                                    && i >= base!()
+                                {
+                                    self.close_upvals(base!());
+                                }
+                                self.stack.copy_within(func..func + 1 + nargs, dst);
+                                for i in nargs..p.nparams as usize {
+                                    self.stack[nb + i] = Value::Nil;
+                                }
+                                // SAFETY: as above.
+                                let f = unsafe { self.frames.get_unchecked_mut(n - 1) };
+                                f.base = nb;
+                                f.saved_pc = p.code.as_ptr();
+                                f.proto = Some(pr);
+                                f.nvarargs = 0;
+                                closure = pr.closure();
+                                proto = p;
+                                consts = &p.consts[..];
+                                pc = p.code.as_ptr();
+                                // SAFETY: the new frame's registers lie below
+                                // `stack.len()` (checked above).
+                                regs = unsafe { self.stack.as_mut_ptr().add(nb) };
+                                continue;
+                            }
+                        }
                         let fv = self.stack[func];
                         if !matches!(fv, Value::Func(_))
                             && self.get_tm(fv, crate::vm::Tm::Call).is_nil()
@@ -644,57 +868,86 @@ impl Vm {
                             let f = n.f;
                             self.call_native(f, func, nargs, -1)?;
                             let n = self.top - func;
-                            self.close_upvals(base);
+                            self.close_upvals(base!());
                             let fr = self.frames.pop().expect("frame to return from");
                             self.finish_results(fr.func, func, n, fr.nresults);
                             if self.frames.len() == entry {
                                 return Ok(());
                             }
-                            continue 'frame;
+                            {
+                                enter!();
+                                if COUNT {
+                                    budget = self.ibudget;
+                                }
+                                continue;
+                            }
                         }
-                        self.close_upvals(base);
-                        let (dst, nres) = (self.frames[fi].func, self.frames[fi].nresults);
+                        self.close_upvals(base!());
+                        let (dst, nres) = (
+                            self.frames[self.frames.len() - 1].func,
+                            self.frames[self.frames.len() - 1].nresults,
+                        );
                         self.stack.copy_within(func..func + 1 + nargs, dst);
                         self.frames.pop();
                         if self.precall(dst, nargs, nres)? {
-                            continue 'frame;
+                            {
+                                enter!();
+                                if COUNT {
+                                    budget = self.ibudget;
+                                }
+                                continue;
+                            }
                         }
                         if self.frames.len() == entry {
                             return Ok(());
                         }
-                        continue 'frame;
+                        {
+                            enter!();
+                            if COUNT {
+                                budget = self.ibudget;
+                            }
+                            continue;
+                        }
                     }
                     Instr::Return { a, b } => {
-                        let first = base + a as usize;
+                        let first = base!() + a as usize;
                         let n = if b == 0 {
                             self.top - first
                         } else {
                             b as usize - 1
                         };
                         if let Some(&(i, _)) = self.open_upvals.last()
-                            && i >= base
+                            && i >= base!()
                         {
-                            self.close_upvals(base);
+                            self.close_upvals(base!());
                         }
                         let f = self.frames.pop().expect("frame to return from");
                         if f.nresults == 1 && n >= 1 {
                             // The common `local x = f()` / `f() + g()` shape:
                             // one value, no copy loop.
                             let v = r!(a);
-                            self.stack[f.func] = v;
+                            debug_assert!(f.func < base!());
+                            // SAFETY: a frame's function slot lies below its
+                            // registers, inside the stack.
+                            unsafe { *regs.sub(base!() - f.func) = v };
                             self.top = f.func + 1;
                         } else {
                             self.finish_results(f.func, first, n, f.nresults);
                         }
                         if self.frames.len() == entry {
+                            if COUNT {
+                                self.ibudget = budget;
+                            }
                             return Ok(());
                         }
-                        continue 'frame;
+                        {
+                            enter!();
+                            continue;
+                        }
                     }
                     Instr::ForPrep { a, j } => {
-                        save!();
-                        if self.for_prep(base + a as usize)? {
-                            pc += j as usize;
+                        if protect!(self.for_prep(base!() + a as usize)?) {
+                            jump!(j);
                         }
                     }
                     Instr::ForLoop { a, j } => {
@@ -712,7 +965,7 @@ impl Vm {
                                             r!(a) = n;
                                             r!(a as usize + 3) = n;
                                         }
-                                        pc -= j as usize;
+                                        jump!(-(j as isize));
                                     }
                                 }
                             }
@@ -725,7 +978,7 @@ impl Vm {
                                     if if step > 0.0 { n <= *lim } else { n >= *lim } {
                                         r!(a) = Value::Float(n);
                                         r!(a as usize + 3) = Value::Float(n);
-                                        pc -= j as usize;
+                                        jump!(-(j as isize));
                                     }
                                 }
                             }
@@ -733,20 +986,24 @@ impl Vm {
                         }
                     }
                     Instr::TForCall { a, c } => {
-                        let ra = base + a as usize;
+                        let ra = base!() + a as usize;
                         self.stack.copy_within(ra..ra + 3, ra + 3);
                         save!();
                         let fv = self.stack[ra + 3];
                         if let Value::Func(fr) = fv {
                             match &self.heap.slot(fr).obj {
                                 Obj::Closure(cl) => {
-                                    let p = crate::vm::ProtoRef::new(&cl.proto);
+                                    let p = crate::vm::ProtoRef::new(cl);
                                     self.push_lua_frame(ra + 3, 2, c as i32, p)?;
-                                    continue 'frame;
+                                    {
+                                        enter!();
+                                        continue;
+                                    }
                                 }
                                 Obj::Native(n) => {
                                     let f = n.f;
                                     self.call_native(f, ra + 3, 2, c as i32)?;
+                                    reload!();
                                     gc_check!();
                                     continue;
                                 }
@@ -757,93 +1014,163 @@ impl Vm {
                             return Err(self.type_error(fv, "call", Opnd::None));
                         }
                         if self.precall(ra + 3, 2, c as i32)? {
-                            continue 'frame;
+                            {
+                                enter!();
+                                continue;
+                            }
                         }
+                        reload!();
                     }
                     Instr::TForLoop { a, j } => {
-                        let ra = base + a as usize;
+                        let ra = base!() + a as usize;
                         let v = self.stack[ra + 3];
                         if !v.is_nil() {
                             self.stack[ra + 2] = v;
-                            pc -= j as usize;
+                            jump!(-(j as isize));
                         }
                     }
                     Instr::SetList { a, n, start } => {
-                        let ra = base + a as usize;
-                        let count = if n == 0 {
-                            self.top - ra - 1
-                        } else {
-                            n as usize
-                        };
-                        let Value::Table(t) = self.stack[ra] else {
-                            unreachable!("SetList on a non-table")
-                        };
-                        let start = start as usize;
-                        let tab = self.heap.table_mut(t);
-                        if tab.arr.len() == start {
-                            tab.arr
-                                .extend_from_slice(&self.stack[ra + 1..ra + 1 + count]);
-                            self.heap.charge(count * 16);
-                        } else {
-                            for i in 0..count {
-                                let v = self.stack[ra + 1 + i];
-                                self.heap.table_mut(t).set_int((start + i + 1) as i64, v);
-                            }
-                        }
+                        self.set_list(base!() + a as usize, n, start);
                         gc_check!();
                     }
                     Instr::Closure { a, p } => {
-                        let np = proto.protos[p as usize].clone();
-                        let mut ups = Vec::with_capacity(np.upvals.len());
-                        for d in &np.upvals {
-                            if d.in_stack {
-                                ups.push(self.find_upval(base + d.index as usize));
-                            } else {
-                                ups.push(upref!(d.index));
-                            }
-                        }
-                        let c = self.heap.alloc_closure(Closure {
-                            proto: np,
-                            upvals: ups.into_boxed_slice(),
-                        });
+                        let c = self.make_closure(proto, closure, p, base!());
                         r!(a) = Value::Func(c);
                         gc_check!();
                     }
                     Instr::VarArg { a, n } => {
-                        let f = &self.frames[fi];
-                        let nv = f.nvarargs;
-                        let src = f.func + 1 + proto.nparams as usize;
-                        let dst = base + a as usize;
-                        if n == 0 {
-                            self.ensure_stack(dst + nv + 1)?;
-                            self.stack.copy_within(src..src + nv, dst);
-                            self.top = dst + nv;
-                        } else {
-                            for i in 0..n as usize - 1 {
-                                self.stack[dst + i] = if i < nv {
-                                    self.stack[src + i]
-                                } else {
-                                    Value::Nil
-                                };
-                            }
-                        }
+                        protect!(self.vararg(proto, base!() + a as usize, n)?);
                     }
-                    Instr::Close { a } => self.close_upvals(base + a as usize),
+                    Instr::Close { a } => self.close_upvals(base!() + a as usize),
                 }
             }
         }
+    }
+
+    /// `SetList`: store `R[ra+1..]` into the table `R[ra]` from index
+    /// `start + 1` (kept out of the dispatch loop: table constructors only).
+    #[inline(never)]
+    fn set_list(&mut self, ra: usize, n: u8, start: u32) {
+        let count = if n == 0 {
+            self.top - ra - 1
+        } else {
+            n as usize
+        };
+        let Value::Table(t) = self.stack[ra] else {
+            unreachable!("SetList on a non-table")
+        };
+        let start = start as usize;
+        let tab = self.heap.table_mut(t);
+        if tab.arr.len() == start {
+            tab.arr
+                .extend_from_slice(&self.stack[ra + 1..ra + 1 + count]);
+            self.heap.charge(count * 16);
+        } else {
+            for i in 0..count {
+                let v = self.stack[ra + 1 + i];
+                self.heap.table_mut(t).set_int((start + i + 1) as i64, v);
+            }
+        }
+    }
+
+    /// `Closure`: instantiate nested prototype `p` of the running function
+    /// (whose registers start at `base`), capturing its upvalues.
+    #[inline(never)]
+    fn make_closure(
+        &mut self,
+        proto: &crate::bytecode::Proto,
+        closure: &Closure,
+        p: u32,
+        base: usize,
+    ) -> GcRef {
+        let np = proto.protos[p as usize].clone();
+        let mut ups = Vec::with_capacity(np.upvals.len());
+        for d in &np.upvals {
+            if d.in_stack {
+                ups.push(self.find_upval(base + d.index as usize));
+            } else {
+                ups.push(closure.upvals[d.index as usize]);
+            }
+        }
+        self.heap.alloc_closure(Closure {
+            proto: np,
+            upvals: ups.into_boxed_slice(),
+        })
+    }
+
+    /// `VarArg`: copy the running frame's extra arguments to `dst` (`n - 1`
+    /// of them, or all when `n == 0`, setting `top`).
+    #[inline(never)]
+    fn vararg(&mut self, proto: &crate::bytecode::Proto, dst: usize, n: u8) -> LResult<()> {
+        let f = &self.frames[self.frames.len() - 1];
+        let nv = f.nvarargs as usize;
+        let src = f.func + 1 + proto.nparams as usize;
+        if n == 0 {
+            self.ensure_stack(dst + nv + 1)?;
+            self.stack.copy_within(src..src + nv, dst);
+            self.top = dst + nv;
+        } else {
+            for i in 0..n as usize - 1 {
+                self.stack[dst + i] = if i < nv {
+                    self.stack[src + i]
+                } else {
+                    Value::Nil
+                };
+            }
+        }
+        Ok(())
+    }
+
+    /// `t[key]` off the fast path (non-integer keys, misses in tables with
+    /// metatables, non-tables).
+    #[cold]
+    #[inline(never)]
+    fn get_table_slow(&mut self, t: Value, key: Value, ot: Opnd) -> LResult<Value> {
+        if let Value::Table(tr) = t {
+            let v = self.heap.raw_get(tr, key);
+            if !v.is_nil() || self.heap.table_meta(tr).is_none() {
+                return Ok(v);
+            }
+        }
+        self.index(t, key, ot)
+    }
+
+    /// `t[key] = v` off the fast path: a raw store with Lua's key checks
+    /// (then a collection safepoint, as the store may allocate) or
+    /// `__newindex`. The caller has saved the frame state.
+    #[cold]
+    #[inline(never)]
+    fn set_table_slow(&mut self, t: Value, key: Value, v: Value, ot: Opnd) -> LResult<()> {
+        if let Value::Table(tr) = t
+            && self.heap.table_meta(tr).is_none()
+        {
+            self.raw_set_checked(tr, key, v)?;
+            if self.heap.should_collect() {
+                self.collect()?;
+            }
+            return Ok(());
+        }
+        self.set_index(t, key, v, ot)
     }
 
     /// The one-level "class" case of `__index`: when metatable `meta` has
     /// a table `__index` holding `key` (hash `h`), its value. `None` sends
     /// the caller to the general [`Vm::index`] (functions, chains, misses).
     #[inline]
-    fn class_lookup(&self, meta: Option<GcRef>, h: u64, key: Value) -> Option<Value> {
+    fn class_lookup(
+        &self,
+        meta: Option<GcRef>,
+        hint: &std::cell::Cell<u32>,
+        hash: u64,
+        key: GcRef,
+    ) -> Option<Value> {
         let m = meta?;
-        let Value::Table(c) = self.heap.raw_get_str(m, self.tm(crate::vm::Tm::Index)) else {
+        let name = self.tm(crate::vm::Tm::Index);
+        let h = self.heap.slot(name).header;
+        let Value::Table(c) = self.heap.table(m).get_str_hinted(&self.index_hint, h, name) else {
             return None;
         };
-        let v = self.heap.table(c).get_hashed(h, key);
+        let v = self.heap.table(c).get_str_hinted(hint, hash, key);
         (!v.is_nil()).then_some(v)
     }
 

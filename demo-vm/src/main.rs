@@ -102,6 +102,7 @@ fn repl(vm: &mut Vm) {
 
 fn run(o: Options) -> ExitCode {
     let mut vm = Vm::new();
+    vm.set_count_instructions(o.stats);
     let start = std::time::Instant::now();
     let mut code = ExitCode::SUCCESS;
     for src in &o.exec {

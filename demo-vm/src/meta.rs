@@ -179,7 +179,7 @@ impl Vm {
         let Some(p) = &f.proto else {
             return String::new();
         };
-        let pc = f.pc.saturating_sub(1);
+        let pc = f.pc().saturating_sub(1);
         match o {
             Opnd::Reg(r) => match crate::debuginfo::obj_name(p, pc, r, &self.heap) {
                 Some((kind, name)) => format!(" ({kind} '{name}')"),

@@ -5,14 +5,23 @@
 //! stored in a root (the VM value stack, globals, open upvalues, ...), which the
 //! collector updates when it moves objects.
 
-/// A reference to a heap object. The top bits carry the collector epoch so a
-/// reference that survived a collection without being updated indexes far out
-/// of bounds and panics instead of silently reading another object.
+/// A reference to a heap object: a direct pointer to its [`Slot`] (header
+/// word, then the object) in the collector's current space. Only the heap
+/// dereferences it; a collection moves the object and updates every
+/// reference held in a root or a live object.
+///
+/// [`Slot`]: crate::heap::Slot
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct GcRef(pub(crate) u32);
+pub struct GcRef(pub(crate) std::ptr::NonNull<crate::heap::Slot>);
 
 /// A Lua value. Strings are interned, so string equality is reference equality.
+///
+/// The tag is a full word (`repr(u64)`): a value is then two words with no
+/// padding bytes between tag and payload, so copying or storing one is two
+/// plain 8-byte moves (with a byte tag the compiler also copies the seven
+/// undefined padding bytes, through the stack).
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(u64)]
 pub enum Value {
     /// `nil`.
     #[default]

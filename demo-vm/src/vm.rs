@@ -10,7 +10,6 @@ use crate::bytecode::Proto;
 use crate::error::{Error, LResult, LuaError};
 use crate::heap::{Closure, Heap, Native, Obj, Table, Upval};
 use crate::value::{GcRef, Value};
-use std::rc::Rc;
 
 /// A native function: receives the VM, the stack index of its first argument
 /// and the argument count; pushes its results (with [`Vm::push`]) and returns
@@ -36,7 +35,8 @@ pub struct Limits {
 /// Run statistics (`--stats`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Stats {
-    /// Bytecode instructions executed.
+    /// Bytecode instructions executed while counting was on (see
+    /// [`Vm::set_count_instructions`]; an instruction limit turns it on).
     pub instructions: u64,
     /// Collections run.
     pub collections: u64,
@@ -105,24 +105,35 @@ const TM_NAMES: [&str; 25] = [
     "__bnot",
 ];
 
-/// A borrowed pointer to the prototype of a running Lua frame. The frame's
-/// function slot holds the closure, whose `Rc<Proto>` owns the prototype, so
-/// it lives as long as the frame; frames therefore skip reference counting.
+/// A borrowed pointer to the closure of a running Lua frame (and through
+/// it, its prototype). The frame's function slot holds the closure, so it
+/// lives as long as the frame; closures are boxed, so a collection moves the
+/// box pointer between spaces but never the `Closure` itself (and updates its
+/// upvalue references in place). Frames therefore skip both reference
+/// counting and heap lookups.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct ProtoRef(std::ptr::NonNull<Proto>);
+pub(crate) struct ProtoRef(std::ptr::NonNull<Closure>);
 
 impl ProtoRef {
-    /// Point at the prototype owned by a closure about to get a frame.
-    pub(crate) fn new(p: &Rc<Proto>) -> ProtoRef {
-        ProtoRef(std::ptr::NonNull::from(&**p))
+    /// Point at a closure about to get a frame.
+    pub(crate) fn new(c: &Closure) -> ProtoRef {
+        ProtoRef(std::ptr::NonNull::from(c))
+    }
+
+    /// The closure with a lifetime detached from the frame vector.
+    #[inline(always)]
+    pub(crate) fn closure<'a>(self) -> &'a Closure {
+        // SAFETY: a `ProtoRef` only lives in a frame whose function slot roots
+        // the closure (see the type's doc), and the boxed closure does not
+        // move; the interpreter stops using the reference before popping the
+        // frame.
+        unsafe { self.0.as_ref() }
     }
 
     /// The prototype with a lifetime detached from the frame vector.
+    #[inline(always)]
     pub(crate) fn get<'a>(self) -> &'a Proto {
-        // SAFETY: a `ProtoRef` only lives in a frame whose function slot roots
-        // the closure owning this prototype (see the type's doc); the
-        // interpreter stops using the reference before popping the frame.
-        unsafe { self.0.as_ref() }
+        &self.closure().proto
     }
 }
 
@@ -140,14 +151,31 @@ pub(crate) struct Frame {
     pub func: usize,
     /// First register (Lua) / first argument (native).
     pub base: usize,
-    /// Saved program counter (next instruction) while not running.
-    pub pc: usize,
+    /// Saved program counter while not running: the next instruction in
+    /// the prototype's code (null for native frames). A pointer, so the
+    /// interpreter saves it with one store; [`Frame::pc`] gives the index.
+    pub saved_pc: *const crate::bytecode::Instr,
     /// The prototype, for Lua frames.
     pub proto: Option<ProtoRef>,
     /// Results the caller wants (-1: all).
     pub nresults: i32,
-    /// Number of extra arguments (`...`), stored at `func + 1 + nparams`.
-    pub nvarargs: usize,
+    /// Number of extra arguments (`...`), stored at `func + 1 + nparams`
+    /// (`u32`: they sit on the value stack, at most `MAX_STACK` slots; a
+    /// 40-byte frame is cheaper to push and pop).
+    pub nvarargs: u32,
+}
+
+impl Frame {
+    /// Index of the next instruction of a Lua frame (0 for native frames).
+    pub(crate) fn pc(&self) -> usize {
+        match self.proto {
+            Some(p) => {
+                (self.saved_pc as usize - p.code.as_ptr() as usize)
+                    / std::mem::size_of::<crate::bytecode::Instr>()
+            }
+            None => 0,
+        }
+    }
 }
 
 /// A Lua virtual machine.
@@ -163,11 +191,19 @@ pub struct Vm {
     pub(crate) loaded: Value,
     pub(crate) tm_names: Vec<Value>,
     pub(crate) c_depth: u32,
+    /// Position hint for `__index` in metatables (see
+    /// [`Table::get_str_hinted`]): classes usually set it first.
+    pub(crate) index_hint: std::cell::Cell<u32>,
     /// Instruction count at which the limit trips (`u64::MAX`: none).
     pub(crate) ilimit: u64,
     /// Instructions left before `ilimit`; the count so far is
     /// `ilimit - ibudget`. One decrement per instruction in the hot loop.
     pub(crate) ibudget: u64,
+    /// Count instructions (limits, statistics): selects the counting
+    /// instance of the interpreter loop.
+    pub(crate) counting: bool,
+    /// Counting requested by the embedder (kept when limits change).
+    count_requested: bool,
     pub(crate) max_memory: usize,
     pub(crate) rng: [u64; 4],
     pub(crate) start_time: std::time::Instant,
@@ -214,8 +250,11 @@ impl Vm {
             loaded: Value::Table(loaded),
             tm_names,
             c_depth: 0,
+            index_hint: std::cell::Cell::new(0),
             ilimit: u64::MAX,
             ibudget: u64::MAX,
+            counting: false,
+            count_requested: false,
             max_memory: usize::MAX,
             rng: [
                 0x9E37_79B9_7F4A_7C15,
@@ -249,6 +288,15 @@ impl Vm {
             .map(|n| count.saturating_add(n.max(1)))
             .unwrap_or(u64::MAX);
         self.ibudget = self.ilimit - count;
+        self.counting = self.count_requested || l.max_instructions.is_some();
+    }
+
+    /// Count executed instructions for [`Vm::stats`] even without an
+    /// instruction limit. Off by default: the uncounted interpreter loop
+    /// dispatches faster.
+    pub fn set_count_instructions(&mut self, on: bool) {
+        self.count_requested = on;
+        self.counting = on || self.ilimit != u64::MAX;
     }
 
     /// Bytecode instructions executed so far.
@@ -363,10 +411,12 @@ impl Vm {
     /// "CHUNK:LINE:" of frame `idx` if it is a Lua frame.
     pub(crate) fn where_(&self, idx: usize) -> String {
         match self.frames.get(idx) {
-            Some(Frame {
-                proto: Some(p), pc, ..
-            }) => {
-                let line = p.lines.get(pc.saturating_sub(1)).copied().unwrap_or(p.line);
+            Some(f @ Frame { proto: Some(p), .. }) => {
+                let line = p
+                    .lines
+                    .get(f.pc().saturating_sub(1))
+                    .copied()
+                    .unwrap_or(p.line);
                 format!("{}:{}: ", p.chunk, line)
             }
             _ => String::new(),
@@ -411,11 +461,9 @@ impl Vm {
     fn called_name(&self) -> (&'static str, String) {
         let n = self.frames.len();
         if n >= 2
-            && let Some(Frame {
-                proto: Some(p), pc, ..
-            }) = self.frames.get(n - 2)
+            && let Some(f @ Frame { proto: Some(p), .. }) = self.frames.get(n - 2)
         {
-            let at = pc.saturating_sub(1);
+            let at = f.pc().saturating_sub(1);
             if let Some(
                 crate::bytecode::Instr::Call { a, .. } | crate::bytecode::Instr::TailCall { a, .. },
             ) = p.code.get(at)
@@ -539,7 +587,7 @@ impl Vm {
             };
             return match &self.heap.slot(r).obj {
                 Obj::Closure(c) => {
-                    let p = ProtoRef::new(&c.proto);
+                    let p = ProtoRef::new(c);
                     self.push_lua_frame(func, nargs, nresults, p)?;
                     Ok(true)
                 }
@@ -575,7 +623,8 @@ impl Vm {
                     Value::Nil
                 };
             }
-            (base, nargs.saturating_sub(np))
+            // Below `MAX_STACK` (the arguments are on the stack).
+            (base, nargs.saturating_sub(np) as u32)
         } else {
             let base = func + 1;
             self.ensure_stack(base + p.max_stack as usize + 1)?;
@@ -587,7 +636,7 @@ impl Vm {
         self.frames.push(Frame {
             func,
             base,
-            pc: 0,
+            saved_pc: p.code.as_ptr(),
             proto: Some(p),
             nresults,
             nvarargs,
@@ -608,7 +657,7 @@ impl Vm {
         self.frames.push(Frame {
             func,
             base: func + 1,
-            pc: 0,
+            saved_pc: std::ptr::null(),
             proto: None,
             nresults,
             nvarargs: 0,

@@ -231,3 +231,17 @@ fn garbage_heavy_loop_keeps_heap_bounded() {
     assert!(s.bytes_allocated > 20 << 20, "{s:?}");
     assert!(s.live_bytes < 4 << 20, "live heap should stay small: {s:?}");
 }
+
+#[test]
+fn instructions_are_counted_only_on_request() {
+    let src = "local s = 0 for i = 1, 100 do s = s + i end return s";
+    let mut vm = Vm::new();
+    assert_eq!(vm.run_string(src, "=count").unwrap(), vec!["5050"]);
+    assert_eq!(vm.stats().instructions, 0, "counting is off by default");
+    let mut vm = Vm::new();
+    vm.set_count_instructions(true);
+    assert_eq!(vm.run_string(src, "=count").unwrap(), vec!["5050"]);
+    let n = vm.stats().instructions;
+    // Two instructions per iteration (add, loop) plus setup and return.
+    assert!((200..260).contains(&n), "counted {n}");
+}

@@ -4,7 +4,7 @@
 //! for every root slot, then `c.finish()`. After `finish` every reference
 //! held in a visited root or in a live object points into the new space.
 
-use super::{EPOCH_SHIFT, Heap, MIN_THRESHOLD, Obj, Slot, Upval};
+use super::{Heap, MIN_THRESHOLD, Obj, Slot, Space, Upval, raw_slot};
 use crate::bytecode::Proto;
 use crate::value::{GcRef, Value};
 
@@ -15,24 +15,19 @@ const POISON: u64 = 0xdead_dead_dead_dead;
 #[derive(Debug)]
 pub struct Copier<'h> {
     heap: &'h mut Heap,
-    from: Vec<Slot>,
-    old_epoch: u32,
+    from: Space,
     cycle: u64,
 }
 
 impl Heap {
     /// Start a collection: the current space becomes from-space.
     pub fn begin_collect(&mut self) -> Copier<'_> {
-        let from = std::mem::take(&mut self.objs);
-        self.objs = Vec::with_capacity(from.len() / 2 + 64);
-        let old_epoch = self.epoch;
-        self.epoch = (self.epoch + 1) & ((1 << (32 - EPOCH_SHIFT)) - 1);
+        let from = std::mem::take(&mut self.space);
         self.stats.collections += 1;
         let cycle = self.stats.collections;
         Copier {
             heap: self,
             from,
-            old_epoch,
             cycle,
         }
     }
@@ -40,9 +35,14 @@ impl Heap {
 
 impl Copier<'_> {
     /// Copy the object `r` (if not yet copied) and return its new reference.
+    ///
+    /// `r` must be a from-space reference: every root and every reference
+    /// inside a copied object is visited exactly once.
     pub fn forward(&mut self, r: GcRef) -> GcRef {
-        let i = (r.0 ^ (self.old_epoch << EPOCH_SHIFT)) as usize;
-        let slot = &mut self.from[i];
+        // SAFETY: `r` points into from-space (see above), which `self.from`
+        // keeps alive; the collector holds the only access to the heap, so
+        // no other borrow of the slot exists.
+        let slot: &mut Slot = unsafe { &mut *r.0.as_ptr() };
         if let Obj::Forward(n) = slot.obj {
             return n;
         }
@@ -51,11 +51,11 @@ impl Copier<'_> {
             "gc: reference to a dead object"
         );
         let obj = std::mem::replace(&mut slot.obj, Obj::Poison);
-        let header = slot.header;
-        let ni = self.heap.objs.len();
-        let n = GcRef(ni as u32 ^ (self.heap.epoch << EPOCH_SHIFT));
-        self.heap.objs.push(Slot { header, obj });
-        self.from[i].obj = Obj::Forward(n);
+        let n = self.heap.space.push(Slot {
+            header: slot.header,
+            obj,
+        });
+        slot.obj = Obj::Forward(n);
         n
     }
 
@@ -119,27 +119,36 @@ impl Copier<'_> {
     /// Copy everything reachable from the visited roots, sweep the weak
     /// string table, drop from-space and set the next collection threshold.
     pub fn finish(mut self) {
-        let mut scan = 0;
-        while scan < self.heap.objs.len() {
-            let mut obj = std::mem::replace(&mut self.heap.objs[scan].obj, Obj::Poison);
+        // Cheney scan over to-space, chunk by chunk (copies append to it).
+        let (mut ci, mut si) = (0, 0);
+        while ci < self.heap.space.chunks.len() {
+            if si == self.heap.space.chunks[ci].len() {
+                if ci + 1 == self.heap.space.chunks.len() {
+                    break;
+                }
+                ci += 1;
+                si = 0;
+                continue;
+            }
+            let mut obj = std::mem::replace(&mut self.heap.space.chunks[ci][si].obj, Obj::Poison);
             self.trace(&mut obj);
-            self.heap.objs[scan].obj = obj;
-            scan += 1;
+            self.heap.space.chunks[ci][si].obj = obj;
+            si += 1;
         }
         // The string table is weak: keep moved strings, forget dead ones.
-        let from = &self.from;
-        let old = self.old_epoch;
-        self.heap
-            .strings
-            .retain(|r| match from[(r.0 ^ (old << EPOCH_SHIFT)) as usize].obj {
+        self.heap.strings.retain(|r| {
+            // SAFETY: the table holds references into from-space, which is
+            // still alive here.
+            match unsafe { &raw_slot(*r).obj } {
                 Obj::Forward(n) => {
-                    *r = n;
+                    *r = *n;
                     true
                 }
                 _ => false,
-            });
+            }
+        });
         let mut live = 0usize;
-        for s in &self.heap.objs {
+        for s in self.heap.space.slots_mut() {
             live += match &s.obj {
                 Obj::Str(s) => 32 + s.bytes.len(),
                 Obj::Table(t) => t.mem_size(),
@@ -149,10 +158,13 @@ impl Copier<'_> {
             };
         }
         if self.heap.stress {
-            for s in self.from.iter_mut() {
+            for s in self.from.slots_mut() {
                 s.header = POISON;
                 s.obj = Obj::Poison;
             }
+            // Keep the poisoned copies until the next collection (dropping
+            // the quarantine before it), so a stale reference finds poison.
+            self.heap.quarantine = std::mem::take(&mut self.from);
         }
         self.heap.live = live;
         self.heap.stats.live_after_last = live;

@@ -1,10 +1,12 @@
 //! The garbage-collected heap: a moving, copying (semispace) collector.
 //!
-//! Objects live in the current space, a vector of [`Slot`]s; a [`GcRef`] is an
-//! index into it tagged with the collector epoch. Collection ([`gc::Copier`])
-//! copies every object reachable from the VM's precise roots into a fresh
-//! space in Cheney order, leaves forwarding entries behind, updates every
-//! reference, and drops (and under stress, poisons) the old space.
+//! Objects live in the current [`Space`], chunks of [`Slot`]s that never
+//! reallocate; a [`GcRef`] is a direct pointer to its slot. Collection
+//! ([`gc::Copier`]) copies every object reachable from the VM's precise roots
+//! into a fresh space in Cheney order, leaves forwarding entries behind,
+//! updates every reference, and drops the old space (under stress it is
+//! poisoned first and kept, poisoned, until the next collection, so a stale
+//! reference used soon after fails loudly instead of reading freed memory).
 //!
 //! Rooting discipline: collection only happens at explicit safepoints chosen
 //! by the interpreter, where every live value sits in a root (value stack,
@@ -18,13 +20,52 @@ use crate::bytecode::Proto;
 use crate::value::{GcRef, Value};
 use crate::vm::NativeFn;
 use hashbrown::HashTable;
+use std::ptr::NonNull;
 use std::rc::Rc;
 pub use table::Table;
 
-/// Epoch bits live in the top of a `GcRef`.
-pub(crate) const EPOCH_SHIFT: u32 = 28;
-/// Most objects a single space can hold.
-pub(crate) const MAX_OBJECTS: usize = 1 << EPOCH_SHIFT;
+/// Slots per chunk of a space.
+const CHUNK: usize = 1024;
+
+/// One semispace: chunks of slots. A chunk is a vector that is never pushed
+/// beyond its initial capacity, so slots never move while their space lives
+/// and a [`GcRef`] can point straight at one.
+#[derive(Debug, Default)]
+pub struct Space {
+    chunks: Vec<Vec<Slot>>,
+    count: usize,
+}
+
+impl Space {
+    /// Move `slot` into the space and return a reference to it.
+    #[inline]
+    fn push(&mut self, slot: Slot) -> GcRef {
+        if self.chunks.last().is_none_or(|c| c.len() == c.capacity()) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        let c = self.chunks.last_mut().expect("a chunk was just ensured");
+        c.push(slot);
+        self.count += 1;
+        GcRef(NonNull::from(c.last_mut().expect("a slot was just pushed")))
+    }
+
+    /// Every slot, in allocation order.
+    fn slots_mut(&mut self) -> impl Iterator<Item = &mut Slot> {
+        self.chunks.iter_mut().flatten()
+    }
+}
+
+/// The slot `r` points to, with a caller-chosen lifetime.
+///
+/// # Safety
+/// `r` must point into a space that is still alive (the current one, or
+/// from-space during a collection), and no `&mut` to that slot may be live
+/// for `'a`.
+#[inline(always)]
+pub(crate) unsafe fn raw_slot<'a>(r: GcRef) -> &'a Slot {
+    // SAFETY: forwarded to the caller (see above).
+    unsafe { r.0.as_ref() }
+}
 
 /// An interned immutable string.
 #[derive(Debug)]
@@ -65,12 +106,17 @@ pub enum Upval {
 }
 
 /// A heap object body. The variant is the object's class tag.
+///
+/// `repr(u8)`: an explicit tag byte, so telling the kinds apart is one
+/// compare (without it the compiler hides the tag in a niche of the inline
+/// table and decoding it takes several instructions).
 #[derive(Debug)]
+#[repr(u8)]
 pub enum Obj {
     /// A string.
     Str(LStr),
     /// A table.
-    Table(Box<Table>),
+    Table(Table),
     /// A Lua closure.
     Closure(Box<Closure>),
     /// A native function.
@@ -86,7 +132,11 @@ pub enum Obj {
 /// One heap object with its header word: the content hash of a string or the
 /// identity hash of any other object (stable across moves, so tables keyed by
 /// objects never need rehashing).
+///
+/// `repr(C)`: the header word sits at offset 0 of the slot a [`GcRef`]
+/// points to, a fixed place compiled code can rely on.
 #[derive(Debug)]
+#[repr(C)]
 pub struct Slot {
     /// Hash / identity word.
     pub header: u64,
@@ -108,8 +158,10 @@ pub struct GcStats {
 /// The heap: current space, string table (weak), pacing state.
 #[derive(Debug)]
 pub struct Heap {
-    pub(crate) objs: Vec<Slot>,
-    pub(crate) epoch: u32,
+    pub(crate) space: Space,
+    /// Under GC stress: the previous from-space, poisoned, kept until the
+    /// next collection so stale references hit poison, not freed memory.
+    pub(crate) quarantine: Space,
     pub(crate) strings: HashTable<GcRef>,
     /// Bytes allocated since the last collection.
     pub(crate) debt: usize,
@@ -159,8 +211,8 @@ impl Heap {
     /// An empty heap.
     pub fn new() -> Heap {
         Heap {
-            objs: Vec::with_capacity(1024),
-            epoch: 0,
+            space: Space::default(),
+            quarantine: Space::default(),
             strings: HashTable::new(),
             debt: 0,
             threshold: MIN_THRESHOLD,
@@ -171,22 +223,23 @@ impl Heap {
         }
     }
 
-    #[inline(always)]
-    fn index(&self, r: GcRef) -> usize {
-        (r.0 ^ (self.epoch << EPOCH_SHIFT)) as usize
-    }
-
-    /// The slot for `r`. Panics on a stale reference (a rooting bug).
+    /// The slot for `r`.
     #[inline(always)]
     pub fn slot(&self, r: GcRef) -> &Slot {
-        &self.objs[self.index(r)]
+        // SAFETY: references handed out by this heap point into its current
+        // space, whose chunks never reallocate and live until the next
+        // collection; the rooting discipline (see the module doc) updates
+        // every live reference when a collection moves objects. Shared
+        // access to the heap excludes `&mut` slot borrows.
+        unsafe { raw_slot(r) }
     }
 
     /// Mutable slot access.
     #[inline(always)]
     pub fn slot_mut(&mut self, r: GcRef) -> &mut Slot {
-        let i = self.index(r);
-        &mut self.objs[i]
+        // SAFETY: as for `slot`; exclusive access to the heap means no other
+        // borrow of any slot is live.
+        unsafe { &mut *r.0.as_ptr() }
     }
 
     /// The bytes of a string object.
@@ -245,11 +298,8 @@ impl Heap {
     }
 
     fn push(&mut self, header: u64, obj: Obj, size: usize) -> GcRef {
-        let i = self.objs.len();
-        assert!(i < MAX_OBJECTS, "heap: object index space exhausted");
-        self.objs.push(Slot { header, obj });
         self.charge(size);
-        GcRef(i as u32 ^ (self.epoch << EPOCH_SHIFT))
+        self.space.push(Slot { header, obj })
     }
 
     fn fresh_id(&mut self) -> u64 {
@@ -260,21 +310,19 @@ impl Heap {
     /// Intern a string: equal contents give the same reference.
     pub fn intern(&mut self, b: &[u8]) -> GcRef {
         let h = hash_bytes(b);
-        let objs = &self.objs;
-        let epoch = self.epoch;
-        let found = self.strings.find(h, |r| {
-            match &objs[(r.0 ^ (epoch << EPOCH_SHIFT)) as usize].obj {
-                Obj::Str(s) => &*s.bytes == b,
-                _ => false,
-            }
+        let found = self.strings.find(h, |&r| {
+            // SAFETY: the string table only holds references to live strings
+            // of the current space (it is swept at each collection).
+            let slot = unsafe { raw_slot(r) };
+            matches!(&slot.obj, Obj::Str(s) if &*s.bytes == b)
         });
         if let Some(&r) = found {
             return r;
         }
         let r = self.push(h, Obj::Str(LStr { bytes: b.into() }), 32 + b.len());
-        let objs = &self.objs;
-        self.strings.insert_unique(h, r, |r| {
-            objs[(r.0 ^ (epoch << EPOCH_SHIFT)) as usize].header
+        self.strings.insert_unique(h, r, |&r| {
+            // SAFETY: as above: a live string of the current space.
+            unsafe { raw_slot(r).header }
         });
         r
     }
@@ -288,7 +336,7 @@ impl Heap {
     pub fn alloc_table(&mut self, t: Table) -> GcRef {
         let id = self.fresh_id();
         let size = t.mem_size();
-        self.push(id, Obj::Table(Box::new(t)), size)
+        self.push(id, Obj::Table(t), size)
     }
 
     /// Allocate a Lua closure.
@@ -383,6 +431,6 @@ impl Heap {
 
     /// Number of objects in the current space.
     pub fn object_count(&self) -> usize {
-        self.objs.len()
+        self.space.count
     }
 }

@@ -6,6 +6,7 @@
 use super::hash_int;
 use crate::value::{GcRef, Value};
 use hashbrown::HashTable;
+use std::cell::Cell;
 
 /// One hash-part slot. A `nil` value marks a dead key that `next` can still
 /// step over; dead slots are dropped when the table is compacted.
@@ -107,6 +108,57 @@ impl Table {
             Some(i) => self.entries[i].val,
             None => Value::Nil,
         }
+    }
+
+    /// Lookup of a string key with a position hint (see
+    /// [`Proto::slot_hints`](crate::bytecode::Proto::slot_hints)): the hinted
+    /// entry is checked first; a miss looks the key up and updates the hint.
+    #[inline(always)]
+    pub fn get_str_hinted(&self, hint: &Cell<u32>, hash: u64, s: GcRef) -> Value {
+        if let Some(e) = self.entries.get(hint.get() as usize)
+            && matches!(e.key, Value::Str(r) if r == s)
+        {
+            return e.val;
+        }
+        self.get_str_miss(hint, hash, s)
+    }
+
+    #[inline(never)]
+    fn get_str_miss(&self, hint: &Cell<u32>, hash: u64, s: GcRef) -> Value {
+        match self.find(hash, Value::Str(s)) {
+            Some(i) => {
+                hint.set(i as u32);
+                self.entries[i].val
+            }
+            None => Value::Nil,
+        }
+    }
+
+    /// Store under a string key with a position hint (see
+    /// [`Table::get_str_hinted`]). Returns true when a new slot was created.
+    #[inline(always)]
+    pub fn set_str_hinted(&mut self, hint: &Cell<u32>, hash: u64, s: GcRef, v: Value) -> bool {
+        if let Some(e) = self.entries.get_mut(hint.get() as usize)
+            && matches!(e.key, Value::Str(r) if r == s)
+            && !e.val.is_nil()
+            && !v.is_nil()
+        {
+            e.val = v;
+            return false;
+        }
+        self.set_str_miss(hint, hash, s, v)
+    }
+
+    #[inline(never)]
+    fn set_str_miss(&mut self, hint: &Cell<u32>, hash: u64, s: GcRef, v: Value) -> bool {
+        let key = Value::Str(s);
+        let grew = self.set_hashed(hash, key, v);
+        if grew {
+            hint.set(self.entries.len() as u32 - 1);
+        } else if let Some(i) = self.find(hash, key) {
+            hint.set(i as u32);
+        }
+        grew
     }
 
     /// Store under an integer key. Returns true when a new slot was created.

@@ -174,10 +174,12 @@ fn byte(vm: &mut Vm, base: usize, n: usize) -> LResult<usize> {
     let s = vm.check_str(base, n, 0)?;
     let i = opt_int_arg(vm, base, n, 1)?;
     let j = opt_int_arg(vm, base, n, 2)?;
-    let b = vm.heap.str_bytes(s).to_vec();
-    let r = index::byte_range(i, j, b.len());
+    let len = vm.heap.str_bytes(s).len();
+    let r = index::byte_range(i, j, len);
     vm.ensure_stack(vm.top + r.len())?;
-    for &c in &b[r.clone()] {
+    // Copy only the requested bytes (the string may be long).
+    for k in r.clone() {
+        let c = vm.heap.str_bytes(s)[k];
         vm.push(Value::Int(i64::from(c)));
     }
     Ok(r.len())
