@@ -75,7 +75,9 @@ impl<M: ExecutableMemory> CodeArena<M> {
         self.state.borrow().live
     }
 
-    /// Address of the first byte of the arena.
+    /// Address of the first byte of the arena's reservation (where blocks
+    /// are written; with a dual-mapped provider their code runs in a second
+    /// view, see [`super::CodeBlock::addr`]).
     pub fn addr(&self) -> usize {
         self.state.borrow().region.as_ref().map_or(0, Region::addr)
     }
