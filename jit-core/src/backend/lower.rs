@@ -344,6 +344,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// An allocator location as a [`Loc`].
+    #[inline(always)]
     pub fn loc_of(&self, a: Allocation) -> Result<Loc, CompileError> {
         let bad = CompileError::Unsupported("register number");
         Ok(match a {
@@ -363,6 +364,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// The allocator's location of `v` at the current instruction.
+    #[inline(always)]
     pub fn alloc(&self, v: Value) -> Option<Allocation> {
         self.ra?;
         let (ops, allocs) = (self.cur_ops, self.cur_allocs);
@@ -381,6 +383,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// Where `v` is during the current op.
+    #[inline(always)]
     pub fn loc(&self, v: Value) -> Result<Loc, CompileError> {
         if self.ra.is_none() {
             return Ok(Loc::Mem(self.frame.slot(v.0)));
