@@ -165,14 +165,15 @@ impl<A: Allocator + Clone> Assembler<A> {
 
     // ---- moves -------------------------------------------------------------
 
-    /// The moves a compiler emits most, encoded directly (no form-table
-    /// checks): on x86-64, a dword or qword `mov` (`opcode` 0x89 store or
-    /// 0x8B load) between register `reg` and a register or `[base + disp]`
-    /// (no index, base not `rsp`/`r12`, which need a SIB byte). Produces the
-    /// same bytes as the general path; returns false, writing nothing, for
-    /// any other shape.
+    /// The instructions a compiler emits most, encoded directly (no
+    /// form-table checks): on x86-64, a dword or qword one-byte-opcode form
+    /// (`mov`, ALU, `test`) with ModRM.reg `reg` (a register, or an opcode
+    /// extension) and a register or `[base + disp]` operand (no index, base
+    /// not `rsp`/`r12`, which need a SIB byte), then `imm8` if given.
+    /// Produces the same bytes as the general path; returns false, writing
+    /// nothing, for any other shape.
     #[inline(always)]
-    fn mov_word_fast(&mut self, size: Size, opcode: u8, reg: u8, rm: Rm) -> bool {
+    fn word_rm_fast(&mut self, size: Size, opcode: u8, reg: u8, rm: Rm, imm8: Option<i8>) -> bool {
         if self.mode != Mode::X64 || reg >= 16 {
             return false;
         }
@@ -192,6 +193,9 @@ impl<A: Allocator + Clone> Assembler<A> {
                 }
                 i.u8(opcode);
                 i.u8(0xC0 | reg3 | (r & 7));
+                if let Some(x) = imm8 {
+                    i.u8(x as u8);
+                }
                 i.done();
             }
             Rm::Mem(m) if m.index == NO_REG && m.base < 16 && m.base & 7 != 4 => {
@@ -211,6 +215,9 @@ impl<A: Allocator + Clone> Assembler<A> {
                     i.u8(0x80 | reg3 | b3);
                     i.u32(m.disp as u32);
                 }
+                if let Some(x) = imm8 {
+                    i.u8(x as u8);
+                }
                 i.done();
             }
             _ => return false,
@@ -221,7 +228,7 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `mov dst, src` (registers).
     #[inline]
     pub fn mov_rr(&mut self, size: Size, dst: Gpr, src: Gpr) -> Result<(), EncodeError> {
-        if self.mov_word_fast(size, 0x89, src.number(), Rm::Reg(dst.number())) {
+        if self.word_rm_fast(size, 0x89, src.number(), Rm::Reg(dst.number()), None) {
             return Ok(());
         }
         self.rm(
@@ -237,7 +244,7 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `mov dst, [mem]` (load).
     #[inline]
     pub fn mov_rm(&mut self, size: Size, dst: Gpr, mem: Mem) -> Result<(), EncodeError> {
-        if self.mov_word_fast(size, 0x8B, dst.number(), Rm::Mem(mem)) {
+        if self.word_rm_fast(size, 0x8B, dst.number(), Rm::Mem(mem), None) {
             return Ok(());
         }
         self.rm(
@@ -253,7 +260,7 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `mov [mem], src` (store).
     #[inline]
     pub fn mov_mr(&mut self, size: Size, mem: Mem, src: Gpr) -> Result<(), EncodeError> {
-        if self.mov_word_fast(size, 0x89, src.number(), Rm::Mem(mem)) {
+        if self.word_rm_fast(size, 0x89, src.number(), Rm::Mem(mem), None) {
             return Ok(());
         }
         self.rm(
@@ -488,9 +495,62 @@ mod tests {
         a.finish().unwrap().bytes().to_vec()
     }
 
-    /// The general (form-table) encoding of a `mov`.
+    /// The general (form-table) encoding of a register/memory form.
     fn general(f: Form, size: Size, reg: Gpr, rm: Rm) -> alloc::vec::Vec<u8> {
         bytes(|a| a.rm(f, size, reg.number(), rm, ByteRegs::sized(size), Imm::None))
+    }
+
+    #[test]
+    fn fast_alu_and_test_forms_encode_exactly_as_the_form_tables() {
+        use crate::x86::Alu;
+        let imm8 = |f: Form, op: Alu, size: Size, rm: Rm, v: i8| {
+            let b = ByteRegs {
+                reg: false,
+                rm: false,
+            };
+            bytes(|a| a.rm(f.ext(op as u8), size, 0, rm, b, Imm::I8(v)))
+        };
+        for size in [Size::D, Size::Q] {
+            for op in Alu::ALL {
+                for r in 0..16 {
+                    let reg = Gpr::from_number(r).unwrap();
+                    for b in 0..16 {
+                        let base = Gpr::from_number(b).unwrap();
+                        let f = forms::ALU_MR[op as usize];
+                        assert_eq!(
+                            bytes(|a| a.alu_rr(op, size, base, reg)),
+                            general(f, size, reg, Rm::Reg(b))
+                        );
+                        for d in [0, -8, 1000] {
+                            let m = Mem::base(base, d);
+                            assert_eq!(
+                                bytes(|a| a.alu_mr(op, size, m, reg)),
+                                general(f, size, reg, Rm::Mem(m))
+                            );
+                            assert_eq!(
+                                bytes(|a| a.alu_rm(op, size, reg, m)),
+                                general(forms::ALU_RM[op as usize], size, reg, Rm::Mem(m))
+                            );
+                        }
+                    }
+                    assert_eq!(
+                        bytes(|a| a.test_rr(size, reg, Gpr::R9)),
+                        general(forms::TEST_MR, size, Gpr::R9, Rm::Reg(r))
+                    );
+                    for v in [0i8, -1, 127, -128] {
+                        assert_eq!(
+                            bytes(|a| a.alu_ri(op, size, reg, v as i64)),
+                            imm8(forms::ALU_MI8, op, size, Rm::Reg(r), v)
+                        );
+                        let m = Mem::base(reg, 16);
+                        assert_eq!(
+                            bytes(|a| a.alu_mi(op, size, m, v as i64)),
+                            imm8(forms::ALU_MI8, op, size, Rm::Mem(m), v)
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
