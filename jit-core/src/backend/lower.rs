@@ -168,15 +168,19 @@ impl<'a, 'b> Lowering<'a, 'b> {
     ) -> Result<Self, CompileError> {
         let mut uses = BVec::from_iter_in(core::iter::repeat_n(0u32, trace.num_values()), bump);
         let mut temps = 0usize;
+        // Ops whose result may stay in the flags: those a guard follows.
+        let mut before_guard = BVec::new_in(bump);
         for (i, op) in trace.ops().iter().enumerate() {
             trace.visit_uses(i, |v, _| uses[v.index()] += 1);
-            if let Op::Jump { args, .. } = op {
-                temps = temps.max(args.len as usize);
+            match op {
+                Op::Jump { args, .. } => temps = temps.max(args.len as usize),
+                Op::Guard { .. } if i > 0 => before_guard.push(i - 1),
+                _ => {}
             }
         }
         let mut fused_ok =
             BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
-        for i in 0..trace.ops().len() {
+        for &i in before_guard.iter() {
             if let Some(r) = trace.op_result(i) {
                 fused_ok[r.index()] = fusable(trace, &uses, i, r);
             }
