@@ -225,6 +225,66 @@ impl<A: Allocator + Clone> Assembler<A> {
         true
     }
 
+    /// The SSE forms (`prefix 0F op`, unsized, ModRM.reg a register) with
+    /// an XMM register or `[base + disp]` operand (no index, base not
+    /// `rsp`/`r12`), encoded directly on x86-64 like
+    /// [`Assembler::word_rm_fast`]; false (nothing written) otherwise.
+    #[inline(always)]
+    fn sse_rm_fast(&mut self, f: Form, reg: u8, rm: Rm) -> bool {
+        let simple = f.len == 2
+            && f.ext == forms::NO_EXT
+            && f.sizes == forms::UNSIZED
+            && !f.rex_w
+            && !f.lock
+            && f.only.is_none();
+        if !simple || self.mode != Mode::X64 || reg >= 16 {
+            return false;
+        }
+        let rex_r = (reg >> 3) << 2;
+        let reg3 = (reg & 7) << 3;
+        match rm {
+            Rm::Reg(r) if r < 16 => {
+                let rex = 0x40 | rex_r | (r >> 3);
+                let mut i = self.buf.sink();
+                if f.prefix != 0 {
+                    i.u8(f.prefix);
+                }
+                if rex != 0x40 {
+                    i.u8(rex);
+                }
+                i.u8(f.opcode[0]);
+                i.u8(f.opcode[1]);
+                i.u8(0xC0 | reg3 | (r & 7));
+                i.done();
+            }
+            Rm::Mem(m) if m.index == NO_REG && m.base < 16 && m.base & 7 != 4 => {
+                let rex = 0x40 | rex_r | (m.base >> 3);
+                let b3 = m.base & 7;
+                let mut i = self.buf.sink();
+                if f.prefix != 0 {
+                    i.u8(f.prefix);
+                }
+                if rex != 0x40 {
+                    i.u8(rex);
+                }
+                i.u8(f.opcode[0]);
+                i.u8(f.opcode[1]);
+                if m.disp == 0 && b3 != 5 {
+                    i.u8(reg3 | b3);
+                } else if m.disp as i8 as i32 == m.disp {
+                    i.u8(0x40 | reg3 | b3);
+                    i.u8(m.disp as u8);
+                } else {
+                    i.u8(0x80 | reg3 | b3);
+                    i.u32(m.disp as u32);
+                }
+                i.done();
+            }
+            _ => return false,
+        }
+        true
+    }
+
     /// `mov dst, src` (registers).
     #[inline]
     pub fn mov_rr(&mut self, size: Size, dst: Gpr, src: Gpr) -> Result<(), EncodeError> {
@@ -498,6 +558,69 @@ mod tests {
     /// The general (form-table) encoding of a register/memory form.
     fn general(f: Form, size: Size, reg: Gpr, rm: Rm) -> alloc::vec::Vec<u8> {
         bytes(|a| a.rm(f, size, reg.number(), rm, ByteRegs::sized(size), Imm::None))
+    }
+
+    #[test]
+    fn fast_sse_forms_encode_exactly_as_the_form_tables() {
+        use forms::*;
+        let all = [
+            MOVSD_LOAD,
+            MOVSD_STORE,
+            MOVSS_LOAD,
+            MOVSS_STORE,
+            MOVAPS_LOAD,
+            MOVAPS_STORE,
+            MOVAPD_LOAD,
+            MOVAPD_STORE,
+            MOVD_XR,
+            MOVD_RX,
+            MOVQ_XR,
+            MOVQ_RX,
+            MOVQ_XM,
+            MOVQ_MX,
+            CVTSI2SD,
+            CVTTSD2SI,
+            ADDSD,
+            MULSD,
+            SUBSD,
+            MINSD,
+            DIVSD,
+            MAXSD,
+            SQRTSD,
+            UCOMISD,
+            COMISD,
+            CVTSD2SS,
+            CVTSS2SD,
+            ANDPD,
+            ANDNPD,
+            ORPD,
+            XORPD,
+            PXOR,
+        ];
+        let general = |f: Form, reg: u8, rm: Rm| {
+            let mut a = Assembler::new(Mode::X64);
+            a.rm(f, Size::D, reg, rm, ByteRegs::NONE, Imm::None)
+                .map(|()| a.finish().unwrap().bytes().to_vec())
+        };
+        for f in all {
+            for r in 0..16u8 {
+                for b in 0..16u8 {
+                    let base = Gpr::from_number(b).unwrap();
+                    for rm in [
+                        Rm::Reg(b),
+                        Rm::Mem(Mem::base(base, 0)),
+                        Rm::Mem(Mem::base(base, -100)),
+                        Rm::Mem(Mem::base(base, 4096)),
+                    ] {
+                        let mut a = Assembler::new(Mode::X64);
+                        if a.sse_rm_fast(f, r, rm) {
+                            let fast = a.finish().unwrap().bytes().to_vec();
+                            assert_eq!(Ok(fast), general(f, r, rm), "{f:?} {r} {rm:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
