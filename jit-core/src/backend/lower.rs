@@ -304,6 +304,29 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// One move or swap (never touching the flags).
     pub fn emit_edit(&mut self, e: Edit) -> Result<(), CompileError> {
         let w = self.w;
+        // The common general-register shapes, without building `Loc`s.
+        if let Edit::Move {
+            from,
+            to,
+            class: RegClass::Gpr,
+        } = e
+        {
+            let gpr =
+                |p: PReg| Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register"));
+            let is_gpr = |p: PReg| p.class == RegClass::Gpr;
+            match (from, to) {
+                (Allocation::Reg(s), Allocation::Reg(d)) if is_gpr(s) && is_gpr(d) => {
+                    return Ok(self.asm.mov_rr(w, gpr(d)?, gpr(s)?)?);
+                }
+                (Allocation::Reg(s), Allocation::Stack(d)) if is_gpr(s) => {
+                    return Ok(self.asm.mov_mr(w, self.frame.slot(d.0), gpr(s)?)?);
+                }
+                (Allocation::Stack(s), Allocation::Reg(d)) if is_gpr(d) => {
+                    return Ok(self.asm.mov_rm(w, gpr(d)?, self.frame.slot(s.0))?);
+                }
+                _ => {}
+            }
+        }
         match e {
             Edit::Move { from, to, class } => {
                 let (from, to) = (self.loc_of(from)?, self.loc_of(to)?);
