@@ -12,6 +12,13 @@
 //!
 //! [`CodeArena`] shares one reservation between many blocks (one
 //! protection change per placed trace instead of a map, faults and unmap).
+//!
+//! A provider may also map its pages twice (`os-glue`'s dual-mapped Linux
+//! provider): bytes are written through the region, a read-write view, and
+//! code runs at [`ExecutableMemory::run_address`], a read-execute view of
+//! the same pages. W^X then holds per mapping and sealing changes nothing,
+//! so it costs no system call; [`CodeBlock::addr`] and
+//! [`CodeBlock::entry`] give the run address.
 
 use core::fmt;
 use core::ptr::NonNull;
