@@ -12,6 +12,13 @@
 //!
 //! [`CodeArena`] shares one reservation between many blocks (one
 //! protection change per placed trace instead of a map, faults and unmap).
+//!
+//! A provider may also map its pages twice (`os-glue`'s dual-mapped Linux
+//! provider): bytes are written through the region, a read-write view, and
+//! code runs at [`ExecutableMemory::run_address`], a read-execute view of
+//! the same pages. W^X then holds per mapping and sealing changes nothing,
+//! so it costs no system call; [`CodeBlock::addr`] and
+//! [`CodeBlock::entry`] give the run address.
 
 use core::fmt;
 use core::ptr::NonNull;
@@ -141,7 +148,12 @@ impl Region {
 /// - after a successful [`protect`](Self::protect) the range is at least
 ///   readable, and writable if [`Protection::ReadWrite`] was asked for; a
 ///   provider may leave memory more permissive (bare metal changes nothing),
-///   but must never make it unreadable.
+///   but must never make it unreadable;
+/// - [`run_address`](Self::run_address) of a live region names memory that
+///   shows the region's bytes at the same offsets (the region itself, or a
+///   second mapping of the same pages for a dual-mapped provider) and is
+///   executable wherever the region was last set to
+///   [`Protection::ReadExecute`].
 pub unsafe trait ExecutableMemory {
     /// Granularity of protection changes, in bytes (a power of two).
     fn page_size(&self) -> usize;
@@ -169,6 +181,18 @@ pub unsafe trait ExecutableMemory {
     /// Make freshly written instructions visible to instruction fetch.
     /// x86 keeps caches coherent; Windows still asks for the call.
     fn flush_icache(&mut self, _region: &Region, _offset: usize, _len: usize) {}
+
+    /// Address at which the code written into `region` runs. The region's
+    /// pointer is where bytes are written; most providers run code there
+    /// too (the default), switching pages between writable and executable.
+    /// A dual-mapped provider maps the same pages twice, a read-write view
+    /// (the region) and a read-execute view (this address), so no mapping is
+    /// ever writable and executable and sealing needs no system call. Code
+    /// and every address computed into it (rel32 targets, entry points) use
+    /// the run address.
+    fn run_address(&self, region: &Region) -> usize {
+        region.addr()
+    }
 
     /// Give the region back. No code in it may run afterwards.
     ///
@@ -204,6 +228,10 @@ unsafe impl<T: ExecutableMemory + ?Sized> ExecutableMemory for &mut T {
         (**self).flush_icache(region, offset, len)
     }
 
+    fn run_address(&self, region: &Region) -> usize {
+        (**self).run_address(region)
+    }
+
     unsafe fn release(&mut self, region: Region) -> Result<(), MemoryError> {
         // SAFETY: the caller upholds `release`'s contract for the same provider.
         unsafe { (**self).release(region) }
@@ -236,6 +264,8 @@ pub enum CodeState {
 pub struct CodeBlock<M: ExecutableMemory> {
     mem: M,
     region: Region,
+    /// Where the region's code runs (see [`ExecutableMemory::run_address`]).
+    run_addr: usize,
     /// Bytes written so far: the high-water mark of all writes.
     len: usize,
     state: CodeState,
@@ -246,9 +276,11 @@ impl<M: ExecutableMemory> CodeBlock<M> {
     /// Reserve a writable block of at least `capacity` bytes (rounded up to pages).
     pub fn new(mut mem: M, capacity: usize, placement: Placement) -> Result<Self, MemoryError> {
         let region = mem.reserve(capacity, placement)?;
+        let run_addr = mem.run_address(&region);
         Ok(Self {
             mem,
             region,
+            run_addr,
             len: 0,
             state: CodeState::Writable,
             released: false,
@@ -275,12 +307,15 @@ impl<M: ExecutableMemory> CodeBlock<M> {
         self.state
     }
 
-    /// Address of the first byte of the block.
+    /// Address of the first byte of the block where its code runs (the
+    /// provider's [`ExecutableMemory::run_address`]; the region's own
+    /// address unless the provider maps the code twice).
     pub fn addr(&self) -> usize {
-        self.region.addr()
+        self.run_addr
     }
 
-    /// The underlying region (for placement checks and diagnostics).
+    /// The underlying region, where the block's bytes are written (for
+    /// placement checks and diagnostics; code runs at [`CodeBlock::addr`]).
     pub fn region(&self) -> &Region {
         &self.region
     }
@@ -400,7 +435,13 @@ impl<M: ExecutableMemory> CodeBlock<M> {
         if offset >= self.len {
             return Err(MemoryError::BadRange);
         }
-        Ok(self.region.ptr.as_ptr().wrapping_add(offset).cast_const())
+        let base = if self.run_addr == self.region.addr() {
+            self.region.ptr.as_ptr().cast_const()
+        } else {
+            // A second view of the region's pages, made by the provider.
+            core::ptr::with_exposed_provenance::<u8>(self.run_addr)
+        };
+        Ok(base.wrapping_add(offset))
     }
 
     /// Release the block now and report whether the provider succeeded

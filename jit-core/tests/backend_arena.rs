@@ -2,29 +2,44 @@
 //! reservation at once, each runs exactly as the interpreter says, exits
 //! can be redirected (patching reopens only that trace's pages), a full
 //! arena is a typed error, and dropping every trace frees all its space.
+//! Both the mprotect provider and the dual-mapped one (code written through
+//! one view, run from another) are exercised.
 
 use bumpalo::Bump;
 use jit_core::backend::{CompileError, Compiler, Target};
 use jit_core::ir::interp::run;
 use jit_core::ir::testgen::{self, GenConfig, Rng, TestCalls, TestFunctions, TestHeap};
 use jit_core::ir::{Trace, WordSize};
-use jit_core::memory::{CodeArena, MemoryError, Placement};
+use jit_core::memory::{CodeArena, ExecutableMemory, MemoryError, Placement};
+use os_glue::dual::DualMappedMemory;
 use os_glue::unix::UnixMemory;
 
 fn arena(bytes: usize) -> CodeArena<UnixMemory> {
     CodeArena::new(UnixMemory::new(), bytes, Placement::Anywhere).expect("arena")
 }
 
+fn dual_arena(bytes: usize) -> CodeArena<DualMappedMemory> {
+    CodeArena::new(DualMappedMemory::new(), bytes, Placement::Anywhere).expect("arena")
+}
+
 #[test]
 fn many_live_traces_share_one_arena_and_match_the_interpreter() {
-    let arena = arena(64 << 20);
+    live_traces_match_the_interpreter(&arena(64 << 20), 300);
+}
+
+#[test]
+fn many_live_traces_share_one_dual_mapped_arena_and_match_the_interpreter() {
+    live_traces_match_the_interpreter(&dual_arena(64 << 20), 100);
+}
+
+fn live_traces_match_the_interpreter<M: ExecutableMemory>(arena: &CodeArena<M>, seeds: u64) {
     let compiler = Compiler::new(Target::SysV64);
     let funcs = TestFunctions::new();
     let mut cfg = GenConfig::all(WordSize::W64, 24);
     cfg.calls = false;
     let mut bump = Bump::new();
     let mut live = Vec::new();
-    for seed in 0..300u64 {
+    for seed in 0..seeds {
         let mut rng = Rng::new(seed);
         let mut heap = TestHeap::new(cfg.word, 4, &mut rng);
         let g = testgen::generate(&mut rng, &mut heap, &funcs, &cfg).expect("generator");
@@ -35,7 +50,7 @@ fn many_live_traces_share_one_arena_and_match_the_interpreter() {
         let after = heap.snapshot();
         heap.restore(&start);
         bump.reset();
-        let c = compiler.compile(&g.trace, &arena, &bump).expect("compile");
+        let c = compiler.compile(&g.trace, arena, &bump).expect("compile");
         // SAFETY: as above.
         let got = unsafe { c.execute(&g.inputs) }.expect("execute");
         assert!(got.same(&expected), "seed {seed}: {got:?} != {expected:?}");
@@ -52,9 +67,11 @@ fn many_live_traces_share_one_arena_and_match_the_interpreter() {
     for w in spans.windows(2) {
         assert!(w[0].0 + w[0].1 <= w[1].0, "overlapping blocks {w:?}");
     }
-    assert!(spans[0].0 >= arena.addr());
+    // Blocks run inside the arena's run view (`run` bytes after its start).
+    let run = live[0].block().addr() - live[0].block().region().addr();
+    assert!(spans[0].0 >= arena.addr() + run);
     let last = spans[spans.len() - 1];
-    assert!(last.0 + last.1 <= arena.addr() + arena.capacity());
+    assert!(last.0 + last.1 <= arena.addr() + run + arena.capacity());
     drop(live);
     assert_eq!(arena.live_blocks(), 0);
     assert_eq!(arena.used(), 0);
@@ -75,12 +92,20 @@ fn guarded() -> Trace {
 
 #[test]
 fn exits_of_traces_in_an_arena_can_be_redirected() {
+    redirect_exits(&arena(1 << 20));
+}
+
+#[test]
+fn exits_of_traces_in_a_dual_mapped_arena_are_redirected_at_their_run_address() {
+    redirect_exits(&dual_arena(1 << 20));
+}
+
+fn redirect_exits<M: ExecutableMemory>(arena: &CodeArena<M>) {
     use jit_core::ir::{Outcome, Val};
-    let arena = arena(1 << 20);
     let bump = Bump::new();
     let compiler = Compiler::new(Target::SysV64);
-    let mut a = compiler.compile(&guarded(), &arena, &bump).unwrap();
-    let b = compiler.compile(&guarded(), &arena, &bump).unwrap();
+    let mut a = compiler.compile(&guarded(), arena, &bump).unwrap();
+    let b = compiler.compile(&guarded(), arena, &bump).unwrap();
     // Send a's failing guard to b's stub (the same exit shape), run, undo.
     let (a_stub, b_stub) = (a.stub_address(0).unwrap(), b.stub_address(0).unwrap());
     a.redirect_exit(0, b_stub).unwrap();

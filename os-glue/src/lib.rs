@@ -2,6 +2,8 @@
 //!
 //! Implements [`jit_core::memory::ExecutableMemory`] for
 //! - Unix ([`unix::UnixMemory`]: mmap/mprotect/munmap, Linux and macOS; needs the `std` feature),
+//! - Linux, dual-mapped ([`dual::DualMappedMemory`]: one memfd mapped read-write
+//!   and read-execute, no system call to seal; needs the `std` feature),
 //! - Windows (`windows::WindowsMemory`: VirtualAlloc/VirtualProtect/VirtualFree),
 //! - bare metal ([`bare::StaticRegion`]: a caller-provided static buffer, no protection changes),
 //!
@@ -17,6 +19,8 @@
 extern crate std;
 
 pub mod bare;
+#[cfg(all(target_os = "linux", feature = "std"))]
+pub mod dual;
 #[cfg(all(target_os = "linux", target_arch = "x86_64", feature = "std"))]
 pub mod gate32;
 #[cfg(all(unix, feature = "std"))]

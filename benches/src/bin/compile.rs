@@ -8,8 +8,11 @@
 //! - Ours: `Compiler::compile` with a warmed compiler and a reused
 //!   `bumpalo::Bump`; the time includes register allocation, lowering,
 //!   encoding, and placing code and tables in executable memory of a shared
-//!   code arena (copy + one `mprotect` to seal); dropping the traces
-//!   (which makes their pages writable again) happens after the timed region.
+//!   code arena; dropping the traces happens after the timed region. Two
+//!   arenas are timed: dual-mapped (`os_glue::dual`: code written through a
+//!   read-write view, run from a read-execute view, no system call; the
+//!   headline ratio) and mprotect (`os_glue::unix`: one `mprotect` to seal
+//!   per trace; its ratio is printed too).
 //! - Cranelift, opt level "none" (its fastest): translation of our IR to
 //!   CLIF with a reused `FunctionBuilderContext`/`Context`, plus
 //!   `Context::compile` (legalization, lowering, register allocation,
@@ -18,8 +21,9 @@
 //! Both results are first executed and checked against the reference
 //! interpreter. Prints ns and code bytes per IR op and
 //! `compile ratio vs cranelift: R` (the geometric mean over the three
-//! sizes of Cranelift time / ours, so the superlinear 10000-op case does not
-//! dominate).
+//! sizes of Cranelift time / ours with the dual-mapped arena, so the
+//! superlinear 10000-op case does not dominate), then the same with the
+//! mprotect arena.
 //!
 //! Part 2 (code speed): four numeric kernels (integer sum, float dot
 //! product, Horner polynomial, a loop with a guard and a call) compiled by
@@ -42,8 +46,8 @@ use cranelift_codegen::Context;
 use cranelift_codegen::control::ControlPlane;
 use jit_core::ir::interp::run;
 use jit_core::ir::{Outcome, Trace};
-use jit_core::memory::{CodeArena, CodeBlock, Placement};
-use os_glue::unix::UnixMemory;
+use jit_core::memory::{CodeArena, CodeBlock, ExecutableMemory, Placement};
+use os_glue::dual::DualMappedMemory;
 
 /// Trace sizes (ops) for the compile benchmark.
 const SIZES: [usize; 3] = [100, 1000, 10_000];
@@ -57,7 +61,10 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// Runs `trace` three ways on fresh heaps (interpreter, Cranelift at
 /// `opt`, ours) and checks the outcomes are identical.
-fn check_generated(trace: &Trace, ours: &Ours) -> Result<(), Box<dyn Error>> {
+fn check_generated<M: ExecutableMemory>(
+    trace: &Trace,
+    ours: &Ours<M>,
+) -> Result<(), Box<dyn Error>> {
     let mut heap = Heap::new();
     let inputs = tracegen::inputs(&mut heap);
     // SAFETY: generated traces touch only the heap buffer and call `Calls`' functions.
@@ -83,8 +90,8 @@ fn check_generated(trace: &Trace, ours: &Ours) -> Result<(), Box<dyn Error>> {
 
 /// Median ns to place `code` in executable memory of the arena (copy,
 /// seal), the part of our compile time that is system calls rather than codegen.
-fn exec_memory_ns(
-    arena: &CodeArena<UnixMemory>,
+fn exec_memory_ns<M: ExecutableMemory>(
+    arena: &CodeArena<M>,
     code: &[u8],
     reps: usize,
 ) -> Result<f64, Box<dyn Error>> {
@@ -104,22 +111,31 @@ fn exec_memory_ns(
     Ok(median(&mut t))
 }
 
-/// Compile-time benchmark; returns the geometric mean over trace sizes of
-/// Cranelift time / ours.
-fn compile_bench(ours: &Ours) -> Result<f64, Box<dyn Error>> {
+/// Compile-time benchmark; returns the geometric means over trace sizes of
+/// Cranelift time / ours, with the dual-mapped arena and with the
+/// mprotect arena.
+fn compile_bench(
+    ours: &Ours<DualMappedMemory>,
+    ours_mp: &Ours,
+) -> Result<(f64, f64), Box<dyn Error>> {
     let isa = clif::host_isa("none")?;
     let mut tr = Translator::new();
     let mut ctx = Context::new();
     let mut ctrl = ControlPlane::default();
-    let mut log_sum = 0.0;
-    println!("compile time (median of {ROUNDS} interleaved rounds):");
+    let (mut log_sum, mut log_sum_mp) = (0.0, 0.0);
+    println!(
+        "compile time (median of {ROUNDS} interleaved rounds; ours in a {}, [in an {}]):",
+        ours.provider(),
+        ours_mp.provider()
+    );
     for (k, &size) in SIZES.iter().enumerate() {
         let trace = tracegen::trace(size, 0x5EED + k as u64)?;
         check_generated(&trace, ours)?;
+        check_generated(&trace, ours_mp)?;
         let ops = trace.ops().len();
         let reps_ours = (200_000 / ops).max(2);
         let reps_cl = (20_000 / ops).max(1);
-        let (mut t_ours, mut t_cl) = (Vec::new(), Vec::new());
+        let (mut t_ours, mut t_mp, mut t_cl) = (Vec::new(), Vec::new(), Vec::new());
         let (mut bytes_ours, mut bytes_cl) = (0, 0);
         let mut keep = Vec::with_capacity(reps_ours);
         for _ in 0..ROUNDS {
@@ -130,6 +146,13 @@ fn compile_bench(ours: &Ours) -> Result<f64, Box<dyn Error>> {
             t_ours.push(t0.elapsed().as_nanos() as f64 / reps_ours as f64);
             bytes_ours = keep[0].code().len();
             keep.clear();
+            let mut keep_mp = Vec::with_capacity(reps_ours);
+            let t0 = Instant::now();
+            for _ in 0..reps_ours {
+                keep_mp.push(ours_mp.compile(black_box(&trace))?);
+            }
+            t_mp.push(t0.elapsed().as_nanos() as f64 / reps_ours as f64);
+            drop(keep_mp);
             let t0 = Instant::now();
             for _ in 0..reps_cl {
                 bytes_cl =
@@ -137,30 +160,38 @@ fn compile_bench(ours: &Ours) -> Result<f64, Box<dyn Error>> {
             }
             t_cl.push(t0.elapsed().as_nanos() as f64 / reps_cl as f64);
         }
-        let (o, c) = (median(&mut t_ours), median(&mut t_cl));
+        let (o, mp, c) = (median(&mut t_ours), median(&mut t_mp), median(&mut t_cl));
         log_sum += (c / o).ln();
-        let code = ours.compile(&trace)?;
-        let mem_ns = exec_memory_ns(ours.arena(), code.code(), reps_ours)?;
+        log_sum_mp += (c / mp).ln();
+        // The arenas must be empty while placement is timed, so that their
+        // pages are reused as in the compile loop (no first-touch faults).
+        let code = ours.compile(&trace)?.code().to_vec();
+        let mem_ns = exec_memory_ns(ours.arena(), &code, reps_ours)?;
+        let mem_mp = exec_memory_ns(ours_mp.arena(), &code, reps_ours)?;
         let per = |x: f64| x / ops as f64;
         println!(
-            "  {ops:>6} ops: ours {:>6.1} ns/op ({:>4.1} of it exec memory) {:>4.1} B/op | cranelift(none) {:>8.1} ns/op {:>4.1} B/op | ratio {:>6.1} ({:.1} without exec memory)",
+            "  {ops:>6} ops: ours {:>6.1} ns/op ({:>4.1} of it exec memory) [{:>6.1} ({:>4.1})] {:>4.1} B/op | cranelift(none) {:>8.1} ns/op {:>4.1} B/op | ratio {:>6.1} [{:>6.1}] ({:.1} without exec memory)",
             per(o),
             per(mem_ns),
+            per(mp),
+            per(mem_mp),
             bytes_ours as f64 / ops as f64,
             per(c),
             bytes_cl as f64 / ops as f64,
             c / o,
+            c / mp,
             c / (o - mem_ns).max(1.0)
         );
     }
     println!(
-        "  (ours includes copying code and tables into the code arena and one mprotect to seal; Cranelift stops at its byte buffer)"
+        "  (ours includes copying code and tables into the code arena and sealing it; Cranelift stops at its byte buffer)"
     );
-    Ok((log_sum / SIZES.len() as f64).exp())
+    let n = SIZES.len() as f64;
+    Ok(((log_sum / n).exp(), (log_sum_mp / n).exp()))
 }
 
 /// Code-speed benchmark; returns the geometric mean of Cranelift / ours.
-fn speed_bench(ours: &Ours) -> Result<f64, Box<dyn Error>> {
+fn speed_bench(ours: &Ours<DualMappedMemory>) -> Result<f64, Box<dyn Error>> {
     println!(
         "code speed (median run time of {} interleaved runs):",
         3 * ROUNDS
@@ -218,9 +249,14 @@ fn check(kernel: &str, who: &str, got: &Outcome, expect: &Outcome) -> Result<(),
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let ours = Ours::new()?;
-    let r = compile_bench(&ours)?;
-    println!("compile ratio vs cranelift: {r:.1}");
+    let ours = Ours::dual()?;
+    let ours_mp = Ours::new()?;
+    let (r, r_mp) = compile_bench(&ours, &ours_mp)?;
+    println!("compile ratio vs cranelift: {r:.1} ({})", ours.provider());
+    println!(
+        "compile ratio vs cranelift, {}: {r_mp:.1}",
+        ours_mp.provider()
+    );
     let q = speed_bench(&ours)?;
     println!("code speed ratio vs cranelift: {q:.3}");
     Ok(())

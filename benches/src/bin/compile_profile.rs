@@ -3,7 +3,9 @@
 //! compiler, for `perf record` or callgrind, and prints ns per IR op.
 //!
 //! Run: `cargo run --release -p benches --bin compile_profile [size] [reps]`
-//! (size 0 = all three sizes; under callgrind pass a small `reps`).
+//! (size 0 = all three sizes; under callgrind pass a small `reps`). Code is
+//! placed in an mprotect arena, or with `DUAL=1` in a dual-mapped one.
+//! `MEMTEST=1` also times placing code alone.
 
 use std::error::Error;
 use std::hint::black_box;
@@ -11,6 +13,7 @@ use std::time::Instant;
 
 use benches::compile::ours::Ours;
 use benches::compile::tracegen;
+use jit_core::memory::ExecutableMemory;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
@@ -21,7 +24,19 @@ fn main() -> Result<(), Box<dyn Error>> {
     } else {
         vec![size]
     };
-    let ours = Ours::new()?;
+    if std::env::var_os("DUAL").is_some() {
+        profile(&Ours::dual()?, &sizes, reps)
+    } else {
+        profile(&Ours::new()?, &sizes, reps)
+    }
+}
+
+fn profile<M: ExecutableMemory>(
+    ours: &Ours<M>,
+    sizes: &[usize],
+    reps: usize,
+) -> Result<(), Box<dyn Error>> {
+    println!("placing code in a {}", ours.provider());
     if std::env::var_os("MEMTEST").is_some() {
         use jit_core::memory::{CodeBlock, Placement};
         let code = [0x90u8; 1400];

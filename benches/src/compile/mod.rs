@@ -36,6 +36,15 @@ mod tests {
         // SAFETY: as above.
         let got = unsafe { ours.execute(&args) }.unwrap();
         assert!(got.same(&expect), "ours: {got:?} != {expect:?}");
+        heap.reset();
+        let backend = super::ours::Ours::dual().unwrap();
+        let ours = backend.compile(trace).unwrap();
+        // SAFETY: as above.
+        let got = unsafe { ours.execute(&args) }.unwrap();
+        assert!(
+            got.same(&expect),
+            "ours (dual-mapped): {got:?} != {expect:?}"
+        );
     }
 
     #[test]

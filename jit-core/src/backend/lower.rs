@@ -168,15 +168,19 @@ impl<'a, 'b> Lowering<'a, 'b> {
     ) -> Result<Self, CompileError> {
         let mut uses = BVec::from_iter_in(core::iter::repeat_n(0u32, trace.num_values()), bump);
         let mut temps = 0usize;
+        // Ops whose result may stay in the flags: those a guard follows.
+        let mut before_guard = BVec::new_in(bump);
         for (i, op) in trace.ops().iter().enumerate() {
             trace.visit_uses(i, |v, _| uses[v.index()] += 1);
-            if let Op::Jump { args, .. } = op {
-                temps = temps.max(args.len as usize);
+            match op {
+                Op::Jump { args, .. } => temps = temps.max(args.len as usize),
+                Op::Guard { .. } if i > 0 => before_guard.push(i - 1),
+                _ => {}
             }
         }
         let mut fused_ok =
             BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
-        for i in 0..trace.ops().len() {
+        for &i in before_guard.iter() {
             if let Some(r) = trace.op_result(i) {
                 fused_ok[r.index()] = fusable(trace, &uses, i, r);
             }
@@ -300,6 +304,29 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// One move or swap (never touching the flags).
     pub fn emit_edit(&mut self, e: Edit) -> Result<(), CompileError> {
         let w = self.w;
+        // The common general-register shapes, without building `Loc`s.
+        if let Edit::Move {
+            from,
+            to,
+            class: RegClass::Gpr,
+        } = e
+        {
+            let gpr =
+                |p: PReg| Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register"));
+            let is_gpr = |p: PReg| p.class == RegClass::Gpr;
+            match (from, to) {
+                (Allocation::Reg(s), Allocation::Reg(d)) if is_gpr(s) && is_gpr(d) => {
+                    return Ok(self.asm.mov_rr(w, gpr(d)?, gpr(s)?)?);
+                }
+                (Allocation::Reg(s), Allocation::Stack(d)) if is_gpr(s) => {
+                    return Ok(self.asm.mov_mr(w, self.frame.slot(d.0), gpr(s)?)?);
+                }
+                (Allocation::Stack(s), Allocation::Reg(d)) if is_gpr(d) => {
+                    return Ok(self.asm.mov_rm(w, gpr(d)?, self.frame.slot(s.0))?);
+                }
+                _ => {}
+            }
+        }
         match e {
             Edit::Move { from, to, class } => {
                 let (from, to) = (self.loc_of(from)?, self.loc_of(to)?);
@@ -344,6 +371,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// An allocator location as a [`Loc`].
+    #[inline(always)]
     pub fn loc_of(&self, a: Allocation) -> Result<Loc, CompileError> {
         let bad = CompileError::Unsupported("register number");
         Ok(match a {
@@ -363,6 +391,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// The allocator's location of `v` at the current instruction.
+    #[inline(always)]
     pub fn alloc(&self, v: Value) -> Option<Allocation> {
         self.ra?;
         let (ops, allocs) = (self.cur_ops, self.cur_allocs);
@@ -381,6 +410,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// Where `v` is during the current op.
+    #[inline(always)]
     pub fn loc(&self, v: Value) -> Result<Loc, CompileError> {
         if self.ra.is_none() {
             return Ok(Loc::Mem(self.frame.slot(v.0)));

@@ -75,7 +75,9 @@ impl<M: ExecutableMemory> CodeArena<M> {
         self.state.borrow().live
     }
 
-    /// Address of the first byte of the arena.
+    /// Address of the first byte of the arena's reservation (where blocks
+    /// are written; with a dual-mapped provider their code runs in a second
+    /// view, see [`super::CodeBlock::addr`]).
     pub fn addr(&self) -> usize {
         self.state.borrow().region.as_ref().map_or(0, Region::addr)
     }
@@ -102,7 +104,8 @@ impl<M: ExecutableMemory> State<M> {
 // Every page not handed out is kept read-write (released pieces are made
 // writable again before reuse), so a fresh piece is readable and writable;
 // protection changes are forwarded to the inner provider, which keeps its
-// own readability promise. The page size is the inner provider's.
+// own readability promise. The page size is the inner provider's, and a
+// piece runs at the inner region's run address plus the piece's offset.
 unsafe impl<M: ExecutableMemory> ExecutableMemory for &CodeArena<M> {
     fn page_size(&self) -> usize {
         self.state.borrow().mem.page_size()
@@ -158,6 +161,15 @@ unsafe impl<M: ExecutableMemory> ExecutableMemory for &CodeArena<M> {
         let State { mem, region, .. } = &mut *s;
         if let Some(region) = region.as_ref() {
             mem.flush_icache(region, base + offset, len);
+        }
+    }
+
+    fn run_address(&self, piece: &Region) -> usize {
+        let s = self.state.borrow();
+        match s.locate(piece) {
+            Ok((region, base)) => s.mem.run_address(region) + base,
+            // Not a piece of this arena: nothing else to name.
+            Err(_) => piece.addr(),
         }
     }
 

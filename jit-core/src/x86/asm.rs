@@ -28,7 +28,7 @@ use super::emit::{
 };
 use super::error::EncodeError;
 use super::forms::{self, Form};
-use super::operand::{Mem, RIP_LABEL};
+use super::operand::{Mem, NO_REG, RIP_LABEL};
 use super::regs::{Gpr, Mode, Size};
 
 /// Encodes instructions for one [`Mode`] into a growable buffer in allocator `A`.
@@ -165,9 +165,132 @@ impl<A: Allocator + Clone> Assembler<A> {
 
     // ---- moves -------------------------------------------------------------
 
+    /// The instructions a compiler emits most, encoded directly (no
+    /// form-table checks): on x86-64, a dword or qword one-byte-opcode form
+    /// (`mov`, ALU, `test`) with ModRM.reg `reg` (a register, or an opcode
+    /// extension) and a register or `[base + disp]` operand (no index, base
+    /// not `rsp`/`r12`, which need a SIB byte), then `imm8` if given.
+    /// Produces the same bytes as the general path; returns false, writing
+    /// nothing, for any other shape.
+    #[inline(always)]
+    fn word_rm_fast(&mut self, size: Size, opcode: u8, reg: u8, rm: Rm, imm8: Option<i8>) -> bool {
+        if self.mode != Mode::X64 || reg >= 16 {
+            return false;
+        }
+        let w = match size {
+            Size::Q => 0x48,
+            Size::D => 0x40,
+            _ => return false,
+        };
+        let rex_r = (reg >> 3) << 2;
+        let reg3 = (reg & 7) << 3;
+        match rm {
+            Rm::Reg(r) if r < 16 => {
+                let rex = w | rex_r | (r >> 3);
+                let mut i = self.buf.sink();
+                if rex != 0x40 {
+                    i.u8(rex);
+                }
+                i.u8(opcode);
+                i.u8(0xC0 | reg3 | (r & 7));
+                if let Some(x) = imm8 {
+                    i.u8(x as u8);
+                }
+                i.done();
+            }
+            Rm::Mem(m) if m.index == NO_REG && m.base < 16 && m.base & 7 != 4 => {
+                let rex = w | rex_r | (m.base >> 3);
+                let b3 = m.base & 7;
+                let mut i = self.buf.sink();
+                if rex != 0x40 {
+                    i.u8(rex);
+                }
+                i.u8(opcode);
+                if m.disp == 0 && b3 != 5 {
+                    i.u8(reg3 | b3);
+                } else if m.disp as i8 as i32 == m.disp {
+                    i.u8(0x40 | reg3 | b3);
+                    i.u8(m.disp as u8);
+                } else {
+                    i.u8(0x80 | reg3 | b3);
+                    i.u32(m.disp as u32);
+                }
+                if let Some(x) = imm8 {
+                    i.u8(x as u8);
+                }
+                i.done();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The SSE forms (`prefix 0F op`, unsized, ModRM.reg a register) with
+    /// an XMM register or `[base + disp]` operand (no index, base not
+    /// `rsp`/`r12`), encoded directly on x86-64 like
+    /// [`Assembler::word_rm_fast`]; false (nothing written) otherwise.
+    #[inline(always)]
+    fn sse_rm_fast(&mut self, f: Form, reg: u8, rm: Rm) -> bool {
+        let simple = f.len == 2
+            && f.ext == forms::NO_EXT
+            && f.sizes == forms::UNSIZED
+            && !f.rex_w
+            && !f.lock
+            && f.only.is_none();
+        if !simple || self.mode != Mode::X64 || reg >= 16 {
+            return false;
+        }
+        let rex_r = (reg >> 3) << 2;
+        let reg3 = (reg & 7) << 3;
+        match rm {
+            Rm::Reg(r) if r < 16 => {
+                let rex = 0x40 | rex_r | (r >> 3);
+                let mut i = self.buf.sink();
+                if f.prefix != 0 {
+                    i.u8(f.prefix);
+                }
+                if rex != 0x40 {
+                    i.u8(rex);
+                }
+                i.u8(f.opcode[0]);
+                i.u8(f.opcode[1]);
+                i.u8(0xC0 | reg3 | (r & 7));
+                i.done();
+            }
+            Rm::Mem(m) if m.index == NO_REG && m.base < 16 && m.base & 7 != 4 => {
+                let rex = 0x40 | rex_r | (m.base >> 3);
+                let b3 = m.base & 7;
+                let mut i = self.buf.sink();
+                if f.prefix != 0 {
+                    i.u8(f.prefix);
+                }
+                if rex != 0x40 {
+                    i.u8(rex);
+                }
+                i.u8(f.opcode[0]);
+                i.u8(f.opcode[1]);
+                if m.disp == 0 && b3 != 5 {
+                    i.u8(reg3 | b3);
+                } else if m.disp as i8 as i32 == m.disp {
+                    i.u8(0x40 | reg3 | b3);
+                    i.u8(m.disp as u8);
+                } else {
+                    i.u8(0x80 | reg3 | b3);
+                    i.u32(m.disp as u32);
+                }
+                i.done();
+            }
+            _ => return false,
+        }
+        true
+    }
+
     /// `mov dst, src` (registers).
     #[inline]
     pub fn mov_rr(&mut self, size: Size, dst: Gpr, src: Gpr) -> Result<(), EncodeError> {
+        if self.word_rm_fast(size, 0x89, src.number(), Rm::Reg(dst.number()), None) {
+            return Ok(());
+        }
         self.rm(
             forms::MOV_MR,
             size,
@@ -181,6 +304,9 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `mov dst, [mem]` (load).
     #[inline]
     pub fn mov_rm(&mut self, size: Size, dst: Gpr, mem: Mem) -> Result<(), EncodeError> {
+        if self.word_rm_fast(size, 0x8B, dst.number(), Rm::Mem(mem), None) {
+            return Ok(());
+        }
         self.rm(
             forms::MOV_RM,
             size,
@@ -194,6 +320,9 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `mov [mem], src` (store).
     #[inline]
     pub fn mov_mr(&mut self, size: Size, mem: Mem, src: Gpr) -> Result<(), EncodeError> {
+        if self.word_rm_fast(size, 0x89, src.number(), Rm::Mem(mem), None) {
+            return Ok(());
+        }
         self.rm(
             forms::MOV_MR,
             size,
@@ -412,4 +541,174 @@ impl<A: Allocator + Clone> Assembler<A> {
 pub fn gpr_valid_in(mode: Mode, r: Gpr, size: Size) -> bool {
     check_reg(mode, r.number(), matches!(size, Size::B)).is_ok()
         && !(mode == Mode::X86 && matches!(size, Size::Q))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x86::Scale;
+
+    /// The bytes of one instruction emitted by `f` on a fresh x86-64 assembler.
+    fn bytes(f: impl FnOnce(&mut Assembler) -> Result<(), EncodeError>) -> alloc::vec::Vec<u8> {
+        let mut a = Assembler::new(Mode::X64);
+        f(&mut a).unwrap();
+        a.finish().unwrap().bytes().to_vec()
+    }
+
+    /// The general (form-table) encoding of a register/memory form.
+    fn general(f: Form, size: Size, reg: Gpr, rm: Rm) -> alloc::vec::Vec<u8> {
+        bytes(|a| a.rm(f, size, reg.number(), rm, ByteRegs::sized(size), Imm::None))
+    }
+
+    #[test]
+    fn fast_sse_forms_encode_exactly_as_the_form_tables() {
+        use forms::*;
+        let all = [
+            MOVSD_LOAD,
+            MOVSD_STORE,
+            MOVSS_LOAD,
+            MOVSS_STORE,
+            MOVAPS_LOAD,
+            MOVAPS_STORE,
+            MOVAPD_LOAD,
+            MOVAPD_STORE,
+            MOVD_XR,
+            MOVD_RX,
+            MOVQ_XR,
+            MOVQ_RX,
+            MOVQ_XM,
+            MOVQ_MX,
+            CVTSI2SD,
+            CVTTSD2SI,
+            ADDSD,
+            MULSD,
+            SUBSD,
+            MINSD,
+            DIVSD,
+            MAXSD,
+            SQRTSD,
+            UCOMISD,
+            COMISD,
+            CVTSD2SS,
+            CVTSS2SD,
+            ANDPD,
+            ANDNPD,
+            ORPD,
+            XORPD,
+            PXOR,
+        ];
+        let general = |f: Form, reg: u8, rm: Rm| {
+            let mut a = Assembler::new(Mode::X64);
+            a.rm(f, Size::D, reg, rm, ByteRegs::NONE, Imm::None)
+                .map(|()| a.finish().unwrap().bytes().to_vec())
+        };
+        for f in all {
+            for r in 0..16u8 {
+                for b in 0..16u8 {
+                    let base = Gpr::from_number(b).unwrap();
+                    for rm in [
+                        Rm::Reg(b),
+                        Rm::Mem(Mem::base(base, 0)),
+                        Rm::Mem(Mem::base(base, -100)),
+                        Rm::Mem(Mem::base(base, 4096)),
+                    ] {
+                        let mut a = Assembler::new(Mode::X64);
+                        if a.sse_rm_fast(f, r, rm) {
+                            let fast = a.finish().unwrap().bytes().to_vec();
+                            assert_eq!(Ok(fast), general(f, r, rm), "{f:?} {r} {rm:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_alu_and_test_forms_encode_exactly_as_the_form_tables() {
+        use crate::x86::Alu;
+        let imm8 = |f: Form, op: Alu, size: Size, rm: Rm, v: i8| {
+            let b = ByteRegs {
+                reg: false,
+                rm: false,
+            };
+            bytes(|a| a.rm(f.ext(op as u8), size, 0, rm, b, Imm::I8(v)))
+        };
+        for size in [Size::D, Size::Q] {
+            for op in Alu::ALL {
+                for r in 0..16 {
+                    let reg = Gpr::from_number(r).unwrap();
+                    for b in 0..16 {
+                        let base = Gpr::from_number(b).unwrap();
+                        let f = forms::ALU_MR[op as usize];
+                        assert_eq!(
+                            bytes(|a| a.alu_rr(op, size, base, reg)),
+                            general(f, size, reg, Rm::Reg(b))
+                        );
+                        for d in [0, -8, 1000] {
+                            let m = Mem::base(base, d);
+                            assert_eq!(
+                                bytes(|a| a.alu_mr(op, size, m, reg)),
+                                general(f, size, reg, Rm::Mem(m))
+                            );
+                            assert_eq!(
+                                bytes(|a| a.alu_rm(op, size, reg, m)),
+                                general(forms::ALU_RM[op as usize], size, reg, Rm::Mem(m))
+                            );
+                        }
+                    }
+                    assert_eq!(
+                        bytes(|a| a.test_rr(size, reg, Gpr::R9)),
+                        general(forms::TEST_MR, size, Gpr::R9, Rm::Reg(r))
+                    );
+                    for v in [0i8, -1, 127, -128] {
+                        assert_eq!(
+                            bytes(|a| a.alu_ri(op, size, reg, v as i64)),
+                            imm8(forms::ALU_MI8, op, size, Rm::Reg(r), v)
+                        );
+                        let m = Mem::base(reg, 16);
+                        assert_eq!(
+                            bytes(|a| a.alu_mi(op, size, m, v as i64)),
+                            imm8(forms::ALU_MI8, op, size, Rm::Mem(m), v)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fast_word_moves_encode_exactly_as_the_form_tables() {
+        let disps = [0, 1, -1, 127, -128, 128, -129, 0x1234_5678, i32::MIN];
+        for size in [Size::D, Size::Q] {
+            for r in 0..16 {
+                let reg = Gpr::from_number(r).unwrap();
+                for b in 0..16 {
+                    let base = Gpr::from_number(b).unwrap();
+                    assert_eq!(
+                        bytes(|a| a.mov_rr(size, base, reg)),
+                        general(forms::MOV_MR, size, reg, Rm::Reg(b)),
+                    );
+                    for d in disps {
+                        let m = Mem::base(base, d);
+                        assert_eq!(
+                            bytes(|a| a.mov_mr(size, m, reg)),
+                            general(forms::MOV_MR, size, reg, Rm::Mem(m)),
+                            "store {size:?} r{r} [r{b} + {d}]"
+                        );
+                        assert_eq!(
+                            bytes(|a| a.mov_rm(size, reg, m)),
+                            general(forms::MOV_RM, size, reg, Rm::Mem(m)),
+                            "load {size:?} r{r} [r{b} + {d}]"
+                        );
+                    }
+                    // Indexed operands take the general path, unchanged.
+                    let m = Mem::base_index(base, Gpr::RCX, Scale::S8, 8);
+                    assert_eq!(
+                        bytes(|a| a.mov_rm(size, reg, m)),
+                        general(forms::MOV_RM, size, reg, Rm::Mem(m)),
+                    );
+                }
+            }
+        }
+    }
 }

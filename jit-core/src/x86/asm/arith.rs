@@ -15,6 +15,10 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `op dst, src` (registers).
     #[inline]
     pub fn alu_rr(&mut self, op: Alu, size: Size, dst: Gpr, src: Gpr) -> Result<(), EncodeError> {
+        let (reg, rm) = (src.number(), Rm::Reg(dst.number()));
+        if self.word_rm_fast(size, ((op as u8) << 3) | 1, reg, rm, None) {
+            return Ok(());
+        }
         let f = forms::ALU_MR[op as usize];
         self.rm(
             f,
@@ -29,6 +33,15 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `op dst, [mem]`.
     #[inline]
     pub fn alu_rm(&mut self, op: Alu, size: Size, dst: Gpr, mem: Mem) -> Result<(), EncodeError> {
+        if self.word_rm_fast(
+            size,
+            ((op as u8) << 3) | 3,
+            dst.number(),
+            Rm::Mem(mem),
+            None,
+        ) {
+            return Ok(());
+        }
         let f = forms::ALU_RM[op as usize];
         self.rm(
             f,
@@ -43,6 +56,15 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `op [mem], src`.
     #[inline]
     pub fn alu_mr(&mut self, op: Alu, size: Size, mem: Mem, src: Gpr) -> Result<(), EncodeError> {
+        if self.word_rm_fast(
+            size,
+            ((op as u8) << 3) | 1,
+            src.number(),
+            Rm::Mem(mem),
+            None,
+        ) {
+            return Ok(());
+        }
         let f = forms::ALU_MR[op as usize];
         self.rm(
             f,
@@ -62,6 +84,9 @@ impl<A: Allocator + Clone> Assembler<A> {
             rm: matches!(size, Size::B),
         };
         if !matches!(size, Size::B) && v as i8 as i64 == v {
+            if self.word_rm_fast(size, 0x83, op as u8, rm, Some(v as i8)) {
+                return Ok(());
+            }
             self.rm(
                 forms::ALU_MI8.ext(op as u8),
                 size,
@@ -120,6 +145,9 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `test a, b` (registers).
     #[inline]
     pub fn test_rr(&mut self, size: Size, a: Gpr, b: Gpr) -> Result<(), EncodeError> {
+        if self.word_rm_fast(size, 0x85, b.number(), Rm::Reg(a.number()), None) {
+            return Ok(());
+        }
         self.rm(
             forms::TEST_MR,
             size,

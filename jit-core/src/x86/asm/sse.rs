@@ -14,11 +14,17 @@ impl<A: Allocator + Clone> Assembler<A> {
 
     #[inline(always)]
     fn sse_xx(&mut self, f: Form, dst: u8, src: u8) -> Result<(), EncodeError> {
+        if self.sse_rm_fast(f, dst, Rm::Reg(src)) {
+            return Ok(());
+        }
         self.rm(f, Size::D, dst, Rm::Reg(src), ByteRegs::NONE, Imm::None)
     }
 
     #[inline(always)]
     fn sse_xm(&mut self, f: Form, r: u8, mem: Mem) -> Result<(), EncodeError> {
+        if self.sse_rm_fast(f, r, Rm::Mem(mem)) {
+            return Ok(());
+        }
         self.rm(f, Size::D, r, Rm::Mem(mem), ByteRegs::NONE, Imm::None)
     }
 
