@@ -508,26 +508,28 @@ impl<M: ExecutableMemory> Drop for CodeBlock<M> {
     }
 }
 
+/// A test provider shared by the memory and arena tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fake {
     use super::*;
     use alloc::vec;
     use alloc::vec::Vec;
 
-    const PAGE: usize = 16;
+    /// Page size of the fake provider (small, so tests span many pages).
+    pub(crate) const PAGE: usize = 16;
 
     /// A provider over heap memory that records every protection change per
     /// page and can be told to fail the next one.
-    struct FakeMemory {
-        buf: Vec<u8>,
-        pages: Vec<Protection>,
-        protect_calls: Vec<(usize, usize, Protection)>,
-        fail_next_protect: bool,
-        released: bool,
+    pub(crate) struct FakeMemory {
+        pub buf: Vec<u8>,
+        pub pages: Vec<Protection>,
+        pub protect_calls: Vec<(usize, usize, Protection)>,
+        pub fail_next_protect: bool,
+        pub released: bool,
     }
 
     impl FakeMemory {
-        fn new(pages: usize) -> Self {
+        pub(crate) fn new(pages: usize) -> Self {
             Self {
                 buf: vec![0; pages * PAGE],
                 pages: vec![Protection::ReadWrite; pages],
@@ -580,6 +582,13 @@ mod tests {
             Ok(())
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fake::{FakeMemory, PAGE};
+    use super::*;
+    use alloc::vec;
 
     #[test]
     fn sealing_protects_every_page_and_patching_only_the_touched_ones() {

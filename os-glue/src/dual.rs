@@ -33,13 +33,9 @@ impl Default for DualMappedMemory {
 impl DualMappedMemory {
     /// A provider using the system page size (`sysconf(_SC_PAGESIZE)`).
     pub fn new() -> Self {
-        // SAFETY: sysconf has no preconditions.
-        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-        let page_size = usize::try_from(size)
-            .ok()
-            .filter(|s| s.is_power_of_two())
-            .unwrap_or(4096);
-        Self { page_size }
+        Self {
+            page_size: crate::unix::system_page_size(),
+        }
     }
 
     /// Maps the two views of a fresh `len`-byte memfd object into a fresh

@@ -22,6 +22,17 @@ const LOW_HINT_START: usize = 0x1000_0000;
 /// Distance between successive hint addresses.
 const LOW_HINT_STEP: usize = 0x0400_0000;
 
+/// The system page size (`sysconf(_SC_PAGESIZE)`), 4096 if it is not a
+/// power of two.
+pub(crate) fn system_page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(size)
+        .ok()
+        .filter(|s| s.is_power_of_two())
+        .unwrap_or(4096)
+}
+
 /// The Unix provider: stateless apart from the page size, so each
 /// [`jit_core::memory::CodeBlock`] can own its own copy.
 #[derive(Clone, Copy, Debug)]
@@ -38,13 +49,9 @@ impl Default for UnixMemory {
 impl UnixMemory {
     /// A provider using the system page size (`sysconf(_SC_PAGESIZE)`).
     pub fn new() -> Self {
-        // SAFETY: sysconf has no preconditions.
-        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-        let page_size = usize::try_from(size)
-            .ok()
-            .filter(|s| s.is_power_of_two())
-            .unwrap_or(4096);
-        Self { page_size }
+        Self {
+            page_size: system_page_size(),
+        }
     }
 
     /// Map `len` fresh read-write bytes, at `hint` if the kernel agrees.

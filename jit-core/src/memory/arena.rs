@@ -215,62 +215,11 @@ mod tests {
     use super::super::{CodeBlock, CodeState};
     use super::*;
     use alloc::vec;
-    use alloc::vec::Vec;
-    use core::ptr::NonNull;
 
-    const PAGE: usize = 16;
+    use crate::memory::fake::{FakeMemory, PAGE};
 
-    /// A heap-backed provider recording each page's protection.
-    struct Fake {
-        buf: Vec<u8>,
-        pages: Vec<Protection>,
-        protects: usize,
-        released: bool,
-    }
-
-    // SAFETY: one reservation (the whole buffer, owned by the provider);
-    // it is always readable and writable.
-    unsafe impl ExecutableMemory for Fake {
-        fn page_size(&self) -> usize {
-            PAGE
-        }
-        fn reserve(&mut self, len: usize, _: Placement) -> Result<Region, MemoryError> {
-            if len == 0 || len > self.buf.len() {
-                return Err(MemoryError::OutOfMemory);
-            }
-            let ptr = NonNull::new(self.buf.as_mut_ptr()).ok_or(MemoryError::OutOfMemory)?;
-            Ok(Region {
-                ptr,
-                len: self.buf.len(),
-            })
-        }
-        unsafe fn protect(
-            &mut self,
-            region: &Region,
-            offset: usize,
-            len: usize,
-            prot: Protection,
-        ) -> Result<(), MemoryError> {
-            region.check_pages(offset, len, PAGE)?;
-            self.protects += 1;
-            for p in &mut self.pages[offset / PAGE..(offset + len) / PAGE] {
-                *p = prot;
-            }
-            Ok(())
-        }
-        unsafe fn release(&mut self, _: Region) -> Result<(), MemoryError> {
-            self.released = true;
-            Ok(())
-        }
-    }
-
-    fn fake(pages: usize) -> Fake {
-        Fake {
-            buf: vec![0; pages * PAGE],
-            pages: vec![Protection::ReadWrite; pages],
-            protects: 0,
-            released: false,
-        }
+    fn fake(pages: usize) -> FakeMemory {
+        FakeMemory::new(pages)
     }
 
     #[test]
