@@ -89,6 +89,32 @@ pub mod low {
         let entry = u32::try_from(block.addr()).expect("block below 4 GiB");
         LowCode { block, entry }
     }
+
+    /// Runs compiled 32-bit code through `gate`, with its inputs and deopt
+    /// buffer placed in `scratch` (below 4 GiB), and decodes the exit.
+    pub fn run32<M: jit_core::memory::ExecutableMemory>(
+        gate: &os_glue::gate32::Gate32,
+        scratch: &mut os_glue::gate32::LowBuffer,
+        compiled: &jit_core::backend::CompiledTrace<M>,
+        inputs: &[jit_core::ir::Val],
+    ) -> jit_core::backend::Exit {
+        let n_in = inputs.len().max(1);
+        let words = n_in + compiled.deopt_words();
+        assert!(words * 8 <= scratch.len(), "scratch buffer too small");
+        let base = scratch.addr32();
+        // SAFETY: the buffer is 8-byte aligned (page aligned), at least
+        // `words` u64 long, and nothing else uses it while this function runs.
+        let all = unsafe { std::slice::from_raw_parts_mut(scratch.as_ptr() as *mut u64, words) };
+        let (ins, deopt) = all.split_at_mut(n_in);
+        compiled.encode_inputs(inputs, ins).expect("inputs");
+        deopt.fill(0);
+        let entry = u32::try_from(compiled.entry_address()).expect("code below 4 GiB");
+        // SAFETY: the code is cdecl 32-bit code below 4 GiB following the
+        // entry convention; the caller promises it touches only memory below
+        // 4 GiB that is valid (its heap and this scratch buffer).
+        let index = unsafe { gate.call32(entry, &[base, base + 8 * n_in as u32]) }.expect("gate");
+        compiled.decode_exit(index as u32, deopt).expect("exit")
+    }
 }
 
 /// The README's examples, compiled and run as doctests so they stay true.

@@ -4,44 +4,19 @@
 //! 32-bit code reach 64-bit Rust through reverse stubs.
 
 use bumpalo::Bump;
-use jit_core::backend::{CompiledTrace, Compiler, Exit, Target};
+use jit_core::backend::{Compiler, Exit, Target};
 use jit_core::ir::interp::run;
 use jit_core::ir::testgen::{
     self, CALL_DIGEST, GenConfig, Rng, TestCalls, TestFunctions, TestHeap,
 };
 use jit_core::ir::{Callee, Op, RetType, Signature, Trace, TraceBuilder, Type, Val, WordSize};
-use jit_core::memory::ExecutableMemory;
 use os_glue::gate32::{Gate32, LowBuffer};
 use os_glue::unix::UnixMemory;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tests::low::run32;
 
 /// Traces per run (release builds run more).
 const TRACES: u64 = if cfg!(debug_assertions) { 1000 } else { 10_000 };
-
-/// Runs compiled 32-bit code through `gate`, with inputs and the deopt
-/// buffer placed in `scratch` (below 4 GiB).
-fn run32<M: ExecutableMemory>(
-    gate: &Gate32,
-    scratch: &mut LowBuffer,
-    compiled: &CompiledTrace<M>,
-    inputs: &[Val],
-) -> Exit {
-    let n_in = inputs.len().max(1);
-    let words = n_in + compiled.deopt_words();
-    assert!(words * 8 <= scratch.len(), "scratch buffer too small");
-    let base = scratch.addr32();
-    // SAFETY: the buffer is 8-byte aligned (page aligned), at least `words` u64 long,
-    // and nothing else uses it while this function runs.
-    let all = unsafe { std::slice::from_raw_parts_mut(scratch.as_ptr() as *mut u64, words) };
-    let (ins, deopt) = all.split_at_mut(n_in);
-    compiled.encode_inputs(inputs, ins).expect("inputs");
-    deopt.fill(0);
-    let entry = u32::try_from(compiled.entry_address()).expect("code below 4 GiB");
-    // SAFETY: the code is cdecl 32-bit code below 4 GiB following the entry
-    // convention; it touches only the test heap and scratch buffer (below 4 GiB).
-    let index = unsafe { gate.call32(entry, &[base, base + 8 * n_in as u32]) }.expect("gate");
-    compiled.decode_exit(index as u32, deopt).expect("exit")
-}
 
 // 32-bit-callable wrappers of the generator's 64-bit test functions (reached
 // through reverse stubs: `u32` arguments (a float takes two), result in

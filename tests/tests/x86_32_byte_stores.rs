@@ -7,12 +7,12 @@
 //! gate.
 
 use bumpalo::Bump;
-use jit_core::backend::{CompiledTrace, Compiler, Exit, Target};
+use jit_core::backend::{Compiler, Target};
 use jit_core::ir::interp::run;
 use jit_core::ir::{Addr, IntBinOp, MemDesc, NoCalls, Trace, TraceBuilder, Type, Val, WordSize};
-use jit_core::memory::ExecutableMemory;
 use os_glue::gate32::{Gate32, LowBuffer};
 use os_glue::unix::UnixMemory;
+use tests::low::run32;
 
 /// Whether `code` (32-bit) has `mov byte [esi/edi + d], al`: a byte store
 /// whose base is not byte-addressable, its value fixed in `eax`.
@@ -28,31 +28,6 @@ fn stores_al_through_esi_or_edi(code: &[u8]) -> bool {
                 && i.op1_kind() == OpKind::Register
                 && i.op1_register() == Register::AL
         })
-}
-
-/// Runs compiled 32-bit code through `gate` (inputs and deopt buffer in
-/// `scratch`, below 4 GiB).
-fn run32<M: ExecutableMemory>(
-    gate: &Gate32,
-    scratch: &mut LowBuffer,
-    compiled: &CompiledTrace<M>,
-    inputs: &[Val],
-) -> Exit {
-    let n_in = inputs.len().max(1);
-    let words = n_in + compiled.deopt_words();
-    assert!(words * 8 <= scratch.len(), "scratch buffer too small");
-    let base = scratch.addr32();
-    // SAFETY: the buffer is page aligned, at least `words` u64 long, and
-    // nothing else uses it while this function runs.
-    let all = unsafe { std::slice::from_raw_parts_mut(scratch.as_ptr() as *mut u64, words) };
-    let (ins, deopt) = all.split_at_mut(n_in);
-    compiled.encode_inputs(inputs, ins).expect("inputs");
-    deopt.fill(0);
-    let entry = u32::try_from(compiled.entry_address()).expect("code below 4 GiB");
-    // SAFETY: cdecl 32-bit code below 4 GiB following the entry convention;
-    // it touches only the data and scratch buffers (below 4 GiB).
-    let index = unsafe { gate.call32(entry, &[base, base + 8 * n_in as u32]) }.expect("gate");
-    compiled.decode_exit(index as u32, deopt).expect("exit")
 }
 
 /// `others` live ints, then the address `x` (an `Int`): `y = x + others[0]`
