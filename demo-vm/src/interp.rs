@@ -866,9 +866,16 @@ impl Vm {
                             // Like Lua, a native callee runs above the calling frame
                             // (so errors see its position); then return its results.
                             let f = n.f;
+                            // `regs` is stale once the native may have grown
+                            // the stack: take the base first.
+                            let b = base!();
                             self.call_native(f, func, nargs, -1)?;
                             let n = self.top - func;
-                            self.close_upvals(base!());
+                            if let Some(&(i, _)) = self.open_upvals.last()
+                                && i >= b
+                            {
+                                self.close_upvals(b);
+                            }
                             let fr = self.frames.pop().expect("frame to return from");
                             self.finish_results(fr.func, func, n, fr.nresults);
                             if self.frames.len() == entry {

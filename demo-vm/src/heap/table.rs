@@ -125,6 +125,17 @@ impl Table {
 
     #[inline(never)]
     fn get_str_miss(&self, hint: &Cell<u32>, hash: u64, s: GcRef) -> Value {
+        if self.entries.len() <= SMALL {
+            // Strings are interned: a small part is scanned comparing only
+            // the key's tag and reference.
+            return match self.small_str_pos(s) {
+                Some(i) => {
+                    hint.set(i as u32);
+                    self.entries[i].val
+                }
+                None => Value::Nil,
+            };
+        }
         match self.find(hash, Value::Str(s)) {
             Some(i) => {
                 hint.set(i as u32);
@@ -152,6 +163,24 @@ impl Table {
     #[inline(never)]
     fn set_str_miss(&mut self, hint: &Cell<u32>, hash: u64, s: GcRef, v: Value) -> bool {
         let key = Value::Str(s);
+        if self.entries.len() <= SMALL {
+            // The small-part shortcut of `set_hashed` (same dead-slot
+            // accounting; appends only without growth or compaction).
+            if let Some(i) = self.small_str_pos(s) {
+                hint.set(i as u32);
+                self.store_at(i, v);
+                return false;
+            }
+            if v.is_nil() {
+                return false;
+            }
+            let n = self.entries.len();
+            if n < SMALL && n < self.entries.capacity() {
+                self.entries.push(Entry { hash, key, val: v });
+                hint.set(n as u32);
+                return true;
+            }
+        }
         let grew = self.set_hashed(hash, key, v);
         if grew {
             hint.set(self.entries.len() as u32 - 1);
@@ -210,13 +239,7 @@ impl Table {
     /// Store under a normalised non-array key. Returns true when a new slot was created.
     pub fn set_hashed(&mut self, hash: u64, key: Value, v: Value) -> bool {
         if let Some(i) = self.find(hash, key) {
-            let e = &mut self.entries[i];
-            if e.val.is_nil() && !v.is_nil() {
-                self.dead -= 1;
-            } else if !e.val.is_nil() && v.is_nil() {
-                self.dead += 1;
-            }
-            e.val = v;
+            self.store_at(i, v);
             return false;
         }
         if v.is_nil() {
@@ -238,6 +261,28 @@ impl Table {
                 .insert_unique(hash, i, |&j| entries[j as usize].hash);
         }
         true
+    }
+
+    /// Overwrite the value of existing entry `i`, keeping the count of dead
+    /// (nil-valued) entries.
+    #[inline]
+    fn store_at(&mut self, i: usize, v: Value) {
+        let e = &mut self.entries[i];
+        if e.val.is_nil() && !v.is_nil() {
+            self.dead -= 1;
+        } else if !e.val.is_nil() && v.is_nil() {
+            self.dead += 1;
+        }
+        e.val = v;
+    }
+
+    /// Position of string key `s` in a small hash part (strings are
+    /// interned, so the reference identifies the key).
+    #[inline]
+    fn small_str_pos(&self, s: GcRef) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| matches!(e.key, Value::Str(r) if r == s))
     }
 
     fn compact(&mut self) {
