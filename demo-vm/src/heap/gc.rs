@@ -50,12 +50,16 @@ impl Copier<'_> {
             !matches!(slot.obj, Obj::Poison),
             "gc: reference to a dead object"
         );
-        let obj = std::mem::replace(&mut slot.obj, Obj::Poison);
+        // SAFETY: the body is moved out bitwise and the place is
+        // overwritten (without dropping) by the forwarding marker right
+        // after; nothing between can unwind (allocation failure aborts).
+        let obj = unsafe { std::ptr::read(&slot.obj) };
         let n = self.heap.space.push(Slot {
             header: slot.header,
             obj,
         });
-        slot.obj = Obj::Forward(n);
+        // SAFETY: the old body was moved out above; do not drop it again.
+        unsafe { std::ptr::write(&mut slot.obj, Obj::Forward(n)) };
         n
     }
 
@@ -120,6 +124,8 @@ impl Copier<'_> {
     /// string table, drop from-space and set the next collection threshold.
     pub fn finish(mut self) {
         // Cheney scan over to-space, chunk by chunk (copies append to it).
+        // Live bytes are summed along the way (for pacing).
+        let mut live = 0usize;
         let (mut ci, mut si) = (0, 0);
         while ci < self.heap.space.chunks.len() {
             if si == self.heap.space.chunks[ci].len() {
@@ -130,9 +136,16 @@ impl Copier<'_> {
                 si = 0;
                 continue;
             }
-            let mut obj = std::mem::replace(&mut self.heap.space.chunks[ci][si].obj, Obj::Poison);
-            self.trace(&mut obj);
-            self.heap.space.chunks[ci][si].obj = obj;
+            let p: *mut Obj = &raw mut self.heap.space.chunks[ci][si].obj;
+            // SAFETY: chunks never reallocate (`Space::push` only appends
+            // below a chunk's capacity; new chunks are separate buffers), so
+            // `p` stays valid while tracing copies objects into to-space.
+            // Tracing reaches slots only through from-space references (every
+            // reference inside a to-space object not yet scanned is still a
+            // from-space one), so nothing else accesses this slot meanwhile.
+            let obj = unsafe { &mut *p };
+            self.trace(obj);
+            live += obj_size(obj);
             si += 1;
         }
         // The string table is weak: keep moved strings, forget dead ones.
@@ -147,16 +160,6 @@ impl Copier<'_> {
                 _ => false,
             }
         });
-        let mut live = 0usize;
-        for s in self.heap.space.slots_mut() {
-            live += match &s.obj {
-                Obj::Str(s) => 32 + s.bytes.len(),
-                Obj::Table(t) => t.mem_size(),
-                Obj::Closure(c) => 48 + c.upvals.len() * 4,
-                Obj::Native(n) => 64 + n.upvals.len() * 16,
-                _ => 40,
-            };
-        }
         if self.heap.stress {
             for s in self.from.slots_mut() {
                 s.header = POISON;
@@ -170,5 +173,17 @@ impl Copier<'_> {
         self.heap.stats.live_after_last = live;
         self.heap.debt = 0;
         self.heap.threshold = live.max(MIN_THRESHOLD);
+    }
+}
+
+/// Approximate bytes held by a live object (for pacing).
+#[inline]
+fn obj_size(o: &Obj) -> usize {
+    match o {
+        Obj::Str(s) => 32 + s.bytes.len(),
+        Obj::Table(t) => t.mem_size(),
+        Obj::Closure(c) => 48 + c.upvals.len() * 4,
+        Obj::Native(n) => 64 + n.upvals.len() * 16,
+        _ => 40,
     }
 }
