@@ -438,9 +438,12 @@ impl Vm {
                         protect!(self.set_index(t, key, v, Opnd::Reg(a))?);
                     }
                     Instr::NewTable { a, narr, nhash } => {
-                        let t = self
-                            .heap
-                            .alloc_table(Table::with_capacity(narr as usize, nhash as usize));
+                        let t = Table::with_capacity_from(
+                            &mut self.heap.pool,
+                            narr as usize,
+                            nhash as usize,
+                        );
+                        let t = self.heap.alloc_table(t);
                         r!(a) = Value::Table(t);
                         gc_check!();
                     }

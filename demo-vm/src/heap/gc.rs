@@ -168,6 +168,14 @@ impl Copier<'_> {
             // Keep the poisoned copies until the next collection (dropping
             // the quarantine before it), so a stale reference finds poison.
             self.heap.quarantine = std::mem::take(&mut self.from);
+        } else {
+            // Dead tables (live ones left forwarding markers) give their
+            // small buffers to the pool before from-space is dropped.
+            for s in self.from.slots_mut() {
+                if let Obj::Table(t) = &mut s.obj {
+                    self.heap.pool.recycle(t);
+                }
+            }
         }
         self.heap.live = live;
         self.heap.stats.live_after_last = live;

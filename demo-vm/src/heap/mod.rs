@@ -174,6 +174,8 @@ pub struct Heap {
     pub stress: bool,
     /// Counters.
     pub stats: GcStats,
+    /// Small table buffers of collected tables, for new tables.
+    pub(crate) pool: table::BufferPool,
 }
 
 /// Smallest allocation budget between collections.
@@ -220,6 +222,7 @@ impl Heap {
             next_id: 1,
             stress: false,
             stats: GcStats::default(),
+            pool: table::BufferPool::default(),
         }
     }
 

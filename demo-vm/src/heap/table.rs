@@ -40,7 +40,69 @@ pub struct Table {
     pub meta: Option<GcRef>,
 }
 
+/// Size classes (exact capacities `1..=POOL_CLASSES`) of recycled buffers.
+const POOL_CLASSES: usize = 4;
+/// Most buffers kept per size class (bounds the memory held outside any
+/// table: about 12 MiB in all, only after that many small tables died).
+const POOL_MAX: usize = 1 << 14;
+
+/// Small array- and hash-part buffers of dead tables, handed to new tables
+/// of the same size: allocation-heavy programs (many small tables born and
+/// dying between collections) then skip most `malloc`/`free` pairs.
+#[derive(Debug, Default)]
+pub struct BufferPool {
+    arrs: [Vec<Vec<Value>>; POOL_CLASSES],
+    entries: [Vec<Vec<Entry>>; POOL_CLASSES],
+}
+
+impl BufferPool {
+    /// An empty vector with capacity `n` (recycled when one is pooled).
+    #[inline]
+    fn take<T>(pool: &mut [Vec<Vec<T>>; POOL_CLASSES], n: usize) -> Vec<T> {
+        if (1..=POOL_CLASSES).contains(&n)
+            && let Some(v) = pool[n - 1].pop()
+        {
+            return v;
+        }
+        Vec::with_capacity(n)
+    }
+
+    /// Keep `v`'s buffer if it is small and its class has room.
+    #[inline]
+    fn give<T>(pool: &mut [Vec<Vec<T>>; POOL_CLASSES], v: &mut Vec<T>) {
+        let c = v.capacity();
+        if (1..=POOL_CLASSES).contains(&c) && pool[c - 1].len() < POOL_MAX {
+            let mut b = std::mem::take(v);
+            b.clear();
+            pool[c - 1].push(b);
+        }
+    }
+
+    /// Take the small buffers of a dead table (the table stays valid, with
+    /// empty parts).
+    pub fn recycle(&mut self, t: &mut Table) {
+        Self::give(&mut self.arrs, &mut t.arr);
+        Self::give(&mut self.entries, &mut t.entries);
+    }
+}
+
 impl Table {
+    /// [`Table::with_capacity`] with buffers from `pool` when it has some of
+    /// the right size.
+    pub fn with_capacity_from(pool: &mut BufferPool, narr: usize, nhash: usize) -> Table {
+        Table {
+            arr: BufferPool::take(&mut pool.arrs, narr),
+            entries: BufferPool::take(&mut pool.entries, nhash),
+            index: if nhash > SMALL {
+                HashTable::with_capacity(nhash)
+            } else {
+                HashTable::new()
+            },
+            dead: 0,
+            meta: None,
+        }
+    }
+
     /// A table presized for `narr` array items and `nhash` hash items.
     pub fn with_capacity(narr: usize, nhash: usize) -> Table {
         Table {
@@ -354,5 +416,31 @@ impl Table {
                 .iter_mut()
                 .flat_map(|e| [&mut e.key, &mut e.val]),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pooled_buffers_come_back_empty_with_their_capacity() {
+        let mut pool = BufferPool::default();
+        let mut dead = Table::with_capacity(2, 3);
+        dead.set_int(1, Value::Int(7));
+        dead.set_int(2, Value::Int(8));
+        let arr_ptr = dead.arr.as_ptr();
+        pool.recycle(&mut dead);
+        assert!(dead.arr.is_empty() && dead.entries.is_empty());
+        let t = Table::with_capacity_from(&mut pool, 2, 3);
+        assert_eq!(t.arr.as_ptr(), arr_ptr, "the array buffer is reused");
+        assert!(t.arr.is_empty() && t.arr.capacity() == 2);
+        assert!(t.entries.is_empty() && t.entries.capacity() == 3);
+        assert!(t.get_int(1).is_nil());
+        // Large buffers are not pooled; other sizes allocate fresh.
+        let mut big = Table::with_capacity(100, 0);
+        pool.recycle(&mut big);
+        assert_eq!(big.arr.capacity(), 100);
+        assert_eq!(Table::with_capacity_from(&mut pool, 4, 0).arr.capacity(), 4);
     }
 }
