@@ -434,6 +434,11 @@ impl Vm {
                                 }
                                 continue;
                             }
+                            // Objects with a class: a field they already
+                            // have is assigned without `__newindex`.
+                            if tab.set_str_present(hint!(k), s, v) {
+                                continue;
+                            }
                         }
                         protect!(self.set_index(t, key, v, Opnd::Reg(a))?);
                     }

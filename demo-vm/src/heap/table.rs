@@ -222,6 +222,23 @@ impl Table {
         self.set_str_miss(hint, hash, s, v)
     }
 
+    /// Overwrite the non-nil value of string key `s` with non-nil `v` when
+    /// the hint finds the key; false (nothing stored) otherwise. A present
+    /// key is assigned without consulting `__newindex`, so this also serves
+    /// tables with metatables.
+    #[inline(always)]
+    pub fn set_str_present(&mut self, hint: &Cell<u32>, s: GcRef, v: Value) -> bool {
+        if let Some(e) = self.entries.get_mut(hint.get() as usize)
+            && matches!(e.key, Value::Str(r) if r == s)
+            && !e.val.is_nil()
+            && !v.is_nil()
+        {
+            e.val = v;
+            return true;
+        }
+        false
+    }
+
     #[inline(never)]
     fn set_str_miss(&mut self, hint: &Cell<u32>, hash: u64, s: GcRef, v: Value) -> bool {
         let key = Value::Str(s);
