@@ -1077,8 +1077,12 @@ impl Vm {
         let start = start as usize;
         let tab = self.heap.table_mut(t);
         if tab.arr.len() == start {
-            tab.arr
-                .extend_from_slice(&self.stack[ra + 1..ra + 1 + count]);
+            // Element by element: constructors are mostly short, where a
+            // `memcpy` call costs more than the copies.
+            tab.arr.reserve(count);
+            for &v in &self.stack[ra + 1..ra + 1 + count] {
+                tab.arr.push(v);
+            }
             self.heap.charge(count * 16);
         } else {
             for i in 0..count {

@@ -22,7 +22,9 @@ pub struct Copier<'h> {
 impl Heap {
     /// Start a collection: the current space becomes from-space.
     pub fn begin_collect(&mut self) -> Copier<'_> {
-        let from = std::mem::take(&mut self.space);
+        let mut from = std::mem::take(&mut self.space);
+        // To-space fills the spare chunks first.
+        self.space.spare = std::mem::take(&mut from.spare);
         self.stats.collections += 1;
         let cycle = self.stats.collections;
         Copier {
@@ -170,10 +172,19 @@ impl Copier<'_> {
             self.heap.quarantine = std::mem::take(&mut self.from);
         } else {
             // Dead tables (live ones left forwarding markers) give their
-            // small buffers to the pool before from-space is dropped.
-            for s in self.from.slots_mut() {
-                if let Obj::Table(t) = &mut s.obj {
-                    self.heap.pool.recycle(t);
+            // small buffers to the pool; emptied chunks are kept for the
+            // next allocations (about as many as the live data, which is
+            // roughly what the next cycle allocates).
+            let keep = self.heap.space.chunks.len() + 8;
+            for mut chunk in std::mem::take(&mut self.from.chunks) {
+                for s in chunk.iter_mut() {
+                    if let Obj::Table(t) = &mut s.obj {
+                        self.heap.pool.recycle(t);
+                    }
+                }
+                chunk.clear();
+                if self.heap.space.spare.len() < keep {
+                    self.heap.space.spare.push(chunk);
                 }
             }
         }
