@@ -1175,7 +1175,7 @@ impl Vm {
     /// The one-level "class" case of `__index`: when metatable `meta` has
     /// a table `__index` holding `key` (hash `h`), its value. `None` sends
     /// the caller to the general [`Vm::index`] (functions, chains, misses).
-    #[inline]
+    #[inline(always)]
     fn class_lookup(
         &self,
         meta: Option<GcRef>,
