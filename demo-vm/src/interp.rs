@@ -434,13 +434,21 @@ impl Vm {
                                 }
                                 continue;
                             }
+                            // Objects with a class: a field they already
+                            // have is assigned without `__newindex`.
+                            if tab.set_str_present(hint!(k), s, v) {
+                                continue;
+                            }
                         }
                         protect!(self.set_index(t, key, v, Opnd::Reg(a))?);
                     }
                     Instr::NewTable { a, narr, nhash } => {
-                        let t = self
-                            .heap
-                            .alloc_table(Table::with_capacity(narr as usize, nhash as usize));
+                        let t = Table::with_capacity_from(
+                            &mut self.heap.pool,
+                            narr as usize,
+                            nhash as usize,
+                        );
+                        let t = self.heap.alloc_table(t);
                         r!(a) = Value::Table(t);
                         gc_check!();
                     }
@@ -866,9 +874,16 @@ impl Vm {
                             // Like Lua, a native callee runs above the calling frame
                             // (so errors see its position); then return its results.
                             let f = n.f;
+                            // `regs` is stale once the native may have grown
+                            // the stack: take the base first.
+                            let b = base!();
                             self.call_native(f, func, nargs, -1)?;
                             let n = self.top - func;
-                            self.close_upvals(base!());
+                            if let Some(&(i, _)) = self.open_upvals.last()
+                                && i >= b
+                            {
+                                self.close_upvals(b);
+                            }
                             let fr = self.frames.pop().expect("frame to return from");
                             self.finish_results(fr.func, func, n, fr.nresults);
                             if self.frames.len() == entry {
@@ -1062,8 +1077,12 @@ impl Vm {
         let start = start as usize;
         let tab = self.heap.table_mut(t);
         if tab.arr.len() == start {
-            tab.arr
-                .extend_from_slice(&self.stack[ra + 1..ra + 1 + count]);
+            // Element by element: constructors are mostly short, where a
+            // `memcpy` call costs more than the copies.
+            tab.arr.reserve(count);
+            for &v in &self.stack[ra + 1..ra + 1 + count] {
+                tab.arr.push(v);
+            }
             self.heap.charge(count * 16);
         } else {
             for i in 0..count {
@@ -1156,7 +1175,7 @@ impl Vm {
     /// The one-level "class" case of `__index`: when metatable `meta` has
     /// a table `__index` holding `key` (hash `h`), its value. `None` sends
     /// the caller to the general [`Vm::index`] (functions, chains, misses).
-    #[inline]
+    #[inline(always)]
     fn class_lookup(
         &self,
         meta: Option<GcRef>,

@@ -541,21 +541,27 @@ impl Vm {
         }
     }
 
-    /// Read an upvalue cell.
-    #[inline]
+    /// Read an upvalue cell. Matches the cell in place (no copy of the
+    /// whole cell) and keeps the impossible non-upvalue case out of line.
+    #[inline(always)]
     pub(crate) fn upval_get(&self, r: GcRef) -> Value {
-        match self.heap.upval(r) {
-            Upval::Open(i) => self.stack[i],
-            Upval::Closed(v) => v,
+        match &self.heap.slot(r).obj {
+            Obj::Upval(Upval::Closed(v)) => *v,
+            Obj::Upval(Upval::Open(i)) => self.stack[*i],
+            o => not_an_upvalue(o),
         }
     }
 
-    /// Write an upvalue cell.
-    #[inline]
+    /// Write an upvalue cell (in place, like `upval_get`).
+    #[inline(always)]
     pub(crate) fn upval_set(&mut self, r: GcRef, v: Value) {
-        match self.heap.upval(r) {
-            Upval::Open(i) => self.stack[i] = v,
-            Upval::Closed(_) => self.heap.set_upval(r, Upval::Closed(v)),
+        match &mut self.heap.slot_mut(r).obj {
+            Obj::Upval(Upval::Closed(c)) => *c = v,
+            Obj::Upval(Upval::Open(i)) => {
+                let i = *i;
+                self.stack[i] = v
+            }
+            o => not_an_upvalue(o),
         }
     }
 
@@ -937,4 +943,11 @@ pub fn chunk_id(name: &str) -> String {
         let cut: String = first.chars().take(max.min(first.len())).collect();
         format!("[string \"{cut}...\"]")
     }
+}
+
+/// An upvalue reference that names another kind of object: a VM bug.
+#[cold]
+#[inline(never)]
+fn not_an_upvalue(o: &Obj) -> ! {
+    panic!("vm: expected upvalue, found {o:?}")
 }

@@ -22,7 +22,9 @@ pub struct Copier<'h> {
 impl Heap {
     /// Start a collection: the current space becomes from-space.
     pub fn begin_collect(&mut self) -> Copier<'_> {
-        let from = std::mem::take(&mut self.space);
+        let mut from = std::mem::take(&mut self.space);
+        // To-space fills the spare chunks first.
+        self.space.spare = std::mem::take(&mut from.spare);
         self.stats.collections += 1;
         let cycle = self.stats.collections;
         Copier {
@@ -50,12 +52,16 @@ impl Copier<'_> {
             !matches!(slot.obj, Obj::Poison),
             "gc: reference to a dead object"
         );
-        let obj = std::mem::replace(&mut slot.obj, Obj::Poison);
+        // SAFETY: the body is moved out bitwise and the place is
+        // overwritten (without dropping) by the forwarding marker right
+        // after; nothing between can unwind (allocation failure aborts).
+        let obj = unsafe { std::ptr::read(&slot.obj) };
         let n = self.heap.space.push(Slot {
             header: slot.header,
             obj,
         });
-        slot.obj = Obj::Forward(n);
+        // SAFETY: the old body was moved out above; do not drop it again.
+        unsafe { std::ptr::write(&mut slot.obj, Obj::Forward(n)) };
         n
     }
 
@@ -120,6 +126,8 @@ impl Copier<'_> {
     /// string table, drop from-space and set the next collection threshold.
     pub fn finish(mut self) {
         // Cheney scan over to-space, chunk by chunk (copies append to it).
+        // Live bytes are summed along the way (for pacing).
+        let mut live = 0usize;
         let (mut ci, mut si) = (0, 0);
         while ci < self.heap.space.chunks.len() {
             if si == self.heap.space.chunks[ci].len() {
@@ -130,9 +138,16 @@ impl Copier<'_> {
                 si = 0;
                 continue;
             }
-            let mut obj = std::mem::replace(&mut self.heap.space.chunks[ci][si].obj, Obj::Poison);
-            self.trace(&mut obj);
-            self.heap.space.chunks[ci][si].obj = obj;
+            let p: *mut Obj = &raw mut self.heap.space.chunks[ci][si].obj;
+            // SAFETY: chunks never reallocate (`Space::push` only appends
+            // below a chunk's capacity; new chunks are separate buffers), so
+            // `p` stays valid while tracing copies objects into to-space.
+            // Tracing reaches slots only through from-space references (every
+            // reference inside a to-space object not yet scanned is still a
+            // from-space one), so nothing else accesses this slot meanwhile.
+            let obj = unsafe { &mut *p };
+            self.trace(obj);
+            live += obj_size(obj);
             si += 1;
         }
         // The string table is weak: keep moved strings, forget dead ones.
@@ -147,16 +162,6 @@ impl Copier<'_> {
                 _ => false,
             }
         });
-        let mut live = 0usize;
-        for s in self.heap.space.slots_mut() {
-            live += match &s.obj {
-                Obj::Str(s) => 32 + s.bytes.len(),
-                Obj::Table(t) => t.mem_size(),
-                Obj::Closure(c) => 48 + c.upvals.len() * 4,
-                Obj::Native(n) => 64 + n.upvals.len() * 16,
-                _ => 40,
-            };
-        }
         if self.heap.stress {
             for s in self.from.slots_mut() {
                 s.header = POISON;
@@ -165,10 +170,39 @@ impl Copier<'_> {
             // Keep the poisoned copies until the next collection (dropping
             // the quarantine before it), so a stale reference finds poison.
             self.heap.quarantine = std::mem::take(&mut self.from);
+        } else {
+            // Dead tables (live ones left forwarding markers) give their
+            // small buffers to the pool; emptied chunks are kept for the
+            // next allocations (about as many as the live data, which is
+            // roughly what the next cycle allocates).
+            let keep = self.heap.space.chunks.len() + 8;
+            for mut chunk in std::mem::take(&mut self.from.chunks) {
+                for s in chunk.iter_mut() {
+                    if let Obj::Table(t) = &mut s.obj {
+                        self.heap.pool.recycle(t);
+                    }
+                }
+                chunk.clear();
+                if self.heap.space.spare.len() < keep {
+                    self.heap.space.spare.push(chunk);
+                }
+            }
         }
         self.heap.live = live;
         self.heap.stats.live_after_last = live;
         self.heap.debt = 0;
         self.heap.threshold = live.max(MIN_THRESHOLD);
+    }
+}
+
+/// Approximate bytes held by a live object (for pacing).
+#[inline]
+fn obj_size(o: &Obj) -> usize {
+    match o {
+        Obj::Str(s) => 32 + s.bytes.len(),
+        Obj::Table(t) => t.mem_size(),
+        Obj::Closure(c) => 48 + c.upvals.len() * 4,
+        Obj::Native(n) => 64 + n.upvals.len() * 16,
+        _ => 40,
     }
 }

@@ -34,6 +34,9 @@ const CHUNK: usize = 1024;
 pub struct Space {
     chunks: Vec<Vec<Slot>>,
     count: usize,
+    /// Empty chunks (capacity `CHUNK`) of an earlier from-space, used before
+    /// allocating new ones: their pages stay mapped and warm.
+    spare: Vec<Vec<Slot>>,
 }
 
 impl Space {
@@ -41,7 +44,11 @@ impl Space {
     #[inline]
     fn push(&mut self, slot: Slot) -> GcRef {
         if self.chunks.last().is_none_or(|c| c.len() == c.capacity()) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            let c = self
+                .spare
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(CHUNK));
+            self.chunks.push(c);
         }
         let c = self.chunks.last_mut().expect("a chunk was just ensured");
         c.push(slot);
@@ -174,6 +181,8 @@ pub struct Heap {
     pub stress: bool,
     /// Counters.
     pub stats: GcStats,
+    /// Small table buffers of collected tables, for new tables.
+    pub(crate) pool: table::BufferPool,
 }
 
 /// Smallest allocation budget between collections.
@@ -220,6 +229,7 @@ impl Heap {
             next_id: 1,
             stress: false,
             stats: GcStats::default(),
+            pool: table::BufferPool::default(),
         }
     }
 

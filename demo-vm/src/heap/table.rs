@@ -40,7 +40,69 @@ pub struct Table {
     pub meta: Option<GcRef>,
 }
 
+/// Size classes (exact capacities `1..=POOL_CLASSES`) of recycled buffers.
+const POOL_CLASSES: usize = 4;
+/// Most buffers kept per size class (bounds the memory held outside any
+/// table: about 12 MiB in all, only after that many small tables died).
+const POOL_MAX: usize = 1 << 14;
+
+/// Small array- and hash-part buffers of dead tables, handed to new tables
+/// of the same size: allocation-heavy programs (many small tables born and
+/// dying between collections) then skip most `malloc`/`free` pairs.
+#[derive(Debug, Default)]
+pub struct BufferPool {
+    arrs: [Vec<Vec<Value>>; POOL_CLASSES],
+    entries: [Vec<Vec<Entry>>; POOL_CLASSES],
+}
+
+impl BufferPool {
+    /// An empty vector with capacity `n` (recycled when one is pooled).
+    #[inline]
+    fn take<T>(pool: &mut [Vec<Vec<T>>; POOL_CLASSES], n: usize) -> Vec<T> {
+        if (1..=POOL_CLASSES).contains(&n)
+            && let Some(v) = pool[n - 1].pop()
+        {
+            return v;
+        }
+        Vec::with_capacity(n)
+    }
+
+    /// Keep `v`'s buffer if it is small and its class has room.
+    #[inline]
+    fn give<T>(pool: &mut [Vec<Vec<T>>; POOL_CLASSES], v: &mut Vec<T>) {
+        let c = v.capacity();
+        if (1..=POOL_CLASSES).contains(&c) && pool[c - 1].len() < POOL_MAX {
+            let mut b = std::mem::take(v);
+            b.clear();
+            pool[c - 1].push(b);
+        }
+    }
+
+    /// Take the small buffers of a dead table (the table stays valid, with
+    /// empty parts).
+    pub fn recycle(&mut self, t: &mut Table) {
+        Self::give(&mut self.arrs, &mut t.arr);
+        Self::give(&mut self.entries, &mut t.entries);
+    }
+}
+
 impl Table {
+    /// [`Table::with_capacity`] with buffers from `pool` when it has some of
+    /// the right size.
+    pub fn with_capacity_from(pool: &mut BufferPool, narr: usize, nhash: usize) -> Table {
+        Table {
+            arr: BufferPool::take(&mut pool.arrs, narr),
+            entries: BufferPool::take(&mut pool.entries, nhash),
+            index: if nhash > SMALL {
+                HashTable::with_capacity(nhash)
+            } else {
+                HashTable::new()
+            },
+            dead: 0,
+            meta: None,
+        }
+    }
+
     /// A table presized for `narr` array items and `nhash` hash items.
     pub fn with_capacity(narr: usize, nhash: usize) -> Table {
         Table {
@@ -125,6 +187,17 @@ impl Table {
 
     #[inline(never)]
     fn get_str_miss(&self, hint: &Cell<u32>, hash: u64, s: GcRef) -> Value {
+        if self.entries.len() <= SMALL {
+            // Strings are interned: a small part is scanned comparing only
+            // the key's tag and reference.
+            return match self.small_str_pos(s) {
+                Some(i) => {
+                    hint.set(i as u32);
+                    self.entries[i].val
+                }
+                None => Value::Nil,
+            };
+        }
         match self.find(hash, Value::Str(s)) {
             Some(i) => {
                 hint.set(i as u32);
@@ -149,9 +222,44 @@ impl Table {
         self.set_str_miss(hint, hash, s, v)
     }
 
+    /// Overwrite the non-nil value of string key `s` with non-nil `v` when
+    /// the hint finds the key; false (nothing stored) otherwise. A present
+    /// key is assigned without consulting `__newindex`, so this also serves
+    /// tables with metatables.
+    #[inline(always)]
+    pub fn set_str_present(&mut self, hint: &Cell<u32>, s: GcRef, v: Value) -> bool {
+        if let Some(e) = self.entries.get_mut(hint.get() as usize)
+            && matches!(e.key, Value::Str(r) if r == s)
+            && !e.val.is_nil()
+            && !v.is_nil()
+        {
+            e.val = v;
+            return true;
+        }
+        false
+    }
+
     #[inline(never)]
     fn set_str_miss(&mut self, hint: &Cell<u32>, hash: u64, s: GcRef, v: Value) -> bool {
         let key = Value::Str(s);
+        if self.entries.len() <= SMALL {
+            // The small-part shortcut of `set_hashed` (same dead-slot
+            // accounting; appends only without growth or compaction).
+            if let Some(i) = self.small_str_pos(s) {
+                hint.set(i as u32);
+                self.store_at(i, v);
+                return false;
+            }
+            if v.is_nil() {
+                return false;
+            }
+            let n = self.entries.len();
+            if n < SMALL && n < self.entries.capacity() {
+                self.entries.push(Entry { hash, key, val: v });
+                hint.set(n as u32);
+                return true;
+            }
+        }
         let grew = self.set_hashed(hash, key, v);
         if grew {
             hint.set(self.entries.len() as u32 - 1);
@@ -210,13 +318,7 @@ impl Table {
     /// Store under a normalised non-array key. Returns true when a new slot was created.
     pub fn set_hashed(&mut self, hash: u64, key: Value, v: Value) -> bool {
         if let Some(i) = self.find(hash, key) {
-            let e = &mut self.entries[i];
-            if e.val.is_nil() && !v.is_nil() {
-                self.dead -= 1;
-            } else if !e.val.is_nil() && v.is_nil() {
-                self.dead += 1;
-            }
-            e.val = v;
+            self.store_at(i, v);
             return false;
         }
         if v.is_nil() {
@@ -238,6 +340,28 @@ impl Table {
                 .insert_unique(hash, i, |&j| entries[j as usize].hash);
         }
         true
+    }
+
+    /// Overwrite the value of existing entry `i`, keeping the count of dead
+    /// (nil-valued) entries.
+    #[inline]
+    fn store_at(&mut self, i: usize, v: Value) {
+        let e = &mut self.entries[i];
+        if e.val.is_nil() && !v.is_nil() {
+            self.dead -= 1;
+        } else if !e.val.is_nil() && v.is_nil() {
+            self.dead += 1;
+        }
+        e.val = v;
+    }
+
+    /// Position of string key `s` in a small hash part (strings are
+    /// interned, so the reference identifies the key).
+    #[inline]
+    fn small_str_pos(&self, s: GcRef) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| matches!(e.key, Value::Str(r) if r == s))
     }
 
     fn compact(&mut self) {
@@ -309,5 +433,31 @@ impl Table {
                 .iter_mut()
                 .flat_map(|e| [&mut e.key, &mut e.val]),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pooled_buffers_come_back_empty_with_their_capacity() {
+        let mut pool = BufferPool::default();
+        let mut dead = Table::with_capacity(2, 3);
+        dead.set_int(1, Value::Int(7));
+        dead.set_int(2, Value::Int(8));
+        let arr_ptr = dead.arr.as_ptr();
+        pool.recycle(&mut dead);
+        assert!(dead.arr.is_empty() && dead.entries.is_empty());
+        let t = Table::with_capacity_from(&mut pool, 2, 3);
+        assert_eq!(t.arr.as_ptr(), arr_ptr, "the array buffer is reused");
+        assert!(t.arr.is_empty() && t.arr.capacity() == 2);
+        assert!(t.entries.is_empty() && t.entries.capacity() == 3);
+        assert!(t.get_int(1).is_nil());
+        // Large buffers are not pooled; other sizes allocate fresh.
+        let mut big = Table::with_capacity(100, 0);
+        pool.recycle(&mut big);
+        assert_eq!(big.arr.capacity(), 100);
+        assert_eq!(Table::with_capacity_from(&mut pool, 4, 0).arr.capacity(), 4);
     }
 }
