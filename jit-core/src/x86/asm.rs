@@ -225,6 +225,24 @@ impl<A: Allocator + Clone> Assembler<A> {
         true
     }
 
+    /// A register-or-memory form without immediate: the direct encoding
+    /// of [`Assembler::word_rm_fast`] (`opcode` is the form's dword/qword
+    /// opcode) when the shape allows, else the form table.
+    #[inline(always)]
+    fn word_rm(
+        &mut self,
+        form: Form,
+        opcode: u8,
+        size: Size,
+        reg: u8,
+        rm: Rm,
+    ) -> Result<(), EncodeError> {
+        if self.word_rm_fast(size, opcode, reg, rm, None) {
+            return Ok(());
+        }
+        self.rm(form, size, reg, rm, ByteRegs::sized(size), Imm::None)
+    }
+
     /// The SSE forms (`prefix 0F op`, unsized, ModRM.reg a register) with
     /// an XMM register or `[base + disp]` operand (no index, base not
     /// `rsp`/`r12`), encoded directly on x86-64 like
@@ -288,49 +306,25 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `mov dst, src` (registers).
     #[inline]
     pub fn mov_rr(&mut self, size: Size, dst: Gpr, src: Gpr) -> Result<(), EncodeError> {
-        if self.word_rm_fast(size, 0x89, src.number(), Rm::Reg(dst.number()), None) {
-            return Ok(());
-        }
-        self.rm(
+        self.word_rm(
             forms::MOV_MR,
+            0x89,
             size,
             src.number(),
             Rm::Reg(dst.number()),
-            ByteRegs::sized(size),
-            Imm::None,
         )
     }
 
     /// `mov dst, [mem]` (load).
     #[inline]
     pub fn mov_rm(&mut self, size: Size, dst: Gpr, mem: Mem) -> Result<(), EncodeError> {
-        if self.word_rm_fast(size, 0x8B, dst.number(), Rm::Mem(mem), None) {
-            return Ok(());
-        }
-        self.rm(
-            forms::MOV_RM,
-            size,
-            dst.number(),
-            Rm::Mem(mem),
-            ByteRegs::sized(size),
-            Imm::None,
-        )
+        self.word_rm(forms::MOV_RM, 0x8B, size, dst.number(), Rm::Mem(mem))
     }
 
     /// `mov [mem], src` (store).
     #[inline]
     pub fn mov_mr(&mut self, size: Size, mem: Mem, src: Gpr) -> Result<(), EncodeError> {
-        if self.word_rm_fast(size, 0x89, src.number(), Rm::Mem(mem), None) {
-            return Ok(());
-        }
-        self.rm(
-            forms::MOV_MR,
-            size,
-            src.number(),
-            Rm::Mem(mem),
-            ByteRegs::sized(size),
-            Imm::None,
-        )
+        self.word_rm(forms::MOV_MR, 0x89, size, src.number(), Rm::Mem(mem))
     }
 
     /// `mov dst, imm`. For `Size::Q` picks the shortest correct form:

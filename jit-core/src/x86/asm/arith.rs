@@ -16,63 +16,36 @@ impl<A: Allocator + Clone> Assembler<A> {
     #[inline]
     pub fn alu_rr(&mut self, op: Alu, size: Size, dst: Gpr, src: Gpr) -> Result<(), EncodeError> {
         let (reg, rm) = (src.number(), Rm::Reg(dst.number()));
-        if self.word_rm_fast(size, ((op as u8) << 3) | 1, reg, rm, None) {
-            return Ok(());
-        }
-        let f = forms::ALU_MR[op as usize];
-        self.rm(
-            f,
+        self.word_rm(
+            forms::ALU_MR[op as usize],
+            ((op as u8) << 3) | 1,
             size,
-            src.number(),
-            Rm::Reg(dst.number()),
-            ByteRegs::sized(size),
-            Imm::None,
+            reg,
+            rm,
         )
     }
 
     /// `op dst, [mem]`.
     #[inline]
     pub fn alu_rm(&mut self, op: Alu, size: Size, dst: Gpr, mem: Mem) -> Result<(), EncodeError> {
-        if self.word_rm_fast(
-            size,
+        self.word_rm(
+            forms::ALU_RM[op as usize],
             ((op as u8) << 3) | 3,
-            dst.number(),
-            Rm::Mem(mem),
-            None,
-        ) {
-            return Ok(());
-        }
-        let f = forms::ALU_RM[op as usize];
-        self.rm(
-            f,
             size,
             dst.number(),
             Rm::Mem(mem),
-            ByteRegs::sized(size),
-            Imm::None,
         )
     }
 
     /// `op [mem], src`.
     #[inline]
     pub fn alu_mr(&mut self, op: Alu, size: Size, mem: Mem, src: Gpr) -> Result<(), EncodeError> {
-        if self.word_rm_fast(
-            size,
+        self.word_rm(
+            forms::ALU_MR[op as usize],
             ((op as u8) << 3) | 1,
-            src.number(),
-            Rm::Mem(mem),
-            None,
-        ) {
-            return Ok(());
-        }
-        let f = forms::ALU_MR[op as usize];
-        self.rm(
-            f,
             size,
             src.number(),
             Rm::Mem(mem),
-            ByteRegs::sized(size),
-            Imm::None,
         )
     }
 
@@ -145,17 +118,7 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// `test a, b` (registers).
     #[inline]
     pub fn test_rr(&mut self, size: Size, a: Gpr, b: Gpr) -> Result<(), EncodeError> {
-        if self.word_rm_fast(size, 0x85, b.number(), Rm::Reg(a.number()), None) {
-            return Ok(());
-        }
-        self.rm(
-            forms::TEST_MR,
-            size,
-            b.number(),
-            Rm::Reg(a.number()),
-            ByteRegs::sized(size),
-            Imm::None,
-        )
+        self.word_rm(forms::TEST_MR, 0x85, size, b.number(), Rm::Reg(a.number()))
     }
 
     /// `test r, imm`.
