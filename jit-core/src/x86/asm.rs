@@ -410,19 +410,7 @@ impl<A: Allocator + Clone> Assembler<A> {
         src_size: Size,
         src: Gpr,
     ) -> Result<(), EncodeError> {
-        let f = Self::ext_form(true, src_size)?;
-        let b = ByteRegs {
-            reg: false,
-            rm: matches!(src_size, Size::B),
-        };
-        self.rm(
-            f,
-            dst_size,
-            dst.number(),
-            Rm::Reg(src.number()),
-            b,
-            Imm::None,
-        )
+        self.extend(true, dst_size, dst, src_size, Rm::Reg(src.number()))
     }
 
     /// `movzx dst, [mem]` (byte or word load, zero-extended).
@@ -434,15 +422,7 @@ impl<A: Allocator + Clone> Assembler<A> {
         src_size: Size,
         mem: Mem,
     ) -> Result<(), EncodeError> {
-        let f = Self::ext_form(true, src_size)?;
-        self.rm(
-            f,
-            dst_size,
-            dst.number(),
-            Rm::Mem(mem),
-            ByteRegs::NONE,
-            Imm::None,
-        )
+        self.extend(true, dst_size, dst, src_size, Rm::Mem(mem))
     }
 
     /// `movsx dst, src` with `src_size` byte or word.
@@ -454,19 +434,7 @@ impl<A: Allocator + Clone> Assembler<A> {
         src_size: Size,
         src: Gpr,
     ) -> Result<(), EncodeError> {
-        let f = Self::ext_form(false, src_size)?;
-        let b = ByteRegs {
-            reg: false,
-            rm: matches!(src_size, Size::B),
-        };
-        self.rm(
-            f,
-            dst_size,
-            dst.number(),
-            Rm::Reg(src.number()),
-            b,
-            Imm::None,
-        )
+        self.extend(false, dst_size, dst, src_size, Rm::Reg(src.number()))
     }
 
     /// `movsx dst, [mem]` (byte or word load, sign-extended).
@@ -478,15 +446,26 @@ impl<A: Allocator + Clone> Assembler<A> {
         src_size: Size,
         mem: Mem,
     ) -> Result<(), EncodeError> {
-        let f = Self::ext_form(false, src_size)?;
-        self.rm(
-            f,
-            dst_size,
-            dst.number(),
-            Rm::Mem(mem),
-            ByteRegs::NONE,
-            Imm::None,
-        )
+        self.extend(false, dst_size, dst, src_size, Rm::Mem(mem))
+    }
+
+    /// `movzx`/`movsx` (`zero` picks which) from a byte or word operand; a
+    /// byte register source is checked against the mode's byte registers.
+    #[inline(always)]
+    fn extend(
+        &mut self,
+        zero: bool,
+        dst_size: Size,
+        dst: Gpr,
+        src_size: Size,
+        src: Rm,
+    ) -> Result<(), EncodeError> {
+        let f = Self::ext_form(zero, src_size)?;
+        let b = ByteRegs {
+            reg: false,
+            rm: matches!(src, Rm::Reg(_)) && matches!(src_size, Size::B),
+        };
+        self.rm(f, dst_size, dst.number(), src, b, Imm::None)
     }
 
     /// `movsxd r64, r32` (64-bit mode only).
