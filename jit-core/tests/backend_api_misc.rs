@@ -75,6 +75,9 @@ fn the_compiler_reports_its_target_and_counts_every_allocator_refusal() {
         let compiler = Compiler::new(target);
         assert_eq!(compiler.target(), target);
         assert_eq!(Compiler::all_slots(target).target(), target);
+        assert!(compiler.verifier(), "the verifier is on by default");
+        let fast = compiler.with_verifier(false);
+        assert!(!fast.verifier());
         let mut cfg = GenConfig::all(word, 40);
         cfg.calls = word == WordSize::W64;
         let (mut refused, mut frames) = (0, 0);
@@ -89,6 +92,11 @@ fn the_compiler_reports_its_target_and_counts_every_allocator_refusal() {
                 .compile(&g.trace, UnixMemory::new(), &bump)
                 .expect("compile");
             refused += usize::from(!ra.register_allocated());
+            // The verifier checks; it never changes the code.
+            let unverified = fast
+                .compile(&g.trace, UnixMemory::new(), &bump)
+                .expect("compile");
+            assert_eq!(unverified.code(), ra.code(), "{target:?} seed {seed}");
             let slots = Compiler::all_slots(target)
                 .compile(&g.trace, UnixMemory::new(), &bump)
                 .expect("compile");

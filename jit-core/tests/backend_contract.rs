@@ -140,7 +140,11 @@ impl ValuesLen for jit_core::backend::Exit {
 
 #[test]
 fn error_messages_say_what_went_wrong() {
-    let cases: [(String, &str); 9] = [
+    let bad = jit_core::regalloc::RegAllocError::BadLoop {
+        inst: 3,
+        reason: "second label",
+    };
+    let cases: [(String, &str); 10] = [
         (
             CompileError::WordMismatch.to_string(),
             "trace word size differs from the target's",
@@ -160,6 +164,10 @@ fn error_messages_say_what_went_wrong() {
         (
             CompileError::Memory(MemoryError::OutOfMemory).to_string(),
             "executable memory error: out of executable memory",
+        ),
+        (
+            CompileError::Verifier(bad).to_string(),
+            &format!("verifier: allocator input malformed: {bad}"),
         ),
         (
             ExecError::BadInputs.to_string(),

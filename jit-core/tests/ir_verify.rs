@@ -157,6 +157,31 @@ fn use_before_definition_is_rejected() {
 }
 
 #[test]
+fn a_label_arg_cannot_name_one_of_the_labels_own_parameters() {
+    // `label(v1 = v0, v2 = v1)`: v1 is the label's first parameter, not
+    // yet defined where the label's args are read. (The compile verifier
+    // found this accepted by the IR verifier.)
+    let mut r = raw(
+        WordSize::W64,
+        &[
+            Op::ConstInt(1),
+            Op::Label {
+                args: ArgRange { start: 0, len: 2 },
+            },
+            finish0(),
+        ],
+    );
+    r.args = vec![Value(0), Value(1)];
+    assert_eq!(
+        err(r),
+        VerifyError {
+            op: 1,
+            kind: K::UseBeforeDef(Value(1))
+        }
+    );
+}
+
+#[test]
 fn type_mismatch_names_value_and_types() {
     let mut b = TraceBuilder::new(WordSize::W64);
     let f = b.const_float(1.0);

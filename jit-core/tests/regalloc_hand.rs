@@ -8,7 +8,7 @@ mod regalloc_support;
 use bumpalo::Bump;
 use jit_core::regalloc::{
     Allocation, Constraint, Edit, InstInfo, Operand, Output, PReg, PRegSet, RegAllocError,
-    RegClass, RegEnv, allocate,
+    RegClass, RegEnv, allocate, validate,
 };
 use regalloc_support::{TestFunc, check, def_reg, dump, use_reg};
 
@@ -364,7 +364,17 @@ fn a_compare_stays_in_the_flags_until_its_guard() {
 fn malformed_programs_are_refused_with_typed_errors() {
     let env = RegEnv::x86_64_sysv();
     let bump = Bump::new();
-    let refuse = |f: &TestFunc| allocate(f, &env, &bump).map(|_| ()).unwrap_err();
+    let validated = core::cell::Cell::new(0);
+    let refuse = |f: &TestFunc| {
+        let e = allocate(f, &env, &bump).map(|_| ()).unwrap_err();
+        // `validate` refuses what the pre-pass refuses, with the same
+        // error; the rest only shows while allocating.
+        if let Err(v) = validate(f, &env, &bump) {
+            assert_eq!(v, e);
+            validated.set(validated.get() + 1);
+        }
+        e
+    };
 
     let mut f = TestFunc::default();
     let v = f.vreg(RegClass::Gpr);
@@ -436,6 +446,11 @@ fn malformed_programs_are_refused_with_typed_errors() {
     let mut f = TestFunc::default();
     f.op(vec![use_reg(jit_core::regalloc::VReg(7))]);
     assert!(matches!(refuse(&f), RegAllocError::VRegOutOfRange { .. }));
+    assert!(
+        validated.get() >= 10,
+        "{} refused by validate",
+        validated.get()
+    );
 }
 
 #[test]

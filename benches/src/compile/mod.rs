@@ -31,7 +31,7 @@ mod tests {
             assert!(got.same(&expect), "{opt}: {got:?} != {expect:?}");
         }
         heap.reset();
-        let backend = super::ours::Ours::new().unwrap();
+        let backend = super::ours::Ours::new().unwrap().with_verifier(true);
         let ours = backend.compile(trace).unwrap();
         // SAFETY: as above.
         let got = unsafe { ours.execute(&args) }.unwrap();

@@ -55,11 +55,19 @@ impl<M: ExecutableMemory> Ours<M> {
     /// `mem`; `provider` names it in reports.
     pub fn with_memory(mem: M, provider: &'static str) -> Result<Self, MemoryError> {
         Ok(Ours {
-            compiler: Compiler::new(Target::SysV64),
+            // As Cranelift's side (`enable_verifier` false): production
+            // settings; the benchmark's tests turn it on.
+            compiler: Compiler::new(Target::SysV64).with_verifier(false),
             bump: RefCell::new(Bump::new()),
             arena: CodeArena::new(mem, ARENA_BYTES, Placement::Anywhere)?,
             provider,
         })
+    }
+
+    /// The same backend with our verifier on or off (off: the timed setting).
+    pub fn with_verifier(mut self, on: bool) -> Self {
+        self.compiler = self.compiler.with_verifier(on);
+        self
     }
 
     /// Which executable-memory provider the arena uses (for reports).

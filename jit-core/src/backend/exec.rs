@@ -28,6 +28,7 @@ pub type Exit = crate::ir::Outcome;
 pub struct Compiler {
     target: Target,
     allocate: bool,
+    verify: bool,
 }
 
 /// Traces compiled with the all-slots strategy because the register
@@ -109,6 +110,7 @@ impl Compiler {
         Compiler {
             target,
             allocate: true,
+            verify: true,
         }
     }
 
@@ -118,7 +120,24 @@ impl Compiler {
         Compiler {
             target,
             allocate: false,
+            verify: true,
         }
+    }
+
+    /// This compiler with the verifier on or off (on by default, as in
+    /// Cranelift). The verifier checks the backend's own work before using
+    /// it: the register allocator's view of each trace is validated before
+    /// allocation, and a malformed one is [`CompileError::Verifier`]
+    /// instead of a wrong allocation. Traces are verified when built
+    /// either way; production JITs turn this off to compile faster.
+    pub fn with_verifier(mut self, on: bool) -> Self {
+        self.verify = on;
+        self
+    }
+
+    /// Whether the verifier is on (see [`Compiler::with_verifier`]).
+    pub fn verifier(&self) -> bool {
+        self.verify
     }
 
     /// How many traces, process-wide, were compiled with the all-slots
@@ -153,7 +172,7 @@ impl Compiler {
         if trace.word() != t.word() {
             return Err(CompileError::WordMismatch);
         }
-        let mut l = Lowering::new(t, trace, bump, self.allocate)?;
+        let mut l = Lowering::new(t, trace, bump, self.allocate, self.verify)?;
         let allocated = l.ra.is_some();
         if self.allocate && !allocated {
             FALLBACKS.fetch_add(1, Ordering::Relaxed);

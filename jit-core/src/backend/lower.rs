@@ -159,12 +159,14 @@ fn fusable(trace: &Trace, uses: &[u32], i: usize, r: Value) -> bool {
 
 impl<'a, 'b> Lowering<'a, 'b> {
     /// Sets up lowering `trace` for `t` in `bump`: register allocation
-    /// when `allocate` and the allocator takes the trace, else all slots.
+    /// when `allocate` and the allocator takes the trace, else all slots;
+    /// with `verify`, the allocator's input is validated first.
     pub fn new(
         t: Target,
         trace: &'a Trace,
         bump: &'b Bump,
         allocate: bool,
+        verify: bool,
     ) -> Result<Self, CompileError> {
         let mut uses = BVec::from_iter_in(core::iter::repeat_n(0u32, trace.num_values()), bump);
         let mut temps = 0usize;
@@ -185,13 +187,22 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 fused_ok[r.index()] = fusable(trace, &uses, i, r);
             }
         }
-        let ra = if allocate {
-            RaFunc::new(t, trace, &fused_ok, bump).and_then(|func| {
-                let out = regalloc::allocate(&func, &alloc::env(t), bump).ok()?;
-                Some(&*bump.alloc(Ra { func, out }))
-            })
-        } else {
-            None
+        let func = match allocate {
+            true => RaFunc::new(t, trace, &fused_ok, bump),
+            false => None,
+        };
+        let ra = match func {
+            Some(func) => {
+                let env = alloc::env(t);
+                if verify {
+                    regalloc::validate(&func, &env, bump).map_err(CompileError::Verifier)?;
+                }
+                // Refused (out of registers, ...): all slots.
+                regalloc::allocate_trusted(&func, &env, bump)
+                    .ok()
+                    .map(|out| &*bump.alloc(Ra { func, out }))
+            }
+            None => None,
         };
         let frame = match ra {
             // One slot more: the temporary of parallel moves.

@@ -86,6 +86,9 @@ pub enum CompileError {
     Encode(EncodeError),
     /// Executable memory could not be obtained or sealed.
     Memory(MemoryError),
+    /// The verifier found the register allocator's view of the trace
+    /// malformed (a backend bug; see [`Compiler::with_verifier`]).
+    Verifier(crate::regalloc::RegAllocError),
 }
 
 impl From<EncodeError> for CompileError {
@@ -108,6 +111,7 @@ impl fmt::Display for CompileError {
             CompileError::TooLarge => write!(f, "trace too large (frame or code offsets)"),
             CompileError::Encode(e) => write!(f, "encoder error: {e}"),
             CompileError::Memory(e) => write!(f, "executable memory error: {e}"),
+            CompileError::Verifier(e) => write!(f, "verifier: allocator input malformed: {e}"),
         }
     }
 }

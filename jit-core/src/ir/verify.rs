@@ -407,8 +407,15 @@ impl Checker<'_> {
             Op::Guard { ref kind, fail, .. } => self.check_guard(kind, fail)?,
             Op::Label { args } => {
                 let len = self.args(args)?.len();
+                // Every arg exists before the label: none may name one of
+                // the label's own parameters.
+                let first_param = self.facts.value_types.len();
                 for k in 0..len {
-                    let t = self.type_of(self.raw.args[args.start as usize + k])?;
+                    let v = self.raw.args[args.start as usize + k];
+                    if v.index() >= first_param {
+                        return Err(self.err(VerifyErrorKind::UseBeforeDef(v)));
+                    }
+                    let t = self.type_of(v)?;
                     self.define(t)?;
                 }
                 self.facts.labels.push(self.op as u32);

@@ -21,6 +21,8 @@ use bumpalo::Bump;
 use bumpalo::collections::Vec as BumpVec;
 
 const NOREG: u8 = 0xFF;
+/// How many instructions eviction looks ahead for next uses.
+const LOOKAHEAD: u32 = 32;
 /// Slot owner marker for the slot reserved for breaking move cycles.
 const RESERVED: u32 = NONE - 1;
 
@@ -68,8 +70,13 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
 }
 
 impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
-    pub(super) fn new(func: &'a F, env: &'a RegEnv, bump: &'b Bump) -> Result<Self, RegAllocError> {
-        let live = Liveness::compute(func, env, bump)?;
+    /// The allocator's state for `func` (validated first when `CHECK`).
+    pub(super) fn new<const CHECK: bool>(
+        func: &'a F,
+        env: &'a RegEnv,
+        bump: &'b Bump,
+    ) -> Result<Self, RegAllocError> {
+        let live = Liveness::compute::<CHECK, F>(func, env, bump)?;
         let (num_operands, num_exit_args) = (live.num_operands, live.num_exit_args);
         let n = func.num_insts();
         let nv = func.num_vregs();
@@ -310,17 +317,22 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     /// still sees the value), storing it first if it has no slot and is not
     /// a constant.
     fn evict(&mut self, class: RegClass, avoid: PRegSet, i: u32, allow_read: bool) -> Option<PReg> {
-        let mut best: Option<(PReg, u32, bool)> = None;
-        let candidates = self.class_regs[class as usize]
+        let mut candidates = PRegSet::EMPTY;
+        for r in self.class_regs[class as usize]
             .minus(avoid)
             .minus(self.temps)
-            .intersect(self.occupied);
+            .intersect(self.occupied)
+            .iter()
+        {
+            if allow_read || self.stamp[self.owner[r.index()] as usize] != i + 1 {
+                candidates.insert(r);
+            }
+        }
+        let next = self.next_uses(candidates, i);
+        let mut best: Option<(PReg, u32, bool)> = None;
         for r in candidates.iter() {
             let w = self.owner[r.index()];
-            if self.stamp[w as usize] == i + 1 && !allow_read {
-                continue;
-            }
-            let next = self.live.next_use_after(w, i);
+            let next = next[r.index()];
             let clean = self.slot[w as usize] != NONE || self.remat[w as usize];
             if best.is_none_or(|(_, n, c)| next > n || (next == n && clean && !c)) {
                 best = Some((r, next, clean));
@@ -334,6 +346,42 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         }
         self.clear_home(w);
         Some(r)
+    }
+
+    /// For each register of `regs`, the next read after instruction `i`
+    /// of the value it holds as an operand (fail-args and branch args read
+    /// it wherever it is), found by scanning at most [`LOOKAHEAD`]
+    /// instructions ahead. A value not read in that window ranks after
+    /// every value that is, by its last use (a value never read again
+    /// ranks last): Belady's choice, approximated beyond the window.
+    fn next_uses(&self, regs: PRegSet, i: u32) -> [u32; 64] {
+        let mut next = [NONE; 64];
+        let far = i.saturating_add(LOOKAHEAD + 1);
+        for r in regs.iter() {
+            let last = self.live.last_use(self.owner[r.index()]);
+            if last > i {
+                next[r.index()] = last.max(far);
+            }
+        }
+        let mut pending = regs;
+        let end = (i as usize + 1 + LOOKAHEAD as usize).min(self.func.num_insts());
+        for j in i as usize + 1..end {
+            for o in self.func.operands(j) {
+                let h = self.home[o.vreg.0 as usize];
+                if h == NOREG {
+                    continue;
+                }
+                let h = PReg::from_index(h as usize);
+                if pending.contains(h) {
+                    next[h.index()] = j as u32;
+                    pending.remove(h);
+                    if pending.is_empty() {
+                        return next;
+                    }
+                }
+            }
+        }
+        next
     }
 
     fn get_reg(

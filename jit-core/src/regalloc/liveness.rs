@@ -1,7 +1,8 @@
-//! The pre-pass: validates the program and computes, per vreg, its def
-//! position, its sorted use positions (the next-use information that drives
-//! Belady eviction), register hints, and the loop extension of values live
-//! around the back edge.
+//! The pre-pass: validates the program and computes, per vreg, its last
+//! use (extended to the back edge for values live around the loop) and
+//! register hints. Next uses, for Belady eviction, are found when needed
+//! by scanning ahead (see `LinearScan::next_uses`): evictions are rare,
+//! and per-vreg use lists cost more to build than the scans.
 
 use super::env::RegEnv;
 use super::error::RegAllocError;
@@ -13,11 +14,6 @@ pub(super) const NONE: u32 = u32::MAX;
 
 /// Facts computed before the forward pass.
 pub(super) struct Liveness<'b> {
-    /// Use positions of vreg `v`: `uses[use_start[v]..use_start[v + 1]]`, ascending.
-    uses: &'b mut [u32],
-    use_start: &'b mut [u32],
-    /// Per vreg: index into `uses` of the first use not yet passed.
-    cursor: &'b mut [u32],
     /// Per vreg: its last use position (0 when never used).
     last: &'b [u32],
     /// Per vreg: first fixed-register use, as `PReg::index` (0xFF: none).
@@ -37,7 +33,9 @@ pub(super) struct Liveness<'b> {
 }
 
 impl<'b> Liveness<'b> {
-    pub(super) fn compute<F: Function + ?Sized>(
+    /// Computes the facts; with `CHECK`, validates the program first (a
+    /// trusted client, whose view is correct by construction, skips that).
+    pub(super) fn compute<const CHECK: bool, F: Function + ?Sized>(
         func: &F,
         env: &RegEnv,
         bump: &'b Bump,
@@ -46,7 +44,6 @@ impl<'b> Liveness<'b> {
         let nv = func.num_vregs();
         let def_pos = bump.alloc_slice_fill_copy(nv, NONE);
         let last_use = bump.alloc_slice_fill_copy(nv, NONE);
-        let count = bump.alloc_slice_fill_copy(nv + 1, 0u32);
         let fixed_hint = bump.alloc_slice_fill_copy(nv, 0xFFu8);
         let jump_index = bump.alloc_slice_fill_copy(nv, NONE);
         let is_label_arg = bump.alloc_slice_fill_copy(nv, false);
@@ -55,30 +52,9 @@ impl<'b> Liveness<'b> {
         let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
         let (mut label, mut jump) = (NONE, NONE);
         let mut clobbers = 0u32;
-        // Every (vreg, instruction) read, in instruction order: bucketed
-        // into per-vreg use lists below without walking the program again.
-        let mut reads: BumpVec<'_, (u32, u32)> = BumpVec::with_capacity_in(3 * n + 16, bump);
         let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
         // Every reuse def: (def, the use it reuses, instruction).
         let mut reuses: BumpVec<'_, (u32, u32, u32)> = BumpVec::new_in(bump);
-
-        let check = |inst: usize, v: VReg| {
-            if v.0 as usize >= nv {
-                Err(RegAllocError::VRegOutOfRange { inst, vreg: v })
-            } else {
-                Ok(v.0 as usize)
-            }
-        };
-        let used = |inst: usize, v: usize, def_pos: &[u32]| {
-            if def_pos[v] == NONE && !func.vreg_info(VReg(v as u32)).is_const {
-                Err(RegAllocError::UseBeforeDef {
-                    inst,
-                    vreg: VReg(v as u32),
-                })
-            } else {
-                Ok(())
-            }
-        };
 
         for i in 0..n {
             clobber_prefix.push(clobbers);
@@ -86,150 +62,58 @@ impl<'b> Liveness<'b> {
             if !info.clobbers.is_empty() {
                 clobbers += 1;
             }
-            if jump != NONE {
-                return Err(RegAllocError::BadLoop {
-                    inst: i,
-                    reason: "instruction after the jump",
-                });
-            }
             let ops = func.operands(i);
             let branch = func.branch_args(i);
             let exits = func.exit_args(i);
             num_operands += ops.len();
             num_exit_args += exits.len();
-            match info.kind {
-                InstKind::Op if !branch.is_empty() => {
-                    return Err(RegAllocError::BadLoop {
-                        inst: i,
-                        reason: "branch args on an op",
-                    });
-                }
-                InstKind::Label | InstKind::Jump
-                    if !ops.is_empty()
-                        || !exits.is_empty()
-                        || !info.clobbers.is_empty()
-                        || info.safepoint =>
-                {
-                    return Err(RegAllocError::BadLoop {
-                        inst: i,
-                        reason: "a label or jump carries only branch args",
-                    });
-                }
-                InstKind::Label if label != NONE => {
-                    return Err(RegAllocError::BadLoop {
-                        inst: i,
-                        reason: "second label",
-                    });
-                }
-                InstKind::Jump if label == NONE => {
-                    return Err(RegAllocError::BadLoop {
-                        inst: i,
-                        reason: "jump without label",
-                    });
-                }
-                _ => {}
+            if CHECK {
+                check_inst(func, i, label, jump)?;
             }
             // Uses.
             let mut fixed_here = false;
             for (k, op) in ops.iter().enumerate() {
-                let v = check(i, op.vreg)?;
-                match (op.kind, op.constraint) {
-                    (OperandKind::Def, Constraint::FixedStack(_))
-                        if ops[..k].iter().any(|o| o.constraint == op.constraint) =>
-                    {
-                        return Err(RegAllocError::BadConstraint {
-                            inst: i,
-                            operand: k,
-                        });
-                    }
-                    (OperandKind::Use, Constraint::Reuse(_) | Constraint::FixedStack(_)) => {
-                        return Err(RegAllocError::BadConstraint {
-                            inst: i,
-                            operand: k,
-                        });
-                    }
-                    (_, Constraint::Fixed(p)) => {
-                        if p.class != func.vreg_info(op.vreg).class {
-                            return Err(RegAllocError::ClassMismatch {
-                                inst: i,
-                                vreg: op.vreg,
-                            });
-                        }
-                        if !env.is_allocatable(p) {
-                            return Err(RegAllocError::FixedNotAllocatable { inst: i, reg: p });
-                        }
-                        let clash = ops[..k].iter().any(|o| {
-                            o.kind == op.kind
-                                && o.constraint == op.constraint
-                                && (o.vreg != op.vreg || op.kind == OperandKind::Def)
-                        });
-                        if clash {
-                            return Err(RegAllocError::FixedConflict { inst: i, reg: p });
+                if CHECK {
+                    check_operand(func, env, i, k, def_pos, is_flags)?;
+                }
+                let v = op.vreg.0 as usize;
+                match op.constraint {
+                    Constraint::Fixed(p) => {
+                        fixed_here = true;
+                        if op.kind == OperandKind::Use && fixed_hint[v] == 0xFF {
+                            fixed_hint[v] = p.index() as u8;
                         }
                     }
-                    (OperandKind::Def, Constraint::Reuse(r)) => {
-                        let ok = ops.get(r as usize).is_some_and(|u| {
-                            u.kind == OperandKind::Use
-                                && matches!(u.constraint, Constraint::Reg | Constraint::RegOrStack)
-                                && func.vreg_info(u.vreg).class == func.vreg_info(op.vreg).class
-                        });
-                        let twice = ops[..k]
-                            .iter()
-                            .any(|o| o.constraint == op.constraint && o.kind == OperandKind::Def);
-                        if !ok || twice {
-                            return Err(RegAllocError::BadConstraint {
-                                inst: i,
-                                operand: k,
-                            });
-                        }
+                    Constraint::FixedStack(_) => fixed_here = true,
+                    Constraint::Reuse(r) => {
                         reuses.push((op.vreg.0, ops[r as usize].vreg.0, i as u32));
                     }
                     _ => {}
                 }
-                fixed_here |= matches!(
-                    op.constraint,
-                    Constraint::Fixed(_) | Constraint::FixedStack(_)
-                );
-                if op.kind != OperandKind::Use {
-                    continue;
+                if op.kind == OperandKind::Use {
+                    last_use[v] = i as u32;
                 }
-                used(i, v, def_pos)?;
-                if is_flags[v] != (op.constraint == Constraint::Flags) {
-                    return Err(RegAllocError::BadFlags {
-                        inst: i,
-                        vreg: op.vreg,
-                        reason: "flags value used as a register or vice versa",
-                    });
-                }
-                if let Constraint::Fixed(p) = op.constraint
-                    && fixed_hint[v] == 0xFF
-                {
-                    fixed_hint[v] = p.index() as u8;
-                }
-                count[v] += 1;
-                last_use[v] = i as u32;
-                reads.push((v as u32, i as u32));
             }
             has_fixed.push(fixed_here);
             for &a in exits.iter().chain(branch) {
-                let v = check(i, a)?;
-                used(i, v, def_pos)?;
-                if is_flags[v] {
-                    return Err(RegAllocError::BadFlags {
-                        inst: i,
-                        vreg: a,
-                        reason: "in fail-args or branch args",
-                    });
+                if CHECK {
+                    let v = vreg_index(func, i, a)?;
+                    defined(func, def_pos, i, v)?;
+                    if is_flags[v] {
+                        return Err(RegAllocError::BadFlags {
+                            inst: i,
+                            vreg: a,
+                            reason: "in fail-args or branch args",
+                        });
+                    }
                 }
-                count[v] += 1;
-                last_use[v] = i as u32;
-                reads.push((v as u32, i as u32));
+                last_use[a.0 as usize] = i as u32;
             }
             match info.kind {
                 InstKind::Label => {
                     label = i as u32;
                     for &a in branch {
-                        if is_label_arg[a.0 as usize] {
+                        if CHECK && is_label_arg[a.0 as usize] {
                             return Err(RegAllocError::BadLoop {
                                 inst: i,
                                 reason: "label arg listed twice",
@@ -241,14 +125,14 @@ impl<'b> Liveness<'b> {
                 InstKind::Jump => {
                     jump = i as u32;
                     let label_args = func.branch_args(label as usize);
-                    if label_args.len() != branch.len() {
+                    if CHECK && label_args.len() != branch.len() {
                         return Err(RegAllocError::BadLoop {
                             inst: i,
                             reason: "jump and label arity differ",
                         });
                     }
                     for (k, (&a, &l)) in branch.iter().zip(label_args).enumerate() {
-                        if func.vreg_info(a).class != func.vreg_info(l).class {
+                        if CHECK && func.vreg_info(a).class != func.vreg_info(l).class {
                             return Err(RegAllocError::ClassMismatch { inst: i, vreg: a });
                         }
                         if jump_index[a.0 as usize] == NONE {
@@ -261,14 +145,16 @@ impl<'b> Liveness<'b> {
             // Defs.
             for op in ops.iter().filter(|o| o.kind == OperandKind::Def) {
                 let v = op.vreg.0 as usize;
-                if def_pos[v] != NONE || func.vreg_info(op.vreg).is_const {
-                    return Err(RegAllocError::BadDef {
-                        inst: i,
-                        vreg: op.vreg,
-                    });
+                if CHECK {
+                    if def_pos[v] != NONE || func.vreg_info(op.vreg).is_const {
+                        return Err(RegAllocError::BadDef {
+                            inst: i,
+                            vreg: op.vreg,
+                        });
+                    }
+                    is_flags[v] = op.constraint == Constraint::Flags;
                 }
                 def_pos[v] = i as u32;
-                is_flags[v] = op.constraint == Constraint::Flags;
             }
         }
         clobber_prefix.push(clobbers);
@@ -305,36 +191,17 @@ impl<'b> Liveness<'b> {
                 && last_use[v] > label
                 && last_use[v] < jump
         };
-        let use_start = bump.alloc_slice_fill_copy(nv + 1, 0u32);
-        let mut total = 0u32;
-        for (v, &c) in count.iter().enumerate().take(nv) {
-            use_start[v] = total;
-            total += c + u32::from(live_through(v, last_use));
-        }
-        use_start[nv] = total;
-        let uses = bump.alloc_slice_fill_copy(total as usize, 0u32);
-        count[..nv].copy_from_slice(&use_start[..nv]);
-        for &(v, i) in reads.iter() {
-            let v = v as usize;
-            uses[count[v] as usize] = i;
-            count[v] += 1;
-        }
         // The last use of each vreg (0 when never used): its last read, or
         // the jump for values live through the loop.
         for v in 0..nv {
             if live_through(v, last_use) {
-                uses[count[v] as usize] = jump;
                 last_use[v] = jump;
             } else if last_use[v] == NONE {
                 last_use[v] = 0;
             }
         }
-        let cursor = bump.alloc_slice_copy(&use_start[..nv]);
         let last = last_use;
         Ok(Liveness {
-            uses,
-            use_start,
-            cursor,
             last,
             has_fixed,
             fixed_hint,
@@ -346,22 +213,14 @@ impl<'b> Liveness<'b> {
         })
     }
 
-    /// The first use of `v` strictly after instruction `inst` (NONE if
-    /// dead after it). Queries must not go backwards in `inst`.
-    pub(super) fn next_use_after(&mut self, v: u32, inst: u32) -> u32 {
-        let v = v as usize;
-        let end = self.use_start[v + 1];
-        let mut c = self.cursor[v];
-        while c < end && self.uses[c as usize] <= inst {
-            c += 1;
-        }
-        self.cursor[v] = c;
-        if c < end { self.uses[c as usize] } else { NONE }
-    }
-
     /// Whether instruction `inst` has a `Fixed` or `FixedStack` operand.
     pub(super) fn has_fixed(&self, inst: usize) -> bool {
         self.has_fixed[inst]
+    }
+
+    /// The last use of `v` (0 when never used).
+    pub(super) fn last_use(&self, v: u32) -> u32 {
+        self.last[v as usize]
     }
 
     /// Whether `v` is used after instruction `inst` (any direction of query).
@@ -372,11 +231,7 @@ impl<'b> Liveness<'b> {
     /// Whether a call (a clobbering instruction) lies strictly between
     /// `inst` and the last use of `v`.
     pub(super) fn crosses_call(&self, v: u32, inst: u32) -> bool {
-        let (s, e) = (self.use_start[v as usize], self.use_start[v as usize + 1]);
-        if s == e {
-            return false;
-        }
-        let last = self.uses[e as usize - 1] as usize;
+        let last = self.last[v as usize] as usize;
         last > inst as usize + 1
             && self.clobber_prefix[last] > self.clobber_prefix[inst as usize + 1]
     }
@@ -386,4 +241,134 @@ impl<'b> Liveness<'b> {
         let h = self.fixed_hint[v as usize];
         (h != 0xFF).then(|| PReg::from_index(h as usize))
     }
+}
+
+/// `v` as an index, if it names a vreg.
+fn vreg_index<F: Function + ?Sized>(
+    func: &F,
+    inst: usize,
+    v: VReg,
+) -> Result<usize, RegAllocError> {
+    if (v.0 as usize) < func.num_vregs() {
+        Ok(v.0 as usize)
+    } else {
+        Err(RegAllocError::VRegOutOfRange { inst, vreg: v })
+    }
+}
+
+/// Whether vreg `v`, read at `inst`, is defined by then (or a constant).
+fn defined<F: Function + ?Sized>(
+    func: &F,
+    def_pos: &[u32],
+    inst: usize,
+    v: usize,
+) -> Result<(), RegAllocError> {
+    if def_pos[v] == NONE && !func.vreg_info(VReg(v as u32)).is_const {
+        Err(RegAllocError::UseBeforeDef {
+            inst,
+            vreg: VReg(v as u32),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// The loop shape seen at instruction `i` (`label`, `jump`: those seen
+/// before it, or NONE).
+fn check_inst<F: Function + ?Sized>(
+    func: &F,
+    i: usize,
+    label: u32,
+    jump: u32,
+) -> Result<(), RegAllocError> {
+    let info = func.inst_info(i);
+    let bad = |reason| Err(RegAllocError::BadLoop { inst: i, reason });
+    if jump != NONE {
+        return bad("instruction after the jump");
+    }
+    match info.kind {
+        InstKind::Op if !func.branch_args(i).is_empty() => bad("branch args on an op"),
+        InstKind::Label | InstKind::Jump
+            if !func.operands(i).is_empty()
+                || !func.exit_args(i).is_empty()
+                || !info.clobbers.is_empty()
+                || info.safepoint =>
+        {
+            bad("a label or jump carries only branch args")
+        }
+        InstKind::Label if label != NONE => bad("second label"),
+        InstKind::Jump if label == NONE => bad("jump without label"),
+        _ => Ok(()),
+    }
+}
+
+/// Operand `k` of instruction `i`: its vreg, constraint and (for a use)
+/// its definition and flags-ness.
+fn check_operand<F: Function + ?Sized>(
+    func: &F,
+    env: &RegEnv,
+    i: usize,
+    k: usize,
+    def_pos: &[u32],
+    is_flags: &[bool],
+) -> Result<(), RegAllocError> {
+    let ops = func.operands(i);
+    let op = ops[k];
+    let v = vreg_index(func, i, op.vreg)?;
+    let bad = Err(RegAllocError::BadConstraint {
+        inst: i,
+        operand: k,
+    });
+    match (op.kind, op.constraint) {
+        (OperandKind::Def, Constraint::FixedStack(_))
+            if ops[..k].iter().any(|o| o.constraint == op.constraint) =>
+        {
+            return bad;
+        }
+        (OperandKind::Use, Constraint::Reuse(_) | Constraint::FixedStack(_)) => return bad,
+        (_, Constraint::Fixed(p)) => {
+            if p.class != func.vreg_info(op.vreg).class {
+                return Err(RegAllocError::ClassMismatch {
+                    inst: i,
+                    vreg: op.vreg,
+                });
+            }
+            if !env.is_allocatable(p) {
+                return Err(RegAllocError::FixedNotAllocatable { inst: i, reg: p });
+            }
+            let clash = ops[..k].iter().any(|o| {
+                o.kind == op.kind
+                    && o.constraint == op.constraint
+                    && (o.vreg != op.vreg || op.kind == OperandKind::Def)
+            });
+            if clash {
+                return Err(RegAllocError::FixedConflict { inst: i, reg: p });
+            }
+        }
+        (OperandKind::Def, Constraint::Reuse(r)) => {
+            let ok = ops.get(r as usize).is_some_and(|u| {
+                u.kind == OperandKind::Use
+                    && matches!(u.constraint, Constraint::Reg | Constraint::RegOrStack)
+                    && func.vreg_info(u.vreg).class == func.vreg_info(op.vreg).class
+            });
+            let twice = ops[..k]
+                .iter()
+                .any(|o| o.constraint == op.constraint && o.kind == OperandKind::Def);
+            if !ok || twice {
+                return bad;
+            }
+        }
+        _ => {}
+    }
+    if op.kind == OperandKind::Use {
+        defined(func, def_pos, i, v)?;
+        if is_flags[v] != (op.constraint == Constraint::Flags) {
+            return Err(RegAllocError::BadFlags {
+                inst: i,
+                vreg: op.vreg,
+                reason: "flags value used as a register or vice versa",
+            });
+        }
+    }
+    Ok(())
 }

@@ -115,5 +115,27 @@ pub fn allocate<'b, F: Function + ?Sized>(
     env: &RegEnv,
     bump: &'b Bump,
 ) -> Result<Output<'b>, RegAllocError> {
-    linear_scan::LinearScan::new(func, env, bump)?.run()
+    linear_scan::LinearScan::new::<true>(func, env, bump)?.run()
+}
+
+/// Checks that `func` is well formed for `env` (what [`allocate`] checks
+/// before allocating), without allocating. Scratch data lives in `bump`.
+pub fn validate<F: Function + ?Sized>(
+    func: &F,
+    env: &RegEnv,
+    bump: &Bump,
+) -> Result<(), RegAllocError> {
+    liveness::Liveness::compute::<true, F>(func, env, bump).map(drop)
+}
+
+/// [`allocate`] without validating `func`: for a client whose view is
+/// well formed by construction (the backend's, checked by [`validate`]
+/// when its verifier is on). A malformed `func` gives a wrong allocation
+/// or a panic, never undefined behaviour.
+pub(crate) fn allocate_trusted<'b, F: Function + ?Sized>(
+    func: &F,
+    env: &RegEnv,
+    bump: &'b Bump,
+) -> Result<Output<'b>, RegAllocError> {
+    linear_scan::LinearScan::new::<false>(func, env, bump)?.run()
 }
