@@ -37,8 +37,8 @@ use crate::ir::{
     Callee, ConvOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, Op, Trace, Type, Value,
 };
 use crate::regalloc::{
-    Constraint, Function, InstInfo, InstKind, Operand, PReg, PRegSet, RegClass, RegEnv, VReg,
-    VRegInfo,
+    Constraint, Function, InstInfo, InstKind, Operand, OperandKind, PReg, PRegSet, RegClass,
+    RegEnv, VReg, VRegInfo,
 };
 
 /// The register environment of the lowering on `t`: the target's
@@ -136,10 +136,11 @@ fn vr(v: Value) -> VReg {
 }
 
 impl<'b> RaFunc<'b> {
-    /// Describes `trace`; `fused[v]` says whether comparison `v` stays in
-    /// the flags for the next guard. `None` when the trace has a shape the
-    /// allocator does not take (more than one jump).
-    pub fn new(t: Target, trace: &Trace, fused: &[bool], bump: &'b Bump) -> Option<Self> {
+    /// Describes `trace`, and says per value whether it is a comparison
+    /// kept in the flags for the next guard (the guard is its only reader).
+    /// `None` when the trace has a shape the allocator does not take (more
+    /// than one jump).
+    pub fn new(t: Target, trace: &Trace, bump: &'b Bump) -> Option<(Self, BVec<'b, bool>)> {
         let n = trace.ops().len();
         let mut jumps = trace.ops().iter().filter_map(|o| match o {
             Op::Jump { label, .. } => Some(*label),
@@ -177,6 +178,9 @@ impl<'b> RaFunc<'b> {
                 is_const: ty != Type::Float && const_bits(trace, Value(k as u32)).is_some(),
             });
         }
+        let mut fused = BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
+        // Flags defs: (def operand, guard operand, value).
+        let mut tentative: BVec<'_, (u32, u32, Value)> = BVec::new_in(bump);
         f.insts.push(InstRec {
             info: InstInfo::op(),
             ops: 0,
@@ -199,8 +203,15 @@ impl<'b> RaFunc<'b> {
             f.first_inst.push(f.insts.len() as u32 - 1);
             let r = trace.op_result(i);
             let def = |c| r.map(|r| Operand::def(vr(r), c));
-            let cmp_def =
-                || r.map(|r| Operand::def(vr(r), if fused[r.index()] { Flags } else { Any }));
+            // A comparison the next op guards on is defined in the flags,
+            // tentatively: undone below unless the guard is its only reader.
+            let guarded = r.is_some_and(|r| {
+                matches!(
+                    trace.ops().get(i + 1),
+                    Some(Op::Guard { kind: GuardKind::True(v) | GuardKind::False(v), .. }) if *v == r
+                )
+            });
+            let cmp_def = || r.map(|r| Operand::def(vr(r), if guarded { Flags } else { Any }));
             let mut info = InstInfo::op();
             // Scratch registers the lowering needs at this op besides `r11`
             // (x86-64): each is a use of a fresh constant vreg, so the
@@ -348,10 +359,16 @@ impl<'b> RaFunc<'b> {
                 }
                 Op::Guard { kind, fail, .. } => {
                     match kind {
-                        GuardKind::True(v) | GuardKind::False(v) => f.ops.push(Operand::use_(
-                            vr(v),
-                            if fused[v.index()] { Flags } else { Any },
-                        )),
+                        // The guard right after its (tentatively fused) comparison.
+                        GuardKind::True(v) | GuardKind::False(v)
+                            if tentative.last().is_some_and(|t| t.1 == 0 && t.2 == v) =>
+                        {
+                            if let Some(t) = tentative.last_mut() {
+                                t.1 = f.ops.len() as u32;
+                            }
+                            f.ops.push(Operand::use_(vr(v), Flags));
+                        }
+                        GuardKind::True(v) | GuardKind::False(v) => f.ops.push(use_(v)),
                         GuardKind::NonNull(v) | GuardKind::IsNull(v) => f.ops.push(use_(v)),
                         GuardKind::Value(a, b) if trace.value_type(a) == Type::Float => {
                             f.ops.extend([reg(a), use_(b)]);
@@ -391,13 +408,36 @@ impl<'b> RaFunc<'b> {
                     f.ops.extend(trace.args(values).iter().map(|&a| use_(a)));
                 }
             }
+            if let (true, Some(r), Some(d)) = (guarded, r, f.ops.last())
+                && d.constraint == Flags
+            {
+                fused[r.index()] = true;
+                tentative.push((f.ops.len() as u32 - 1, 0, r));
+            }
             for _ in 0..scratch {
                 let c = f.fresh_const();
                 f.ops.push(Operand::use_(c, Reg));
             }
             f.push_inst(info);
         }
-        Some(f)
+        // A flags value must have the guard as its only reader.
+        if !tentative.is_empty() {
+            let uses = bump.alloc_slice_fill_copy(f.vinfo.len(), 0u32);
+            for o in f.ops.iter().filter(|o| o.kind == OperandKind::Use) {
+                uses[o.vreg.0 as usize] += 1;
+            }
+            for v in f.exits.iter().chain(f.branch.iter()) {
+                uses[v.0 as usize] += 1;
+            }
+            for &(d, g, r) in tentative.iter() {
+                if uses[r.index()] != 1 {
+                    f.ops[d as usize].constraint = Any;
+                    f.ops[g as usize].constraint = Any;
+                    fused[r.index()] = false;
+                }
+            }
+        }
+        Some((f, fused))
     }
 
     /// A fresh constant vreg: a per-op scratch register request (see

@@ -157,6 +157,24 @@ fn fusable(trace: &Trace, uses: &[u32], i: usize, r: Value) -> bool {
     cmp && next_guards && uses[r.index()] == 1
 }
 
+/// Per value, whether it is a comparison kept in the flags for the next
+/// guard (see [`fusable`]), from the trace's use counts: for the all-slots
+/// strategy (the allocator's view decides it on its own, see
+/// [`RaFunc::new`]).
+fn fused_by_use_count<'b>(trace: &Trace, bump: &'b Bump) -> BVec<'b, bool> {
+    let mut uses = BVec::from_iter_in(core::iter::repeat_n(0u32, trace.num_values()), bump);
+    for i in 0..trace.ops().len() {
+        trace.visit_uses(i, |v, _| uses[v.index()] += 1);
+    }
+    let mut fused = BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
+    for (i, op) in trace.ops().iter().enumerate().skip(1) {
+        if let (Op::Guard { .. }, Some(r)) = (op, trace.op_result(i - 1)) {
+            fused[r.index()] = fusable(trace, &uses, i - 1, r);
+        }
+    }
+    fused
+}
+
 impl<'a, 'b> Lowering<'a, 'b> {
     /// Sets up lowering `trace` for `t` in `bump`: register allocation
     /// when `allocate` and the allocator takes the trace, else all slots;
@@ -168,28 +186,9 @@ impl<'a, 'b> Lowering<'a, 'b> {
         allocate: bool,
         verify: bool,
     ) -> Result<Self, CompileError> {
-        let mut uses = BVec::from_iter_in(core::iter::repeat_n(0u32, trace.num_values()), bump);
-        let mut temps = 0usize;
-        // Ops whose result may stay in the flags: those a guard follows.
-        let mut before_guard = BVec::new_in(bump);
-        for (i, op) in trace.ops().iter().enumerate() {
-            trace.visit_uses(i, |v, _| uses[v.index()] += 1);
-            match op {
-                Op::Jump { args, .. } => temps = temps.max(args.len as usize),
-                Op::Guard { .. } if i > 0 => before_guard.push(i - 1),
-                _ => {}
-            }
-        }
-        let mut fused_ok =
-            BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
-        for &i in before_guard.iter() {
-            if let Some(r) = trace.op_result(i) {
-                fused_ok[r.index()] = fusable(trace, &uses, i, r);
-            }
-        }
-        let func = match allocate {
-            true => RaFunc::new(t, trace, &fused_ok, bump),
-            false => None,
+        let (func, fused_ok) = match allocate.then(|| RaFunc::new(t, trace, bump)).flatten() {
+            Some((func, fused)) => (Some(func), fused),
+            None => (None, fused_by_use_count(trace, bump)),
         };
         let ra = match func {
             Some(func) => {
@@ -207,7 +206,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let frame = match ra {
             // One slot more: the temporary of parallel moves.
             Some(ra) => Frame::new(0, ra.out.num_spill_slots() as usize + 1, t == Target::Win64)?,
-            None => Frame::new(temps, trace.num_values(), false)?,
+            None => {
+                let temps = trace.ops().iter().map(|op| match op {
+                    Op::Jump { args, .. } => args.len as usize,
+                    _ => 0,
+                });
+                Frame::new(temps.max().unwrap_or(0), trace.num_values(), false)?
+            }
         };
         let mut saved = BVec::new_in(bump);
         let mut saved_xmm = BVec::new_in(bump);
