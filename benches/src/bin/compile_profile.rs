@@ -75,7 +75,10 @@ fn profile<M: ExecutableMemory>(
         }
         let n = n.div_ceil(batch) * batch;
         let ns = timed.as_nanos() as f64 / (n * ops) as f64;
-        println!("{ops:>6} ops: {ns:.1} ns/op ({n} compiles)");
+        println!(
+            "{ops:>6} ops: {ns:.1} ns/op ({n} compiles), scratch {} B/op",
+            ours.scratch_bytes() / ops
+        );
     }
     Ok(())
 }

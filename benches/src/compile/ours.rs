@@ -80,6 +80,12 @@ impl<M: ExecutableMemory> Ours<M> {
         &self.arena
     }
 
+    /// Bytes the compile arena (`Bump`) holds: its chunk capacity, the
+    /// scratch memory a compile of the largest trace so far needed.
+    pub fn scratch_bytes(&self) -> usize {
+        self.bump.borrow().allocated_bytes()
+    }
+
     /// Compiles `trace` into executable memory of the arena (write, then
     /// seal): everything a JIT does before it can run the code.
     pub fn compile(&self, trace: &Trace) -> Result<OurTrace<'_, M>, CompileError> {

@@ -9,7 +9,7 @@
 //! touches the flags); a cycle through the stack goes through a temporary
 //! location the caller supplies (a free register, or a frame slot).
 
-use super::types::{Allocation, PReg, RegClass};
+use super::types::{Allocation, PReg, PRegSet, RegClass};
 use bumpalo::collections::Vec as BumpVec;
 
 /// One sequential step of a resolved parallel move, also the allocator's
@@ -69,27 +69,82 @@ pub fn resolve(
     temp: &mut dyn FnMut(RegClass) -> Allocation,
     out: &mut BumpVec<'_, Edit>,
 ) -> Result<(), ParallelMoveError> {
-    for (i, m) in moves.iter().enumerate() {
-        if !matches!(m.to, Allocation::Reg(_) | Allocation::Stack(_)) {
-            return Err(ParallelMoveError::BadLocation(m.to));
-        }
-        if m.from == Allocation::Flags {
-            return Err(ParallelMoveError::BadLocation(m.from));
-        }
-        if moves[..i].iter().any(|o| o.to == m.to) {
-            return Err(ParallelMoveError::DuplicateDestination(m.to));
+    // Validate, and find whether any move reads another's destination.
+    // Registers and the first 128 slots go through bit sets; moves are few,
+    // but a call's spills make many slot destinations.
+    let mut reg_src = PRegSet::EMPTY;
+    let mut slot_src = SlotSet::default();
+    for m in moves.iter() {
+        match m.from {
+            Allocation::Reg(r) => reg_src.insert(r),
+            Allocation::Stack(s) => slot_src.insert(s.0),
+            Allocation::Flags => return Err(ParallelMoveError::BadLocation(m.from)),
+            Allocation::Const(_) => {}
         }
     }
+    let mut reg_dst = PRegSet::EMPTY;
+    let mut slot_dst = SlotSet::default();
+    let mut dependent = false;
+    for (i, m) in moves.iter().enumerate() {
+        match m.to {
+            Allocation::Reg(r) => {
+                if reg_dst.contains(r) {
+                    return Err(ParallelMoveError::DuplicateDestination(m.to));
+                }
+                reg_dst.insert(r);
+                dependent |= reg_src.contains(r) && m.from != m.to;
+            }
+            Allocation::Stack(s) => {
+                let seen = slot_dst.contains(s.0, || moves[..i].iter().any(|o| o.to == m.to));
+                if seen {
+                    return Err(ParallelMoveError::DuplicateDestination(m.to));
+                }
+                slot_dst.insert(s.0);
+                dependent |= m.from != m.to
+                    && slot_src.contains(s.0, || moves.iter().any(|o| o.from == m.to));
+            }
+            _ => return Err(ParallelMoveError::BadLocation(m.to)),
+        }
+    }
+    if !dependent {
+        for m in moves.iter().filter(|m| m.from != m.to) {
+            out.push(Edit::Move {
+                from: m.from,
+                to: m.to,
+                class: m.class,
+            });
+        }
+        moves.clear();
+        return Ok(());
+    }
     moves.retain(|m| m.from != m.to);
+    // Pending reads per register: a move may go once nothing pending
+    // reads its destination.
+    let mut reads = [0u8; 64];
+    let count_reads = |moves: &BumpVec<'_, ParallelMove>, reads: &mut [u8; 64]| {
+        *reads = [0; 64];
+        for m in moves.iter() {
+            if let Allocation::Reg(r) = m.from {
+                reads[r.index()] += 1;
+            }
+        }
+    };
+    count_reads(moves, &mut reads);
     while !moves.is_empty() {
         let mut progressed = false;
         let mut j = 0;
         while j < moves.len() {
-            let dst = moves[j].to;
-            if moves.iter().any(|m| m.from == dst) {
+            let blocked = match moves[j].to {
+                Allocation::Reg(r) => reads[r.index()] != 0,
+                dst => slot_src.any && moves.iter().any(|m| m.from == dst),
+            };
+            if blocked {
                 j += 1;
             } else {
                 let m = moves.swap_remove(j);
+                if let Allocation::Reg(r) = m.from {
+                    reads[r.index()] -= 1;
+                }
                 out.push(Edit::Move {
                     from: m.from,
                     to: m.to,
@@ -100,9 +155,37 @@ pub fn resolve(
         }
         if !progressed {
             break_cycle(moves, temp, out);
+            count_reads(moves, &mut reads);
         }
     }
     Ok(())
+}
+
+/// A set of slot numbers: a bit set for slots below 128, and a flag for
+/// any beyond (then membership is decided by the caller's search).
+#[derive(Default)]
+struct SlotSet {
+    low: u128,
+    high: bool,
+    any: bool,
+}
+
+impl SlotSet {
+    fn insert(&mut self, s: u32) {
+        self.any = true;
+        match 1u128.checked_shl(s) {
+            Some(bit) => self.low |= bit,
+            None => self.high = true,
+        }
+    }
+
+    /// Whether `s` is in the set; `search` decides for slots above 127.
+    fn contains(&self, s: u32, search: impl FnOnce() -> bool) -> bool {
+        match 1u128.checked_shl(s) {
+            Some(bit) => self.low & bit != 0,
+            None => self.high && search(),
+        }
+    }
 }
 
 /// Every remaining destination is read by another remaining move, so the
