@@ -434,3 +434,146 @@ fn every_allocatable_gpr_carries_a_loop_value_6_on_x86_32_and_13_on_x86_64() {
         }
     }
 }
+
+/// Every exit (a guard's, whose shared exit path copies the frame's slots
+/// with scratch registers, and a finish) leaves the caller's callee-saved
+/// GPRs as they were: SysV `rbx r12..r15`, Win64 also `rsi rdi`; with
+/// register allocation and with every value in a slot.
+#[test]
+fn exits_preserve_the_callers_callee_saved_registers() {
+    use jit_core::memory::{CodeBlock, Placement};
+    use jit_core::x86::{Alu, Assembler, Gpr, Mem, Mode, Size};
+    for target in [Target::SysV64, Target::Win64] {
+        let win = target == Target::Win64;
+        let kept: &[Gpr] = if win {
+            &[
+                Gpr::RBX,
+                Gpr::RSI,
+                Gpr::RDI,
+                Gpr::R12,
+                Gpr::R13,
+                Gpr::R14,
+                Gpr::R15,
+            ]
+        } else {
+            &[Gpr::RBX, Gpr::R12, Gpr::R13, Gpr::R14, Gpr::R15]
+        };
+        // harness(vals, inputs, deopt, entry) -> u32: loads the kept
+        // registers from vals, calls entry(inputs, deopt), stores them back.
+        let [vals, inputs, deopt, entry] = if win {
+            [Gpr::RCX, Gpr::RDX, Gpr::R8, Gpr::R9]
+        } else {
+            [Gpr::RDI, Gpr::RSI, Gpr::RDX, Gpr::RCX]
+        };
+        let (arg0, arg1) = if win {
+            (Gpr::RCX, Gpr::RDX)
+        } else {
+            (Gpr::RDI, Gpr::RSI)
+        };
+        let mut a = Assembler::new(Mode::X64);
+        a.push_r(Gpr::RBP).unwrap();
+        a.mov_rr(Size::Q, Gpr::RBP, Gpr::RSP).unwrap();
+        for &r in kept {
+            a.push_r(r).unwrap();
+        }
+        // Room for the vals pointer and Win64's shadow space, aligned.
+        a.alu_ri(Alu::Sub, Size::Q, Gpr::RSP, 64).unwrap();
+        a.mov_mr(Size::Q, Mem::base(Gpr::RSP, 48), vals).unwrap();
+        a.mov_rr(Size::Q, Gpr::R10, vals).unwrap();
+        a.mov_rr(Size::Q, Gpr::R11, entry).unwrap();
+        a.mov_rr(Size::Q, Gpr::RAX, deopt).unwrap();
+        a.mov_rr(Size::Q, arg0, inputs).unwrap();
+        a.mov_rr(Size::Q, arg1, Gpr::RAX).unwrap();
+        for (k, &r) in kept.iter().enumerate() {
+            a.mov_rm(Size::Q, r, Mem::base(Gpr::R10, 8 * k as i32))
+                .unwrap();
+        }
+        a.call_r(Gpr::R11).unwrap();
+        a.mov_rm(Size::Q, Gpr::R10, Mem::base(Gpr::RSP, 48))
+            .unwrap();
+        for (k, &r) in kept.iter().enumerate() {
+            a.mov_mr(Size::Q, Mem::base(Gpr::R10, 8 * k as i32), r)
+                .unwrap();
+        }
+        a.lea(
+            Size::Q,
+            Gpr::RSP,
+            Mem::base(Gpr::RBP, -8 * kept.len() as i32),
+        )
+        .unwrap();
+        for &r in kept.iter().rev() {
+            a.pop_r(r).unwrap();
+        }
+        a.pop_r(Gpr::RBP).unwrap();
+        a.ret().unwrap();
+        let code = a.finish().unwrap();
+        let mut block = CodeBlock::new(UnixMemory::new(), 512, Placement::Anywhere).unwrap();
+        block.append(code.bytes()).unwrap();
+        block.seal().unwrap();
+        let harness = block.entry(0).unwrap();
+
+        // Enough live values to spill; `x > 0` decides the exit.
+        let mut t = TraceBuilder::new(WordSize::W64);
+        let x = t.input(Type::Int);
+        let mut vs = vec![x];
+        for k in 0..20 {
+            let c = t.const_int(k * 7 + 1);
+            vs.push(t.int_bin(IntBinOp::Mul, vs[k as usize], c));
+        }
+        let zero = t.const_int(0);
+        let pos = t.int_bin(IntBinOp::Gt, x, zero);
+        let fail: Vec<_> = vs.iter().map(|&v| Some(v)).collect();
+        t.guard_true(pos, 3, &fail);
+        let mut s = vs[0];
+        for &v in &vs[1..] {
+            s = t.int_bin(IntBinOp::Xor, s, v);
+        }
+        t.finish(&[s], 0);
+        let t = t.build().unwrap();
+        for compiler in [Compiler::new(target), Compiler::all_slots(target)] {
+            let compiled = compile(compiler, &t);
+            for input in [5i64, -5] {
+                let inputs = [Val::Int(input)];
+                let mut enc = vec![0u64; 1];
+                compiled.encode_inputs(&inputs, &mut enc).unwrap();
+                let mut deopt = vec![0u64; compiled.deopt_words()];
+                let mut regs: Vec<u64> = (0..kept.len() as u64)
+                    .map(|k| 0x5EED_0000_0000_0001 + (k << 20))
+                    .collect();
+                let before = regs.clone();
+                // SAFETY: the harness above follows the target's convention
+                // and calls the sealed trace, which touches only its inputs
+                // and deopt buffer; both harness flavours take four words.
+                let exit = unsafe {
+                    if win {
+                        type H = extern "win64" fn(*mut u64, *const u64, *mut u64, usize) -> u32;
+                        let h: H = std::mem::transmute(harness);
+                        h(
+                            regs.as_mut_ptr(),
+                            enc.as_ptr(),
+                            deopt.as_mut_ptr(),
+                            compiled.entry_address(),
+                        )
+                    } else {
+                        type H = extern "C" fn(*mut u64, *const u64, *mut u64, usize) -> u32;
+                        let h: H = std::mem::transmute(harness);
+                        h(
+                            regs.as_mut_ptr(),
+                            enc.as_ptr(),
+                            deopt.as_mut_ptr(),
+                            compiled.entry_address(),
+                        )
+                    }
+                };
+                assert_eq!(
+                    regs, before,
+                    "{target:?} input {input}: callee-saved clobbered"
+                );
+                let got = compiled.decode_exit(exit, &deopt).unwrap();
+                let funcs = TestFunctions::new();
+                let want = run_interp(&t, &inputs, &mut TestCalls::new(WordSize::W64, &funcs));
+                assert!(got.same(&want), "{target:?}: {got:?} != {want:?}");
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ use bumpalo::collections::Vec as BVec;
 
 use super::CompileError;
 use super::frame::SavedReg;
+use super::guards::CONST;
 use super::lower::Lowering;
 pub use super::tables::OpRange;
 use super::tables::{ExitRecord, Layout, Writer};
@@ -206,14 +207,16 @@ impl Compiler {
         }; 7];
         let num_saved = l.saved.len().min(7);
         saved[..num_saved].copy_from_slice(&l.saved[..num_saved]);
-        let (exits_ops, sites, ranges) = (l.exits, l.sites, l.ranges);
-        let code = l.asm.finish()?;
-        let bytes = code.bytes();
-
         // The output tables, built in the arena, then placed after the code.
+        let (exits_ops, sites) = (&l.exits, &l.sites);
         let mut records = BVec::with_capacity_in(exits_ops.len(), bump);
         let mut exit_types = BVec::new_in(bump);
+        let mut exit_codes = BVec::new_in(bump);
+        let mut consts = BVec::new_in(bump);
         let mut deopt_words = 1;
+        if !l.stubs.is_empty() {
+            deopt_words = l.guard_exit_words();
+        }
         // Sites were recorded in exit order: walk them with one cursor.
         let mut cursor = 0;
         for (k, &op) in exits_ops.iter().enumerate() {
@@ -226,17 +229,19 @@ impl Compiler {
                 Op::Guard { id, fail, .. } => {
                     let f = trace.fail_args(fail).iter();
                     exit_types.extend(f.map(|v| v.map(|v| trace.value_type(v))));
+                    l.exit_codes(op as usize, &mut exit_codes, &mut consts)?;
                     (1, id)
                 }
                 Op::Finish { id, values } => {
                     let v = trace.args(values).iter();
                     exit_types.extend(v.map(|&v| Some(trace.value_type(v))));
+                    exit_codes.extend(0..values.len);
+                    deopt_words = deopt_words.max(values.len as usize);
                     (0, id)
                 }
                 _ => return Err(CompileError::Unsupported("exit at a non-exit op")),
             };
             let end = exit_types.len() as u32;
-            deopt_words = deopt_words.max((end - start) as usize);
             records.push(ExitRecord {
                 guard,
                 id,
@@ -247,15 +252,22 @@ impl Compiler {
                 stub: stubs[k],
             });
         }
+        let (sites, ranges) = (l.sites, l.ranges);
+        let code = l.asm.finish()?;
+        let bytes = code.bytes();
         let table_bytes = 28 * records.len()
             + 4 * sites.len()
             + 12 * ranges.len()
+            + 4 * exit_codes.len()
+            + 8 * consts.len()
             + trace.input_types().len()
             + exit_types.len();
         let mut w = Writer::new(bump, bytes.len(), table_bytes);
         w.exits(&records);
         w.sites(sites.iter().map(|s| s.1));
         w.ranges(&ranges);
+        w.exit_codes(&exit_codes);
+        w.consts(&consts);
         w.input_types(trace.input_types());
         w.exit_types(&exit_types);
         let (tables, layout) = w.finish();
@@ -305,7 +317,9 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
         self.code.addr()
     }
 
-    /// Number of `u64` words the deopt buffer needs (at least 1).
+    /// Number of `u64` words the deopt buffer needs (at least 1): a guard
+    /// exit saves 32 registers (16 on x86-32) and the frame's slots, a
+    /// finish its values.
     pub fn deopt_words(&self) -> usize {
         self.deopt_words
     }
@@ -411,8 +425,10 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
             .exits(bytes)
             .get(index as usize)
             .ok_or(ExecError::BadExit(index))?;
-        let types = self.tables.exit_types(bytes, e.types_start..e.types_end);
-        if deopt.len() < types.len() {
+        let range = e.types_start..e.types_end;
+        let types = self.tables.exit_types(bytes, range.clone());
+        let codes = self.tables.exit_codes(bytes, range);
+        if deopt.len() < self.deopt_words || codes.len() != types.len() {
             return Err(ExecError::ShortBuffer);
         }
         let word = self.target.word();
@@ -422,16 +438,24 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
             Type::Ref => Val::Ref(bits as usize),
             Type::Float => Val::Float(f64::from_bits(bits)),
         };
+        // A value's bits: a deopt word, or a constant of the tables.
+        let bits = |code: u32| {
+            if code & CONST != 0 {
+                self.tables.constant(bytes, code & !CONST).unwrap_or(0)
+            } else {
+                deopt.get(code as usize).copied().unwrap_or(0)
+            }
+        };
         Ok(if e.guard != 0 {
             let values = types
-                .zip(deopt)
-                .map(|(t, &b)| t.map(|t| val(t, b)))
+                .zip(codes)
+                .map(|(t, &c)| t.map(|t| val(t, bits(c))))
                 .collect();
             Exit::GuardFailed { id: e.id, values }
         } else {
             let values = types
-                .zip(deopt)
-                .map(|(t, &b)| val(t.unwrap_or(Type::Int), b))
+                .zip(codes)
+                .map(|(t, &c)| val(t.unwrap_or(Type::Int), bits(c)))
                 .collect();
             Exit::Finish { id: e.id, values }
         })

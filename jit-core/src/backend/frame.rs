@@ -36,6 +36,8 @@ pub struct SavedReg {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Frame {
     temps: u32,
+    /// Number of value or spill slots.
+    slots: u32,
     /// Bytes of the fixed area (save slots, pointers, scratch, XMM saves).
     base: i64,
     /// Bytes from the frame pointer down to the lowest slot (multiple of 16).
@@ -69,6 +71,7 @@ impl Frame {
         let size = i32::try_from(size).map_err(|_| CompileError::TooLarge)?;
         Ok(Frame {
             temps: temps as u32,
+            slots: u32::try_from(slots).map_err(|_| CompileError::TooLarge)?,
             base,
             size,
         })
@@ -79,6 +82,13 @@ impl Frame {
     pub fn slot(&self, n: u32) -> Mem {
         let off = self.base + 8 * (self.temps as i64 + n as i64 + 1);
         Mem::base(Gpr::RBP, -(off as i32))
+    }
+
+    /// The slots as one block of words: its lowest address (slot
+    /// `slots - 1`) and the number of slots. Word `j` of the block is slot
+    /// `slots - 1 - j`.
+    pub fn slot_block(&self) -> (Mem, u32) {
+        (self.slot(self.slots.saturating_sub(1)), self.slots)
     }
 
     /// Jump temporary `k`.

@@ -1,14 +1,18 @@
 //! Control flow: prologue, guards with their exit stubs, labels and jumps,
-//! finishes, and the shared exit path.
+//! finishes, and the shared exit paths.
 //!
 //! A guard is one (sometimes two, for float equality) patchable `jcc rel32`
-//! to its own compact stub emitted after the trace body. The stub copies
-//! the guard's fail-args from their locations (the allocator's exit
-//! locations, or their slots) into the deopt buffer (its pointer is kept in
-//! the frame and loaded into a caller-saved register holding no value of
-//! the exit: 8 bytes per value, holes untouched), loads the exit index
-//! into `eax` and jumps to the shared exit, which restores the callee-saved
-//! registers, `rsp` and `rbp` and returns.
+//! to its own stub emitted after the trace body. Exits are table-driven, as
+//! in LuaJIT and PyPy: a stub is `push <exit index>; jmp <guard exit>`
+//! (10 bytes, nothing computed per fail-arg while compiling), and the one
+//! shared guard exit stores every register (GPRs by hardware number, then
+//! XMMs) and copies the frame's slots into the deopt buffer, then pops the
+//! exit index into `eax`. Each exit's table (see [`Lowering::exit_codes`])
+//! says which deopt word holds each fail-arg, or which constant it is, and
+//! [`crate::backend::CompiledTrace::decode_exit`] reads them from there. A
+//! `Finish` stores its values into the deopt buffer directly. Both end in
+//! the exit path, which restores the callee-saved registers, `rsp` and
+//! `rbp` and returns.
 
 use bumpalo::collections::Vec as BVec;
 
@@ -18,8 +22,11 @@ use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{Function, InstKind, RegClass};
-use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size};
+use crate::regalloc::{Allocation, Function, InstKind, RegClass};
+use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size, Xmm};
+
+/// Marks an exit table code as a constant's index (not a deopt word).
+pub(crate) const CONST: u32 = 1 << 31;
 
 /// Alignment of a loop header in bytes.
 const LOOP_ALIGN: u32 = 32;
@@ -263,52 +270,143 @@ impl Lowering<'_, '_> {
     fn stub_for(&mut self, i: usize) -> Result<Label, CompileError> {
         let label = self.asm.new_label();
         let exit = self.new_exit(i)?;
-        self.stubs.push(PendingStub {
-            label,
-            op: i as u32,
-            exit,
-        });
+        self.stubs.push(PendingStub { label, exit });
         Ok(label)
     }
 
-    /// Emits every pending guard stub (after the trace body). Stub offsets
-    /// are then `asm.label_offset(stub.label)`.
+    /// Emits every pending guard stub (after the trace body), then the
+    /// shared guard exit. Stub offsets are then `asm.label_offset(stub.label)`.
     pub fn emit_stubs(&mut self) -> Result<(), CompileError> {
+        if self.stubs.is_empty() {
+            return Ok(());
+        }
+        let save = self.asm.new_label();
         for k in 0..self.stubs.len() {
             let s = self.stubs[k];
             self.asm.bind(s.label)?;
-            let Op::Guard { fail, .. } = self.trace.ops()[s.op as usize] else {
-                return Err(CompileError::Unsupported("stub for a non-guard op"));
-            };
-            let trace = self.trace;
-            let fail = trace.fail_args(fail);
-            let mut locs = BVec::with_capacity_in(fail.len(), self.bump);
-            let mut next = 0;
-            // The allocator's fail-arg locations of the guard, looked up once.
-            let exit_locs = self.ra.map(|ra| {
-                ra.out
-                    .exit_locations(ra.func.first_inst[s.op as usize] as usize)
-            });
-            for &v in fail {
-                let Some(v) = v else {
-                    locs.push(None);
-                    continue;
-                };
-                let loc = match exit_locs {
-                    Some(exit_locs) => {
-                        let a = *exit_locs
-                            .get(next)
-                            .ok_or(CompileError::Unsupported("fail-arg without a location"))?;
-                        next += 1;
-                        self.loc_of(a)?
-                    }
-                    None => Loc::Mem(self.frame.slot(v.0)),
-                };
-                locs.push(Some((loc, trace.value_type(v))));
+            let exit = i32::try_from(s.exit).map_err(|_| CompileError::TooLarge)?;
+            self.asm.push_i(exit)?;
+            self.asm.jmp(save)?;
+        }
+        self.asm.bind(save)?;
+        self.guard_exit()?;
+        Ok(self.asm.jmp(self.exit_label)?)
+    }
+
+    /// Deopt words of the guard exit's register save area: GPRs, then
+    /// XMMs, one word per hardware number.
+    fn save_area(&self) -> (u32, u32) {
+        match self.t.mode() {
+            Mode::X64 => (16, 16),
+            Mode::X86 => (8, 8),
+        }
+    }
+
+    /// Deopt words a guard exit writes: the register save area, then the
+    /// frame's slots (see [`Frame::slot_block`]).
+    pub fn guard_exit_words(&self) -> usize {
+        let (g, x) = self.save_area();
+        (g + x + self.frame.slot_block().1) as usize
+    }
+
+    /// The shared guard exit (the exit index pushed by the stub): every
+    /// register and the slots into the deopt buffer, the index into `eax`.
+    fn guard_exit(&mut self) -> Result<(), CompileError> {
+        let (w, x64) = (self.w, self.t.mode() == Mode::X64);
+        let (g, x) = self.save_area();
+        // The buffer pointer: `r11` (never allocated) on x86-64; x86-32
+        // parks `eax` on the stack to free it.
+        let p = if x64 { Gpr::R11 } else { Gpr::RAX };
+        if !x64 {
+            self.asm.push_r(Gpr::RAX)?;
+        }
+        self.asm.mov_rm(w, p, self.frame.deopt_ptr())?;
+        let word = |n: u32| Mem::base(p, 8 * n as i32);
+        for n in 0..g as u8 {
+            let r = Gpr::from_number(n).ok_or(CompileError::Unsupported("register"))?;
+            if !matches!(r, Gpr::RSP | Gpr::RBP) && r != p {
+                self.asm.mov_mr(w, word(n as u32), r)?;
             }
-            self.save_values(&mut locs)?;
-            self.asm.mov_ri(Size::D, Gpr::RAX, s.exit as i64)?;
-            self.asm.jmp(self.exit_label)?;
+        }
+        if !x64 {
+            self.asm.pop_r(Gpr::RCX)?;
+            self.asm.mov_mr(w, word(0), Gpr::RCX)?;
+        }
+        for n in 0..x as u8 {
+            let r = Xmm::from_number(n).ok_or(CompileError::Unsupported("register"))?;
+            self.asm.movsd_mr(word(g + n as u32), r)?;
+        }
+        // The slots, word by word, through the stack (`push [src]; pop
+        // [dst]`): only caller-saved registers are touched (the exit path
+        // restores just the callee-saved ones the trace saved).
+        let (lowest, count) = self.frame.slot_block();
+        if count > 0 {
+            let step: i64 = if x64 { 8 } else { 4 };
+            self.asm.lea(w, Gpr::RDX, lowest)?;
+            self.asm.lea(w, p, word(g + x))?;
+            self.asm
+                .mov_ri(Size::D, Gpr::RCX, count as i64 * (8 / step))?;
+            let copy = self.asm.new_label();
+            self.asm.bind(copy)?;
+            self.asm.push_m(Mem::base(Gpr::RDX, 0))?;
+            self.asm.pop_m(Mem::base(p, 0))?;
+            self.asm.alu_ri(Alu::Add, w, Gpr::RDX, step)?;
+            self.asm.alu_ri(Alu::Add, w, p, step)?;
+            self.asm.dec_r(Size::D, Gpr::RCX)?;
+            self.asm.jcc(Cond::NE, copy)?;
+        }
+        Ok(self.asm.pop_r(Gpr::RAX)?)
+    }
+
+    /// The exit table of guard op `op`: for each fail-arg, the deopt word
+    /// the guard exit leaves it in, or `CONST | k` for constant `k` of
+    /// `consts` (holes: 0), appended to `codes`.
+    pub fn exit_codes(
+        &self,
+        op: usize,
+        codes: &mut BVec<'_, u32>,
+        consts: &mut BVec<'_, u64>,
+    ) -> Result<(), CompileError> {
+        let Op::Guard { fail, .. } = self.trace.ops()[op] else {
+            return Err(CompileError::Unsupported("exit table of a non-guard op"));
+        };
+        let (g, x) = self.save_area();
+        let (_, slots) = self.frame.slot_block();
+        let slot_word = |n: u32| g + x + slots.saturating_sub(n + 1);
+        let exit_locs = self
+            .ra
+            .map(|ra| ra.out.exit_locations(ra.func.first_inst[op] as usize));
+        let mut next = 0;
+        for &v in self.trace.fail_args(fail) {
+            let Some(v) = v else {
+                codes.push(0);
+                continue;
+            };
+            let code = match exit_locs {
+                Some(exit_locs) => {
+                    let a = *exit_locs
+                        .get(next)
+                        .ok_or(CompileError::Unsupported("fail-arg without a location"))?;
+                    next += 1;
+                    match a {
+                        Allocation::Reg(r) if r.class == RegClass::Gpr => r.num as u32,
+                        Allocation::Reg(r) => g + r.num as u32,
+                        Allocation::Stack(s) => slot_word(s.0),
+                        Allocation::Const(c) => {
+                            let Loc::Const(bits) = self.loc_of(Allocation::Const(c))? else {
+                                return Err(CompileError::Unsupported("constant fail-arg"));
+                            };
+                            consts.push(bits);
+                            CONST | (consts.len() as u32 - 1)
+                        }
+                        Allocation::Flags => {
+                            return Err(CompileError::Unsupported("fail-arg in the flags"));
+                        }
+                    }
+                }
+                None => slot_word(v.0),
+            };
+            codes.push(code);
         }
         Ok(())
     }

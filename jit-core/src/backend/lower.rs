@@ -55,8 +55,6 @@ impl Flags {
 pub(crate) struct PendingStub {
     /// The stub's label (the guard's jumps go there).
     pub label: Label,
-    /// The guard's op index.
-    pub op: u32,
     /// Its exit index.
     pub exit: u32,
 }

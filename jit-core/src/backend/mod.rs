@@ -14,17 +14,22 @@
 //! The compiled trace is a function `entry(inputs: *const u64, deopt: *mut u64)
 //! -> u32` in the target's calling convention. `inputs[k]` holds input `k`
 //! (an `Int` sign-extended, a `Ref` address, a `Float`'s bits); the prologue
-//! copies them into the frame. Every exit (a `Finish` or a failing guard)
-//! writes its values to `deopt[0..n]` in the same encoding (holes are left
-//! untouched) and returns its *exit index*; [`CompiledTrace::decode_exit`]
-//! turns index and buffer into an [`Exit`]. On x86-64 hosts
+//! copies them into the frame. A `Finish` writes its values to
+//! `deopt[0..n]` in the same encoding; a failing guard leaves through the
+//! shared guard exit, which stores every register and the frame's slots
+//! into the buffer (table-driven exits, as in LuaJIT and PyPy: nothing is
+//! emitted per fail-arg). Either returns its *exit index*, and
+//! [`CompiledTrace::decode_exit`] turns index and buffer into an [`Exit`],
+//! reading each value where the exit's table says it is (a buffer word or
+//! a constant). The buffer needs [`CompiledTrace::deopt_words`] words. On x86-64 hosts
 //! [`CompiledTrace::execute`] does all of this; x86-32 code is called the same
 //! way through a compat-mode gate (`os_glue::gate32`), see
 //! [`CompiledTrace::entry_address`].
 //!
 //! # Guards and patching
 //! Each guard is a patchable `jcc rel32` (two for float equality) to its
-//! own stub; [`CompiledTrace::exit_sites`], [`CompiledTrace::stub_address`]
+//! own stub (`push <exit index>; jmp <guard exit>`);
+//! [`CompiledTrace::exit_sites`], [`CompiledTrace::stub_address`]
 //! and [`CompiledTrace::redirect_exit`] expose and rewrite them (for bridges).
 //!
 //! # Register allocation
@@ -37,7 +42,8 @@
 //! allocator for that op only); the
 //! lowering reads each operand from its location (register or spill slot),
 //! emits the allocator's edits (moves, spills, reloads) before each op,
-//! saves fail-args from the allocator's exit locations, closes loops
+//! records each guard's fail-args where the allocator's exit locations
+//! put them, closes loops
 //! through the label locations (the allocator's parallel moves before the
 //! jump), places call arguments per ABI with a parallel move, and saves the
 //! callee-saved registers it uses at fixed frame slots

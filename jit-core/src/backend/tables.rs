@@ -7,8 +7,9 @@
 //! the trace owns anyway (rounded up to pages, usually with room to spare);
 //! after sealing, the tables are read-only like the code, so nothing can
 //! corrupt them. Layout, from the 4-aligned end of the code: exit records,
-//! patch-site offsets, op ranges (all `u32` words), then the input types
-//! and exit value types (one byte each).
+//! patch-site offsets, op ranges, exit value codes, constants (all `u32`
+//! words; a constant is two, low first), then the input types and exit
+//! value types (one byte each).
 
 use bumpalo::Bump;
 use bumpalo::collections::Vec as BVec;
@@ -62,6 +63,8 @@ pub(super) struct Layout {
     exits: (u32, u32),
     sites: (u32, u32),
     ranges: (u32, u32),
+    exit_codes: (u32, u32),
+    consts: (u32, u32),
     input_types: (u32, u32),
     exit_types: (u32, u32),
 }
@@ -154,6 +157,17 @@ impl<'b> Writer<'b> {
         self.layout.ranges = self.records(ranges.iter(), |&(op, start, end)| [op, start, end]);
     }
 
+    /// Where each exit value is (a deopt word, or `CONST | k`), parallel
+    /// to the exit value types.
+    pub fn exit_codes(&mut self, codes: &[u32]) {
+        self.layout.exit_codes = self.records(codes.iter(), |&c| [c]);
+    }
+
+    /// The constants exit codes name.
+    pub fn consts(&mut self, consts: &[u64]) {
+        self.layout.consts = self.records(consts.iter(), |&c| [c as u32, (c >> 32) as u32]);
+    }
+
     fn types(&mut self, types: impl Iterator<Item = Option<Type>>) -> (u32, u32) {
         let (off, start) = (self.offset(), self.bytes.len());
         self.bytes.extend(types.map(type_code));
@@ -216,6 +230,22 @@ impl Layout {
         unsafe { view(block, self.ranges) }
     }
 
+    /// The exit value codes `range` (parallel to [`Layout::exit_types`]).
+    pub fn exit_codes(self, block: &[u8], range: Range<u32>) -> &[u32] {
+        // SAFETY: any bit pattern is a `u32`.
+        let all: &[u32] = unsafe { view(block, self.exit_codes) };
+        all.get(range.start as usize..range.end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Constant `k` of the exit codes.
+    pub fn constant(self, block: &[u8], k: u32) -> Option<u64> {
+        // SAFETY: any bit pattern is a `[u32; 2]`.
+        let all: &[[u32; 2]] = unsafe { view(block, self.consts) };
+        all.get(k as usize)
+            .map(|&[lo, hi]| lo as u64 | (hi as u64) << 32)
+    }
+
     /// Number of inputs.
     pub fn num_inputs(self) -> usize {
         self.input_types.1 as usize
@@ -264,6 +294,8 @@ mod tests {
             w.exits(&[rec]);
             w.sites([17u32].into_iter());
             w.ranges(&[(0, 0, 5), (2, 5, 9)]);
+            w.exit_codes(&[3, 1 << 31]);
+            w.consts(&[0x1234_5678_9ABC_DEF0]);
             w.input_types(&[Type::Ref, Type::Float]);
             w.exit_types(&[Some(Type::Int), None]);
             let (tables, layout) = w.finish();
@@ -294,6 +326,9 @@ mod tests {
                 ]
             );
             assert_eq!(layout.ranges(bytes)[1].code(), 5..9);
+            assert_eq!(layout.exit_codes(bytes, 0..2), &[3, 1 << 31]);
+            assert_eq!(layout.constant(bytes, 0), Some(0x1234_5678_9ABC_DEF0));
+            assert_eq!(layout.constant(bytes, 1), None);
             assert_eq!(layout.num_inputs(), 2);
             assert!(layout.input_types(bytes).eq([Type::Ref, Type::Float]));
             assert!(layout.exit_types(bytes, 0..2).eq([Some(Type::Int), None]));
