@@ -12,7 +12,7 @@ use super::CompileError;
 use super::frame::SavedReg;
 use super::lower::Lowering;
 pub use super::tables::OpRange;
-use super::tables::{ExitRecord, Layout, Writer};
+use super::tables::{ExitRecord, Layout, Sizes, Writer, type_code};
 use super::target::Target;
 use crate::ir::{Op, Trace, Type, Val, WordSize};
 use crate::memory::{CodeBlock, ExecutableMemory, MemoryError};
@@ -190,7 +190,11 @@ impl Compiler {
             }
             let end = l.asm.offset();
             if end != start {
-                l.ranges.push((i as u32, start, end));
+                l.ranges.push(OpRange {
+                    op: i as u32,
+                    start,
+                    end,
+                });
             }
         }
         l.emit_stubs()?;
@@ -210,9 +214,10 @@ impl Compiler {
         let code = l.asm.finish()?;
         let bytes = code.bytes();
 
-        // The output tables, built in the arena, then placed after the code.
+        // The output tables: built in the arena where they need a pass over
+        // the exits, then written in place after the code.
         let mut records = BVec::with_capacity_in(exits_ops.len(), bump);
-        let mut exit_types = BVec::new_in(bump);
+        let mut exit_types = BVec::with_capacity_in(4 * exits_ops.len(), bump);
         let mut deopt_words = 1;
         // Sites were recorded in exit order: walk them with one cursor.
         let mut cursor = 0;
@@ -225,12 +230,12 @@ impl Compiler {
             let (guard, id) = match trace.ops()[op as usize] {
                 Op::Guard { id, fail, .. } => {
                     let f = trace.fail_args(fail).iter();
-                    exit_types.extend(f.map(|v| v.map(|v| trace.value_type(v))));
+                    exit_types.extend(f.map(|v| type_code(v.map(|v| trace.value_type(v)))));
                     (1, id)
                 }
                 Op::Finish { id, values } => {
                     let v = trace.args(values).iter();
-                    exit_types.extend(v.map(|&v| Some(trace.value_type(v))));
+                    exit_types.extend(v.map(|&v| type_code(Some(trace.value_type(v)))));
                     (0, id)
                 }
                 _ => return Err(CompileError::Unsupported("exit at a non-exit op")),
@@ -247,28 +252,33 @@ impl Compiler {
                 stub: stubs[k],
             });
         }
-        let table_bytes = 28 * records.len()
-            + 4 * sites.len()
-            + 12 * ranges.len()
-            + trace.input_types().len()
-            + exit_types.len();
-        let mut w = Writer::new(bump, bytes.len(), table_bytes);
-        w.exits(&records);
-        w.sites(sites.iter().map(|s| s.1));
-        w.ranges(&ranges);
-        w.input_types(trace.input_types());
-        w.exit_types(&exit_types);
-        let (tables, layout) = w.finish();
+        let sizes = Sizes {
+            exits: records.len(),
+            sites: sites.len(),
+            ranges: ranges.len(),
+            input_types: trace.input_types().len(),
+            exit_types: exit_types.len(),
+        };
+        let table_bytes = sizes.bytes(bytes.len());
 
         // Final placement: code and tables in one block, sealed.
-        let mut block = CodeBlock::new(mem, bytes.len() + tables.len(), t.placement())?;
+        let mut block = CodeBlock::new(mem, bytes.len() + table_bytes, t.placement())?;
         block.append(bytes)?;
-        block.append(&tables)?;
+        let mut tables = Layout::default();
+        block.append_with(table_bytes, |dst| {
+            let mut w = Writer::new(dst, bytes.len());
+            w.exits(&records);
+            w.sites(sites.iter().map(|s| s.1));
+            w.ranges(&ranges);
+            w.input_types(trace.input_types());
+            w.exit_types(&exit_types);
+            tables = w.finish();
+        })?;
         block.seal()?;
         Ok(CompiledTrace {
             code: block,
             target: t,
-            tables: layout,
+            tables,
             deopt_words,
             saved,
             num_saved,

@@ -17,6 +17,7 @@ use bumpalo::collections::Vec as BVec;
 use super::CompileError;
 use super::alloc::{self, RaFunc};
 use super::frame::{Frame, SavedReg};
+use super::tables::OpRange;
 use super::target::{ArgLoc, Target};
 use crate::ir::{
     Addr, Callee, ConvOp, FloatBinOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, IntUnOp, Op,
@@ -103,7 +104,7 @@ pub(crate) struct Lowering<'a, 'b> {
     /// `(exit index, rel32 field offset)` of every patchable guard jump.
     pub sites: BVec<'b, (u32, u32)>,
     /// `(op, start, end)` code ranges, for listings.
-    pub ranges: BVec<'b, (u32, u32, u32)>,
+    pub ranges: BVec<'b, OpRange>,
     /// The shared exit path.
     pub exit_label: Label,
     /// A comparison result kept in the flags for the next guard.
