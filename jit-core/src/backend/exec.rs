@@ -180,7 +180,7 @@ impl Compiler {
         l.prologue()?;
         for (i, &op) in trace.ops().iter().enumerate() {
             let start = l.asm.offset();
-            l.begin_op(i)?;
+            l.begin_op(i, &op)?;
             match op {
                 Op::Guard { kind, .. } => l.guard(i, kind)?,
                 Op::Label { args } => l.label(i, trace.args(args))?,

@@ -18,11 +18,16 @@ use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{Function, InstKind, RegClass};
-use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size};
+use crate::regalloc::{Allocation, Function, InstKind, RegClass};
+use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size, Xmm};
 
 /// Alignment of a loop header in bytes.
 const LOOP_ALIGN: u32 = 32;
+
+/// A fail-arg the allocator gave no exit location.
+const NO_LOCATION: CompileError = CompileError::Unsupported("fail-arg without a location");
+/// A register number outside the register file.
+const BAD_REGISTER: CompileError = CompileError::Unsupported("register number");
 
 impl Lowering<'_, '_> {
     /// `push rbp; mov rbp, rsp`, the frame, the callee-saved registers the
@@ -274,41 +279,103 @@ impl Lowering<'_, '_> {
     /// Emits every pending guard stub (after the trace body). Stub offsets
     /// are then `asm.label_offset(stub.label)`.
     pub fn emit_stubs(&mut self) -> Result<(), CompileError> {
+        let trace = self.trace;
         for k in 0..self.stubs.len() {
             let s = self.stubs[k];
             self.asm.bind(s.label)?;
-            let Op::Guard { fail, .. } = self.trace.ops()[s.op as usize] else {
+            let Op::Guard { fail, .. } = trace.ops()[s.op as usize] else {
                 return Err(CompileError::Unsupported("stub for a non-guard op"));
             };
-            let trace = self.trace;
             let fail = trace.fail_args(fail);
-            let mut locs = BVec::with_capacity_in(fail.len(), self.bump);
-            let mut next = 0;
-            // The allocator's fail-arg locations of the guard, looked up once.
-            let exit_locs = self.ra.map(|ra| {
-                ra.out
-                    .exit_locations(ra.func.first_inst[s.op as usize] as usize)
-            });
-            for &v in fail {
-                let Some(v) = v else {
-                    locs.push(None);
-                    continue;
-                };
-                let loc = match exit_locs {
-                    Some(exit_locs) => {
-                        let a = *exit_locs
-                            .get(next)
-                            .ok_or(CompileError::Unsupported("fail-arg without a location"))?;
-                        next += 1;
-                        self.loc_of(a)?
+            match self.ra {
+                // The allocator's fail-arg locations of the guard.
+                Some(ra) => {
+                    let inst = ra.func.first_inst[s.op as usize] as usize;
+                    self.save_exit(fail, ra.out.exit_locations(inst))?;
+                }
+                None => {
+                    let slots = fail
+                        .iter()
+                        .map(|v| v.map(|v| Loc::Mem(self.frame.slot(v.0))));
+                    let mut locs = BVec::with_capacity_in(fail.len(), self.bump);
+                    for (l, v) in slots.zip(fail) {
+                        locs.push(l.zip(v.map(|v| trace.value_type(v))));
                     }
-                    None => Loc::Mem(self.frame.slot(v.0)),
-                };
-                locs.push(Some((loc, trace.value_type(v))));
+                    self.save_values(&mut locs)?;
+                }
             }
-            self.save_values(&mut locs)?;
             self.asm.mov_ri(Size::D, Gpr::RAX, s.exit as i64)?;
             self.asm.jmp(self.exit_label)?;
+        }
+        Ok(())
+    }
+
+    /// Stores fail-args `fail` (holes skipped) from their allocator
+    /// locations `locs` (one per value, in order) into the deopt buffer,
+    /// as [`Self::save_values`] does, without building `Loc`s first: the
+    /// buffer pointer goes in the first caller-saved register (never r11)
+    /// no location names.
+    fn save_exit(
+        &mut self,
+        fail: &[Option<Value>],
+        locs: &[Allocation],
+    ) -> Result<(), CompileError> {
+        let mut held = 0u32;
+        for a in locs {
+            if let Allocation::Reg(p) = a
+                && p.class == RegClass::Gpr
+            {
+                held |= 1 << (p.num & 31);
+            }
+        }
+        let free = self
+            .t
+            .caller_saved()
+            .iter()
+            .find(|g| **g != Gpr::R11 && held & (1 << g.number()) == 0);
+        let Some(&p) = free else {
+            // Every caller-saved register holds a value (x86-32): the general path.
+            let mut all = BVec::with_capacity_in(fail.len(), self.bump);
+            let mut next = locs.iter();
+            for v in fail {
+                all.push(match v {
+                    Some(v) => {
+                        let a = next.next().ok_or(NO_LOCATION)?;
+                        Some((self.loc_of(*a)?, self.trace.value_type(*v)))
+                    }
+                    None => None,
+                });
+            }
+            return self.save_values(&mut all);
+        };
+        let w = self.w;
+        self.asm.mov_rm(w, p, self.frame.deopt_ptr())?;
+        let mut next = locs.iter();
+        for (k, v) in fail.iter().enumerate() {
+            let Some(v) = v else {
+                continue;
+            };
+            let a = *next.next().ok_or(NO_LOCATION)?;
+            let dst = Mem::base(p, 8 * k as i32);
+            match a {
+                Allocation::Reg(r) if r.class == RegClass::Gpr => {
+                    let r = Gpr::from_number(r.num).ok_or(BAD_REGISTER)?;
+                    self.asm.mov_mr(w, dst, r)?;
+                }
+                Allocation::Reg(r) => {
+                    let r = Xmm::from_number(r.num).ok_or(BAD_REGISTER)?;
+                    self.asm.movsd_mr(dst, r)?;
+                }
+                Allocation::Stack(slot) => {
+                    let ty = self.trace.value_type(*v);
+                    self.copy(dst, self.frame.slot(slot.0), ty)?;
+                }
+                _ => {
+                    let ty = self.trace.value_type(*v);
+                    let loc = self.loc_of(a)?;
+                    self.put(dst, loc, ty)?;
+                }
+            }
         }
         Ok(())
     }

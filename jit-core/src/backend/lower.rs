@@ -270,23 +270,26 @@ impl<'a, 'b> Lowering<'a, 'b> {
         self.t.mode() == Mode::X64
     }
 
-    /// Starts op `i`: selects its allocator instruction and emits the
-    /// allocator's edits before it (a `Label` emits its own).
-    pub fn begin_op(&mut self, i: usize) -> Result<(), CompileError> {
-        if !matches!(self.trace.ops()[i], Op::Input(_)) {
+    /// Starts op `i` (`op`): selects its allocator instruction and emits
+    /// the allocator's edits before it (a `Label` emits its own).
+    pub fn begin_op(&mut self, i: usize, op: &Op) -> Result<(), CompileError> {
+        if !matches!(op, Op::Input(_)) {
             self.inputs_in = None;
         }
         let Some(ra) = self.ra else {
             return Ok(());
         };
-        self.select_inst(ra.func.first_inst[i] as usize);
-        if !ra.out.edits_before(self.inst).is_empty() {
-            self.inputs_in = None;
-        }
-        if matches!(self.trace.ops()[i], Op::Label { .. }) {
+        let inst = ra.func.first_inst[i] as usize;
+        self.select_inst(inst);
+        let edits = ra.out.edits_before(inst);
+        if edits.is_empty() {
             return Ok(());
         }
-        self.emit_edits(self.inst)
+        self.inputs_in = None;
+        if matches!(op, Op::Label { .. }) {
+            return Ok(());
+        }
+        self.emit_edit_list(ra, edits)
     }
 
     /// Makes allocator instruction `inst` the current one.
@@ -300,10 +303,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// Emits the allocator's edits before instruction `inst`.
     pub fn emit_edits(&mut self, inst: usize) -> Result<(), CompileError> {
-        let Some(ra) = self.ra else {
-            return Ok(());
-        };
-        for &e in ra.out.edits_before(inst) {
+        match self.ra {
+            Some(ra) => self.emit_edit_list(ra, ra.out.edits_before(inst)),
+            None => Ok(()),
+        }
+    }
+
+    /// Emits `edits` (of allocation `ra`) in order.
+    fn emit_edit_list(&mut self, ra: &Ra<'_>, edits: &[Edit]) -> Result<(), CompileError> {
+        for &e in edits {
             // A scratch register request: nothing to materialise.
             if let Edit::Move {
                 from: Allocation::Const(v),
