@@ -235,7 +235,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 ))?);
             }
         }
-        let mut asm = Assembler::new_in(t.mode(), bump);
+        let guesses = trace.ops().len() / 8 + 4;
+        // About 16 bytes of code per op with the exit stubs (typical traces).
+        let code_bytes = 256 + 20 * trace.ops().len();
+        let mut asm = Assembler::with_capacity_in(t.mode(), code_bytes, bump);
         let exit_label = asm.new_label();
         let mut labels = BVec::with_capacity_in(trace.num_labels(), bump);
         for _ in 0..trace.num_labels() {
@@ -250,9 +253,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
             frame,
             fused_ok,
             labels,
-            stubs: BVec::new_in(bump),
-            exits: BVec::new_in(bump),
-            sites: BVec::new_in(bump),
+            // Guards are about one op in eight in typical traces: room for
+            // that many without regrowing (more grow as usual).
+            stubs: BVec::with_capacity_in(guesses, bump),
+            exits: BVec::with_capacity_in(guesses, bump),
+            sites: BVec::with_capacity_in(guesses, bump),
             ranges: BVec::with_capacity_in(trace.ops().len(), bump),
             exit_label,
             fused: None,
@@ -1398,7 +1403,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         // on x86-32, through r11 on x86-64), then the argument registers
         // and (x86-64) a callee value into rax by one parallel move.
         let mut err = Ok(());
-        let mut regs: BVec<'b, ParallelMove> = BVec::new_in(self.bump);
+        let mut regs: BVec<'b, ParallelMove> = BVec::with_capacity_in(args.len() + 1, self.bump);
         t.assign_args(args.iter().map(|&v| trace.value_type(v)), |k, loc| {
             if err.is_err() {
                 return;
@@ -1417,7 +1422,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
         if let (true, Callee::Value(c)) = (self.is64(), callee) {
             self.arg_move(c, PReg::gpr(target.number()), &mut regs)?;
         }
-        let mut edits: BVec<'b, Edit> = BVec::new_in(self.bump);
+        // A move each, plus a few more to break cycles.
+        let mut edits: BVec<'b, Edit> = BVec::with_capacity_in(regs.len() + 4, self.bump);
         let extra = self.move_temp();
         parallel_move::resolve(&mut regs, &mut |_| extra, &mut edits)
             .map_err(|e| CompileError::Unsupported(e.reason()))?;
