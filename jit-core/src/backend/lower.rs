@@ -29,6 +29,9 @@ use crate::regalloc::{
 };
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
 
+/// A register number outside the register file.
+const BAD_REGISTER: CompileError = CompileError::Unsupported("register number");
+
 /// A condition left in the flags by a comparison: what "true" means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Flags {
@@ -315,6 +318,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// Emits `edits` (of allocation `ra`) in order.
+    #[inline(never)]
     fn emit_edit_list(&mut self, ra: &Ra<'_>, edits: &[Edit]) -> Result<(), CompileError> {
         for &e in edits {
             // A scratch register request: nothing to materialise.
@@ -334,25 +338,36 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// One move or swap (never touching the flags).
     pub fn emit_edit(&mut self, e: Edit) -> Result<(), CompileError> {
         let w = self.w;
-        // The common general-register shapes, without building `Loc`s.
-        if let Edit::Move {
-            from,
-            to,
-            class: RegClass::Gpr,
-        } = e
-        {
-            let gpr =
-                |p: PReg| Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register"));
-            let is_gpr = |p: PReg| p.class == RegClass::Gpr;
+        // The common shapes (register to register of one class, spills and
+        // reloads), without building `Loc`s.
+        if let Edit::Move { from, to, class } = e {
+            let gpr = |p: PReg| Gpr::from_number(p.num).ok_or(BAD_REGISTER);
+            let xmm = |p: PReg| Xmm::from_number(p.num).ok_or(BAD_REGISTER);
             match (from, to) {
-                (Allocation::Reg(s), Allocation::Reg(d)) if is_gpr(s) && is_gpr(d) => {
-                    return Ok(self.asm.mov_rr(w, gpr(d)?, gpr(s)?)?);
+                (Allocation::Reg(s), Allocation::Reg(d))
+                    if s.class == class && d.class == class =>
+                {
+                    match class {
+                        RegClass::Gpr => self.asm.mov_rr(w, gpr(d)?, gpr(s)?)?,
+                        RegClass::Xmm => self.asm.movaps_rr(xmm(d)?, xmm(s)?)?,
+                    }
+                    return Ok(());
                 }
-                (Allocation::Reg(s), Allocation::Stack(d)) if is_gpr(s) => {
-                    return Ok(self.asm.mov_mr(w, self.frame.slot(d.0), gpr(s)?)?);
+                (Allocation::Reg(s), Allocation::Stack(d)) if s.class == class => {
+                    let d = self.frame.slot(d.0);
+                    match class {
+                        RegClass::Gpr => self.asm.mov_mr(w, d, gpr(s)?)?,
+                        RegClass::Xmm => self.asm.movsd_mr(d, xmm(s)?)?,
+                    }
+                    return Ok(());
                 }
-                (Allocation::Stack(s), Allocation::Reg(d)) if is_gpr(d) => {
-                    return Ok(self.asm.mov_rm(w, gpr(d)?, self.frame.slot(s.0))?);
+                (Allocation::Stack(s), Allocation::Reg(d)) if d.class == class => {
+                    let s = self.frame.slot(s.0);
+                    match class {
+                        RegClass::Gpr => self.asm.mov_rm(w, gpr(d)?, s)?,
+                        RegClass::Xmm => self.asm.movsd_rm(xmm(d)?, s)?,
+                    }
+                    return Ok(());
                 }
                 _ => {}
             }
