@@ -247,7 +247,22 @@ impl<A: Allocator + Clone> Assembler<A> {
         if self.word_rm_fast(size, opcode, reg, rm, None) {
             return Ok(());
         }
-        self.rm(form, size, reg, rm, ByteRegs::sized(size), Imm::None)
+        self.rm_outlined(form, size, reg, rm, ByteRegs::sized(size), Imm::None)
+    }
+
+    /// [`Assembler::rm`] out of line: the general path behind a fast path,
+    /// so the fast path's callers stay small.
+    #[inline(never)]
+    fn rm_outlined(
+        &mut self,
+        f: Form,
+        size: Size,
+        reg: u8,
+        rm: Rm,
+        bytes: ByteRegs,
+        imm: Imm,
+    ) -> Result<(), EncodeError> {
+        self.rm(f, size, reg, rm, bytes, imm)
     }
 
     /// The SSE forms (`prefix 0F op`, unsized, ModRM.reg a register) with
