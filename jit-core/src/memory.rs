@@ -341,6 +341,32 @@ impl<M: ExecutableMemory> CodeBlock<M> {
         Ok(offset)
     }
 
+    /// Append `len` bytes produced in place by `fill` (no intermediate
+    /// buffer: e.g. tables built straight into the block); returns their
+    /// offset. `fill` gets the bytes with whatever the region held before
+    /// (zeros, or older code of a reused page) and must write every byte
+    /// whose value matters. Only while [`CodeState::Writable`].
+    pub fn append_with(
+        &mut self,
+        len: usize,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Result<usize, MemoryError> {
+        if self.state != CodeState::Writable {
+            return Err(MemoryError::WrongState);
+        }
+        let offset = self.len;
+        let end = self.checked_end(offset, len)?;
+        // SAFETY: `[offset, end)` lies inside the region (checked above), which
+        // the provider keeps mapped readable and writable while the block is
+        // writable; its bytes are initialised memory (any `u8` is valid), and
+        // `&mut self` guarantees no other reference to them exists meanwhile.
+        let dst =
+            unsafe { core::slice::from_raw_parts_mut(self.region.ptr.as_ptr().add(offset), len) };
+        fill(dst);
+        self.len = end;
+        Ok(offset)
+    }
+
     /// Write `bytes` at `offset` (anywhere inside the capacity).
     /// Only while [`CodeState::Writable`].
     pub fn write(&mut self, offset: usize, bytes: &[u8]) -> Result<(), MemoryError> {
@@ -728,21 +754,30 @@ mod tests {
         assert_eq!(block.append(&[0xC3, 0x90]), Ok(0));
         assert_eq!(block.append(&[0xCC]), Ok(2));
         assert_eq!(block.len(), 3);
+        // In-place appends: refused past the capacity, else filled where asked.
+        let too_long = block.append_with(2 * PAGE, |_| unreachable!("refused before filling"));
+        assert_eq!(too_long, Err(MemoryError::BadRange));
+        assert_eq!(block.append_with(2, |b| b.copy_from_slice(&[7, 8])), Ok(3));
+        assert_eq!(block.len(), 5);
         block.seal().unwrap();
+        assert_eq!(
+            block.append_with(1, |b| b[0] = 1),
+            Err(MemoryError::WrongState)
+        );
         assert_eq!(block.state(), CodeState::Sealed);
         // Sealed: no write, no second seal; entries only inside the written part.
         assert_eq!(block.write(0, &[1]), Err(MemoryError::WrongState));
         assert_eq!(block.append(&[1]), Err(MemoryError::WrongState));
         assert_eq!(block.seal(), Err(MemoryError::WrongState));
-        assert_eq!(block.entry(3), Err(MemoryError::BadRange));
+        assert_eq!(block.entry(5), Err(MemoryError::BadRange));
         assert_eq!(block.entry(2), Ok((block.addr() + 2) as *const u8));
         assert_eq!(block.patch(2 * PAGE, &[1]), Err(MemoryError::BadRange));
-        assert_eq!(block.code(), &[0xC3, 0x90, 0xCC]);
+        assert_eq!(block.code(), &[0xC3, 0x90, 0xCC, 7, 8]);
         // Unseal makes it writable again.
         block.unseal().unwrap();
         assert_eq!(block.state(), CodeState::Writable);
         block.write(0, &[0x90]).unwrap();
-        assert_eq!(block.code(), &[0x90, 0x90, 0xCC]);
+        assert_eq!(block.code(), &[0x90, 0x90, 0xCC, 7, 8]);
         assert_eq!(block.release(), Ok(()));
         assert!(mem.released);
     }

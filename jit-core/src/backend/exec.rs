@@ -13,7 +13,7 @@ use super::frame::SavedReg;
 use super::guards::CONST;
 use super::lower::Lowering;
 pub use super::tables::OpRange;
-use super::tables::{ExitRecord, Layout, Writer};
+use super::tables::{ExitRecord, Layout, Sizes, Writer, type_code};
 use super::target::Target;
 use crate::ir::{Op, Trace, Type, Val, WordSize};
 use crate::memory::{CodeBlock, ExecutableMemory, MemoryError};
@@ -181,7 +181,7 @@ impl Compiler {
         l.prologue()?;
         for (i, &op) in trace.ops().iter().enumerate() {
             let start = l.asm.offset();
-            l.begin_op(i)?;
+            l.begin_op(i, &op)?;
             match op {
                 Op::Guard { kind, .. } => l.guard(i, kind)?,
                 Op::Label { args } => l.label(i, trace.args(args))?,
@@ -191,7 +191,11 @@ impl Compiler {
             }
             let end = l.asm.offset();
             if end != start {
-                l.ranges.push((i as u32, start, end));
+                l.ranges.push(OpRange {
+                    op: i as u32,
+                    start,
+                    end,
+                });
             }
         }
         l.emit_stubs()?;
@@ -207,11 +211,12 @@ impl Compiler {
         }; 7];
         let num_saved = l.saved.len().min(7);
         saved[..num_saved].copy_from_slice(&l.saved[..num_saved]);
-        // The output tables, built in the arena, then placed after the code.
+        // The output tables: built in the arena where they need a pass over
+        // the exits, then written in place after the code.
         let (exits_ops, sites) = (&l.exits, &l.sites);
         let mut records = BVec::with_capacity_in(exits_ops.len(), bump);
-        let mut exit_types = BVec::new_in(bump);
-        let mut exit_codes = BVec::new_in(bump);
+        let mut exit_types = BVec::with_capacity_in(4 * exits_ops.len(), bump);
+        let mut exit_codes = BVec::with_capacity_in(4 * exits_ops.len(), bump);
         let mut consts = BVec::new_in(bump);
         let mut deopt_words = 1;
         if !l.stubs.is_empty() {
@@ -228,13 +233,13 @@ impl Compiler {
             let (guard, id) = match trace.ops()[op as usize] {
                 Op::Guard { id, fail, .. } => {
                     let f = trace.fail_args(fail).iter();
-                    exit_types.extend(f.map(|v| v.map(|v| trace.value_type(v))));
+                    exit_types.extend(f.map(|v| type_code(v.map(|v| trace.value_type(v)))));
                     l.exit_codes(op as usize, &mut exit_codes, &mut consts)?;
                     (1, id)
                 }
                 Op::Finish { id, values } => {
                     let v = trace.args(values).iter();
-                    exit_types.extend(v.map(|&v| Some(trace.value_type(v))));
+                    exit_types.extend(v.map(|&v| type_code(Some(trace.value_type(v)))));
                     exit_codes.extend(0..values.len);
                     deopt_words = deopt_words.max(values.len as usize);
                     (0, id)
@@ -255,32 +260,37 @@ impl Compiler {
         let (sites, ranges) = (l.sites, l.ranges);
         let code = l.asm.finish()?;
         let bytes = code.bytes();
-        let table_bytes = 28 * records.len()
-            + 4 * sites.len()
-            + 12 * ranges.len()
-            + 4 * exit_codes.len()
-            + 8 * consts.len()
-            + trace.input_types().len()
-            + exit_types.len();
-        let mut w = Writer::new(bump, bytes.len(), table_bytes);
-        w.exits(&records);
-        w.sites(sites.iter().map(|s| s.1));
-        w.ranges(&ranges);
-        w.exit_codes(&exit_codes);
-        w.consts(&consts);
-        w.input_types(trace.input_types());
-        w.exit_types(&exit_types);
-        let (tables, layout) = w.finish();
+        let sizes = Sizes {
+            exits: records.len(),
+            sites: sites.len(),
+            ranges: ranges.len(),
+            exit_codes: exit_codes.len(),
+            consts: consts.len(),
+            input_types: trace.input_types().len(),
+            exit_types: exit_types.len(),
+        };
+        let table_bytes = sizes.bytes(bytes.len());
 
         // Final placement: code and tables in one block, sealed.
-        let mut block = CodeBlock::new(mem, bytes.len() + tables.len(), t.placement())?;
+        let mut block = CodeBlock::new(mem, bytes.len() + table_bytes, t.placement())?;
         block.append(bytes)?;
-        block.append(&tables)?;
+        let mut tables = Layout::default();
+        block.append_with(table_bytes, |dst| {
+            let mut w = Writer::new(dst, bytes.len());
+            w.exits(&records);
+            w.sites(sites.iter().map(|s| s.1));
+            w.ranges(&ranges);
+            w.exit_codes(&exit_codes);
+            w.consts(&consts);
+            w.input_types(trace.input_types());
+            w.exit_types(&exit_types);
+            tables = w.finish();
+        })?;
         block.seal()?;
         Ok(CompiledTrace {
             code: block,
             target: t,
-            tables: layout,
+            tables,
             deopt_words,
             saved,
             num_saved,

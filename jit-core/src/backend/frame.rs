@@ -35,13 +35,14 @@ pub struct SavedReg {
 /// Frame layout of one trace.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Frame {
-    temps: u32,
     /// Number of value or spill slots.
     slots: u32,
     /// Bytes of the fixed area (save slots, pointers, scratch, XMM saves).
     base: i64,
     /// Bytes from the frame pointer down to the lowest slot (multiple of 16).
     pub size: i32,
+    /// Frame-pointer offset of slot 0 (the slots go down from there).
+    slot0: i32,
 }
 
 /// Registers with a save slot, in slot order.
@@ -70,18 +71,22 @@ impl Frame {
         let size = (bytes + 15) & !15;
         let size = i32::try_from(size).map_err(|_| CompileError::TooLarge)?;
         Ok(Frame {
-            temps: temps as u32,
             slots: u32::try_from(slots).map_err(|_| CompileError::TooLarge)?,
             base,
             size,
+            slot0: -((base + 8 * (temps as i64 + 1)) as i32),
         })
     }
 
     /// Slot `n` (IR value `n` under the all-slots strategy, spill slot `n`
     /// under register allocation).
+    #[inline]
     pub fn slot(&self, n: u32) -> Mem {
-        let off = self.base + 8 * (self.temps as i64 + n as i64 + 1);
-        Mem::base(Gpr::RBP, -(off as i32))
+        // `slot0 - 8n` with the bits of `-(base + 8 (temps + n + 1))`.
+        Mem::base(
+            Gpr::RBP,
+            self.slot0.wrapping_sub((n as i32).wrapping_mul(8)),
+        )
     }
 
     /// The slots as one block of words: its lowest address (slot

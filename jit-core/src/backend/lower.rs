@@ -17,6 +17,7 @@ use bumpalo::collections::Vec as BVec;
 use super::CompileError;
 use super::alloc::{self, RaFunc};
 use super::frame::{Frame, SavedReg};
+use super::tables::OpRange;
 use super::target::{ArgLoc, Target};
 use crate::ir::{
     Addr, Callee, ConvOp, FloatBinOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, IntUnOp, Op,
@@ -27,6 +28,9 @@ use crate::regalloc::{
     self, Allocation, Constraint, Edit, Function, Operand, Output, PReg, RegClass, SpillSlot,
 };
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
+
+/// A register number outside the register file.
+const BAD_REGISTER: CompileError = CompileError::Unsupported("register number");
 
 /// A condition left in the flags by a comparison: what "true" means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +105,7 @@ pub(crate) struct Lowering<'a, 'b> {
     /// `(exit index, rel32 field offset)` of every patchable guard jump.
     pub sites: BVec<'b, (u32, u32)>,
     /// `(op, start, end)` code ranges, for listings.
-    pub ranges: BVec<'b, (u32, u32, u32)>,
+    pub ranges: BVec<'b, OpRange>,
     /// The shared exit path.
     pub exit_label: Label,
     /// A comparison result kept in the flags for the next guard.
@@ -232,7 +236,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 ))?);
             }
         }
-        let mut asm = Assembler::new_in(t.mode(), bump);
+        let guesses = trace.ops().len() / 8 + 4;
+        // About 16 bytes of code per op with the exit stubs (typical traces).
+        let code_bytes = 256 + 20 * trace.ops().len();
+        let mut asm = Assembler::with_capacity_in(t.mode(), code_bytes, bump);
         let exit_label = asm.new_label();
         let mut labels = BVec::with_capacity_in(trace.num_labels(), bump);
         for _ in 0..trace.num_labels() {
@@ -247,9 +254,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
             frame,
             fused_ok,
             labels,
-            stubs: BVec::new_in(bump),
-            exits: BVec::new_in(bump),
-            sites: BVec::new_in(bump),
+            // Guards are about one op in eight in typical traces: room for
+            // that many without regrowing (more grow as usual).
+            stubs: BVec::with_capacity_in(guesses, bump),
+            exits: BVec::with_capacity_in(guesses, bump),
+            sites: BVec::with_capacity_in(guesses, bump),
             ranges: BVec::with_capacity_in(trace.ops().len(), bump),
             exit_label,
             fused: None,
@@ -267,23 +276,26 @@ impl<'a, 'b> Lowering<'a, 'b> {
         self.t.mode() == Mode::X64
     }
 
-    /// Starts op `i`: selects its allocator instruction and emits the
-    /// allocator's edits before it (a `Label` emits its own).
-    pub fn begin_op(&mut self, i: usize) -> Result<(), CompileError> {
-        if !matches!(self.trace.ops()[i], Op::Input(_)) {
+    /// Starts op `i` (`op`): selects its allocator instruction and emits
+    /// the allocator's edits before it (a `Label` emits its own).
+    pub fn begin_op(&mut self, i: usize, op: &Op) -> Result<(), CompileError> {
+        if !matches!(op, Op::Input(_)) {
             self.inputs_in = None;
         }
         let Some(ra) = self.ra else {
             return Ok(());
         };
-        self.select_inst(ra.func.first_inst[i] as usize);
-        if !ra.out.edits_before(self.inst).is_empty() {
-            self.inputs_in = None;
-        }
-        if matches!(self.trace.ops()[i], Op::Label { .. }) {
+        let inst = ra.func.first_inst[i] as usize;
+        self.select_inst(inst);
+        let edits = ra.out.edits_before(inst);
+        if edits.is_empty() {
             return Ok(());
         }
-        self.emit_edits(self.inst)
+        self.inputs_in = None;
+        if matches!(op, Op::Label { .. }) {
+            return Ok(());
+        }
+        self.emit_edit_list(ra, edits)
     }
 
     /// Makes allocator instruction `inst` the current one.
@@ -297,10 +309,16 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// Emits the allocator's edits before instruction `inst`.
     pub fn emit_edits(&mut self, inst: usize) -> Result<(), CompileError> {
-        let Some(ra) = self.ra else {
-            return Ok(());
-        };
-        for &e in ra.out.edits_before(inst) {
+        match self.ra {
+            Some(ra) => self.emit_edit_list(ra, ra.out.edits_before(inst)),
+            None => Ok(()),
+        }
+    }
+
+    /// Emits `edits` (of allocation `ra`) in order.
+    #[inline(never)]
+    fn emit_edit_list(&mut self, ra: &Ra<'_>, edits: &[Edit]) -> Result<(), CompileError> {
+        for &e in edits {
             // A scratch register request: nothing to materialise.
             if let Edit::Move {
                 from: Allocation::Const(v),
@@ -318,25 +336,36 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// One move or swap (never touching the flags).
     pub fn emit_edit(&mut self, e: Edit) -> Result<(), CompileError> {
         let w = self.w;
-        // The common general-register shapes, without building `Loc`s.
-        if let Edit::Move {
-            from,
-            to,
-            class: RegClass::Gpr,
-        } = e
-        {
-            let gpr =
-                |p: PReg| Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register"));
-            let is_gpr = |p: PReg| p.class == RegClass::Gpr;
+        // The common shapes (register to register of one class, spills and
+        // reloads), without building `Loc`s.
+        if let Edit::Move { from, to, class } = e {
+            let gpr = |p: PReg| Gpr::from_number(p.num).ok_or(BAD_REGISTER);
+            let xmm = |p: PReg| Xmm::from_number(p.num).ok_or(BAD_REGISTER);
             match (from, to) {
-                (Allocation::Reg(s), Allocation::Reg(d)) if is_gpr(s) && is_gpr(d) => {
-                    return Ok(self.asm.mov_rr(w, gpr(d)?, gpr(s)?)?);
+                (Allocation::Reg(s), Allocation::Reg(d))
+                    if s.class == class && d.class == class =>
+                {
+                    match class {
+                        RegClass::Gpr => self.asm.mov_rr(w, gpr(d)?, gpr(s)?)?,
+                        RegClass::Xmm => self.asm.movaps_rr(xmm(d)?, xmm(s)?)?,
+                    }
+                    return Ok(());
                 }
-                (Allocation::Reg(s), Allocation::Stack(d)) if is_gpr(s) => {
-                    return Ok(self.asm.mov_mr(w, self.frame.slot(d.0), gpr(s)?)?);
+                (Allocation::Reg(s), Allocation::Stack(d)) if s.class == class => {
+                    let d = self.frame.slot(d.0);
+                    match class {
+                        RegClass::Gpr => self.asm.mov_mr(w, d, gpr(s)?)?,
+                        RegClass::Xmm => self.asm.movsd_mr(d, xmm(s)?)?,
+                    }
+                    return Ok(());
                 }
-                (Allocation::Stack(s), Allocation::Reg(d)) if is_gpr(d) => {
-                    return Ok(self.asm.mov_rm(w, gpr(d)?, self.frame.slot(s.0))?);
+                (Allocation::Stack(s), Allocation::Reg(d)) if d.class == class => {
+                    let s = self.frame.slot(s.0);
+                    match class {
+                        RegClass::Gpr => self.asm.mov_rm(w, gpr(d)?, s)?,
+                        RegClass::Xmm => self.asm.movsd_rm(xmm(d)?, s)?,
+                    }
+                    return Ok(());
                 }
                 _ => {}
             }
@@ -1387,7 +1416,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         // on x86-32, through r11 on x86-64), then the argument registers
         // and (x86-64) a callee value into rax by one parallel move.
         let mut err = Ok(());
-        let mut regs: BVec<'b, ParallelMove> = BVec::new_in(self.bump);
+        let mut regs: BVec<'b, ParallelMove> = BVec::with_capacity_in(args.len() + 1, self.bump);
         t.assign_args(args.iter().map(|&v| trace.value_type(v)), |k, loc| {
             if err.is_err() {
                 return;
@@ -1406,7 +1435,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
         if let (true, Callee::Value(c)) = (self.is64(), callee) {
             self.arg_move(c, PReg::gpr(target.number()), &mut regs)?;
         }
-        let mut edits: BVec<'b, Edit> = BVec::new_in(self.bump);
+        // A move each, plus a few more to break cycles.
+        let mut edits: BVec<'b, Edit> = BVec::with_capacity_in(regs.len() + 4, self.bump);
         let extra = self.move_temp();
         parallel_move::resolve(&mut regs, &mut |_| extra, &mut edits)
             .map_err(|e| CompileError::Unsupported(e.reason()))?;

@@ -11,8 +11,6 @@
 //! words; a constant is two, low first), then the input types and exit
 //! value types (one byte each).
 
-use bumpalo::Bump;
-use bumpalo::collections::Vec as BVec;
 use core::ops::Range;
 
 use crate::ir::Type;
@@ -70,7 +68,7 @@ pub(super) struct Layout {
 }
 
 /// Encodes a type for the byte tables (0 = hole).
-fn type_code(t: Option<Type>) -> u8 {
+pub(super) fn type_code(t: Option<Type>) -> u8 {
     match t {
         None => 0,
         Some(Type::Int) => 1,
@@ -88,105 +86,147 @@ fn decode_type(b: u8) -> Option<Type> {
     }
 }
 
-/// Builds the table bytes in the compile's arena.
-pub(super) struct Writer<'b> {
-    bytes: BVec<'b, u8>,
+/// Records stored in the tables as they are in memory.
+///
+/// # Safety
+/// Implementors are `#[repr(C)]` structs of `u32`s (or `u32`): no padding
+/// bytes, and every bit pattern is a valid value.
+unsafe trait Words: Copy {}
+
+// SAFETY: `#[repr(C)]`, seven `u32` fields.
+unsafe impl Words for ExitRecord {}
+// SAFETY: `#[repr(C)]`, three `u32` fields.
+unsafe impl Words for OpRange {}
+// SAFETY: a `u32`.
+unsafe impl Words for u32 {}
+
+/// The bytes of `items` (native endianness, as [`Layout`] reads them back).
+fn bytes_of<T: Words>(items: &[T]) -> &[u8] {
+    // SAFETY: `T: Words` has no padding, so every byte of the slice is
+    // initialised; `u8` needs no alignment and the length is the slice's size.
+    unsafe { core::slice::from_raw_parts(items.as_ptr().cast(), core::mem::size_of_val(items)) }
+}
+
+/// Sizes of the tables, in entries (the layout follows from them).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Sizes {
+    pub exits: usize,
+    pub sites: usize,
+    pub ranges: usize,
+    pub exit_codes: usize,
+    pub consts: usize,
+    pub input_types: usize,
+    pub exit_types: usize,
+}
+
+impl Sizes {
+    /// Bytes the tables take after `code_len` bytes of code (with the
+    /// padding that aligns them to 4).
+    pub fn bytes(&self, code_len: usize) -> usize {
+        let pad = code_len.next_multiple_of(4) - code_len;
+        pad + size_of::<ExitRecord>() * self.exits
+            + 4 * self.sites
+            + size_of::<OpRange>() * self.ranges
+            + 4 * self.exit_codes
+            + 8 * self.consts
+            + self.input_types
+            + self.exit_types
+    }
+}
+
+/// Writes the tables in place, right after the code (see
+/// [`crate::memory::CodeBlock::append_with`]).
+pub(super) struct Writer<'d> {
+    /// The bytes after the code, exactly as many as the tables need.
+    dst: &'d mut [u8],
+    pos: usize,
     layout: Layout,
 }
 
-impl<'b> Writer<'b> {
-    /// Starts the tables after `code_len` bytes of code; `capacity` is a
-    /// size hint in bytes.
-    pub fn new(bump: &'b Bump, code_len: usize, capacity: usize) -> Self {
+impl<'d> Writer<'d> {
+    /// Starts the tables after `code_len` bytes of code, in `dst` (the
+    /// [`Sizes::bytes`] bytes following the code).
+    pub fn new(dst: &'d mut [u8], code_len: usize) -> Self {
         let pad = code_len.next_multiple_of(4) - code_len;
-        let mut bytes = BVec::with_capacity_in(pad + capacity, bump);
-        bytes.extend(core::iter::repeat_n(0u8, pad));
-        Writer {
-            bytes,
+        let mut w = Writer {
+            dst,
+            pos: 0,
             layout: Layout {
                 code_len: code_len as u32,
                 ..Layout::default()
             },
-        }
+        };
+        w.put(&[0; 3][..pad]);
+        w
     }
 
-    fn offset(&self) -> u32 {
-        self.layout.code_len + self.bytes.len() as u32
-    }
-
-    /// Appends `N` words per item of `items`; returns (offset, items).
-    fn records<T, const N: usize>(
-        &mut self,
-        items: impl ExactSizeIterator<Item = T>,
-        words: impl Fn(T) -> [u32; N],
-    ) -> (u32, u32) {
-        let (off, n) = (self.offset(), items.len());
-        let start = self.bytes.len();
-        self.bytes.resize(start + 4 * N * n, 0);
-        let mut chunks = self.bytes[start..].chunks_exact_mut(4 * N);
-        for (item, chunk) in items.zip(&mut chunks) {
-            for (w, dst) in words(item).iter().zip(chunk.chunks_exact_mut(4)) {
-                dst.copy_from_slice(&w.to_ne_bytes());
-            }
-        }
-        (off, n as u32)
+    /// Copies `bytes` to the tables; returns their block offset.
+    fn put(&mut self, bytes: &[u8]) -> u32 {
+        let off = self.layout.code_len + self.pos as u32;
+        self.dst[self.pos..self.pos + bytes.len()].copy_from_slice(bytes);
+        self.pos += bytes.len();
+        off
     }
 
     /// The exit records, in exit order.
     pub fn exits(&mut self, exits: &[ExitRecord]) {
-        self.layout.exits = self.records(exits.iter(), |e| {
-            [
-                e.guard,
-                e.id,
-                e.types_start,
-                e.types_end,
-                e.sites_start,
-                e.sites_end,
-                e.stub,
-            ]
-        });
+        self.layout.exits = (self.put(bytes_of(exits)), exits.len() as u32);
     }
 
     /// The patch-site offsets, grouped by exit.
     pub fn sites(&mut self, sites: impl ExactSizeIterator<Item = u32>) {
-        self.layout.sites = self.records(sites, |s| [s]);
+        let (off, n) = (self.layout.code_len + self.pos as u32, sites.len());
+        let dst = &mut self.dst[self.pos..self.pos + 4 * n];
+        for (s, d) in sites.zip(dst.chunks_exact_mut(4)) {
+            d.copy_from_slice(&s.to_ne_bytes());
+        }
+        self.pos += 4 * n;
+        self.layout.sites = (off, n as u32);
     }
 
     /// The op ranges, in op order.
-    pub fn ranges(&mut self, ranges: &[(u32, u32, u32)]) {
-        self.layout.ranges = self.records(ranges.iter(), |&(op, start, end)| [op, start, end]);
+    pub fn ranges(&mut self, ranges: &[OpRange]) {
+        self.layout.ranges = (self.put(bytes_of(ranges)), ranges.len() as u32);
     }
 
     /// Where each exit value is (a deopt word, or `CONST | k`), parallel
     /// to the exit value types.
     pub fn exit_codes(&mut self, codes: &[u32]) {
-        self.layout.exit_codes = self.records(codes.iter(), |&c| [c]);
+        self.layout.exit_codes = (self.put(bytes_of(codes)), codes.len() as u32);
     }
 
-    /// The constants exit codes name.
+    /// The constants exit codes name, each as two words (low first).
     pub fn consts(&mut self, consts: &[u64]) {
-        self.layout.consts = self.records(consts.iter(), |&c| [c as u32, (c >> 32) as u32]);
-    }
-
-    fn types(&mut self, types: impl Iterator<Item = Option<Type>>) -> (u32, u32) {
-        let (off, start) = (self.offset(), self.bytes.len());
-        self.bytes.extend(types.map(type_code));
-        (off, (self.bytes.len() - start) as u32)
+        let (off, n) = (self.layout.code_len + self.pos as u32, consts.len());
+        let dst = &mut self.dst[self.pos..self.pos + 8 * n];
+        for (&c, d) in consts.iter().zip(dst.chunks_exact_mut(8)) {
+            d[..4].copy_from_slice(&(c as u32).to_ne_bytes());
+            d[4..].copy_from_slice(&((c >> 32) as u32).to_ne_bytes());
+        }
+        self.pos += 8 * n;
+        self.layout.consts = (off, n as u32);
     }
 
     /// The trace's input types.
     pub fn input_types(&mut self, types: &[Type]) {
-        self.layout.input_types = self.types(types.iter().map(|&t| Some(t)));
+        let (off, n) = (self.layout.code_len + self.pos as u32, types.len());
+        let dst = &mut self.dst[self.pos..self.pos + n];
+        for (&t, d) in types.iter().zip(dst) {
+            *d = type_code(Some(t));
+        }
+        self.pos += n;
+        self.layout.input_types = (off, n as u32);
     }
 
-    /// The exit value types (holes as `None`), ranges given by the records.
-    pub fn exit_types(&mut self, types: &[Option<Type>]) {
-        self.layout.exit_types = self.types(types.iter().copied());
+    /// The exit value types (as [`type_code`]s, holes 0), ranges given by
+    /// the records.
+    pub fn exit_types(&mut self, codes: &[u8]) {
+        self.layout.exit_types = (self.put(codes), codes.len() as u32);
     }
 
-    /// The bytes to place right after the code, and where each table is.
-    pub fn finish(self) -> (BVec<'b, u8>, Layout) {
-        (self.bytes, self.layout)
+    /// Where each table is.
+    pub fn finish(self) -> Layout {
+        self.layout
     }
 }
 
@@ -280,8 +320,6 @@ mod tests {
     #[test]
     fn tables_round_trip_after_code_of_any_length() {
         for code_len in [0usize, 1, 3, 4, 7] {
-            let bump = Bump::new();
-            let mut w = Writer::new(&bump, code_len, 64);
             let rec = ExitRecord {
                 guard: 1,
                 id: 9,
@@ -291,40 +329,49 @@ mod tests {
                 sites_end: 1,
                 stub: 40,
             };
-            w.exits(&[rec]);
-            w.sites([17u32].into_iter());
-            w.ranges(&[(0, 0, 5), (2, 5, 9)]);
-            w.exit_codes(&[3, 1 << 31]);
-            w.consts(&[0x1234_5678_9ABC_DEF0]);
-            w.input_types(&[Type::Ref, Type::Float]);
-            w.exit_types(&[Some(Type::Int), None]);
-            let (tables, layout) = w.finish();
-            // The block: code bytes (aligned like a page), then the tables.
-            let mut block = alloc::vec![0u32; (code_len + tables.len()).div_ceil(4)];
+            let ranges = [
+                OpRange {
+                    op: 0,
+                    start: 0,
+                    end: 5,
+                },
+                OpRange {
+                    op: 2,
+                    start: 5,
+                    end: 9,
+                },
+            ];
+            let sizes = Sizes {
+                exits: 1,
+                sites: 1,
+                ranges: 2,
+                exit_codes: 2,
+                consts: 1,
+                input_types: 2,
+                exit_types: 2,
+            };
+            let len = code_len + sizes.bytes(code_len);
+            // The block: code bytes (aligned like a page), then the tables,
+            // over stale bytes the writer must overwrite.
+            let mut block = alloc::vec![0xAAAA_AAAAu32; len.div_ceil(4)];
             // SAFETY: viewing initialised `u32`s as bytes, within the vector.
             let bytes: &mut [u8] = unsafe {
                 core::slice::from_raw_parts_mut(block.as_mut_ptr().cast(), block.len() * 4)
             };
-            bytes[code_len..code_len + tables.len()].copy_from_slice(&tables);
-            let bytes = &bytes[..code_len + tables.len()];
+            let mut w = Writer::new(&mut bytes[code_len..len], code_len);
+            w.exits(&[rec]);
+            w.sites([17u32].into_iter());
+            w.ranges(&ranges);
+            w.exit_codes(&[3, 1 << 31]);
+            w.consts(&[0x1234_5678_9ABC_DEF0]);
+            w.input_types(&[Type::Ref, Type::Float]);
+            w.exit_types(&[type_code(Some(Type::Int)), type_code(None)]);
+            let layout = w.finish();
+            let bytes = &bytes[..len];
             let e = layout.exits(bytes);
             assert_eq!((e.len(), e[0].id, e[0].stub, e[0].guard), (1, 9, 40, 1));
             assert_eq!(layout.sites(bytes), &[17]);
-            assert_eq!(
-                layout.ranges(bytes),
-                &[
-                    OpRange {
-                        op: 0,
-                        start: 0,
-                        end: 5
-                    },
-                    OpRange {
-                        op: 2,
-                        start: 5,
-                        end: 9
-                    }
-                ]
-            );
+            assert_eq!(layout.ranges(bytes), &ranges);
             assert_eq!(layout.ranges(bytes)[1].code(), 5..9);
             assert_eq!(layout.exit_codes(bytes, 0..2), &[3, 1 << 31]);
             assert_eq!(layout.constant(bytes, 0), Some(0x1234_5678_9ABC_DEF0));

@@ -52,10 +52,17 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// An empty assembler for `mode` whose buffers live in `alloc`
     /// (e.g. `&bumpalo::Bump` for a per-compile arena).
     pub fn new_in(mode: Mode, alloc: A) -> Self {
+        Self::with_capacity_in(mode, 256, alloc)
+    }
+
+    /// An empty assembler like [`Assembler::new_in`] with room for `bytes`
+    /// bytes of code before its buffer first grows (a compiler that knows
+    /// roughly how much it will emit saves the regrowth copies).
+    pub fn with_capacity_in(mode: Mode, bytes: usize, alloc: A) -> Self {
         Assembler {
             mode,
             buf: Bytes {
-                v: Vec::with_capacity_in(256, alloc.clone()),
+                v: Vec::with_capacity_in(bytes, alloc.clone()),
             },
             labels: Vec::new_in(alloc.clone()),
             fixups: Vec::new_in(alloc.clone()),
@@ -240,7 +247,22 @@ impl<A: Allocator + Clone> Assembler<A> {
         if self.word_rm_fast(size, opcode, reg, rm, None) {
             return Ok(());
         }
-        self.rm(form, size, reg, rm, ByteRegs::sized(size), Imm::None)
+        self.rm_outlined(form, size, reg, rm, ByteRegs::sized(size), Imm::None)
+    }
+
+    /// [`Assembler::rm`] out of line: the general path behind a fast path,
+    /// so the fast path's callers stay small.
+    #[inline(never)]
+    fn rm_outlined(
+        &mut self,
+        f: Form,
+        size: Size,
+        reg: u8,
+        rm: Rm,
+        bytes: ByteRegs,
+        imm: Imm,
+    ) -> Result<(), EncodeError> {
+        self.rm(f, size, reg, rm, bytes, imm)
     }
 
     /// The SSE forms (`prefix 0F op`, unsized, ModRM.reg a register) with
