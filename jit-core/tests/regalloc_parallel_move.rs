@@ -11,10 +11,12 @@ use quickcheck::{QuickCheck, TestResult};
 use std::collections::HashMap;
 
 fn location(code: u8, class: RegClass) -> Allocation {
-    match code % 12 {
+    match code % 14 {
         n @ 0..=7 => Allocation::Reg(PReg { class, num: n }),
-        // Slots are shared by both classes, so cycles can mix them.
-        n => Allocation::Stack(SpillSlot(u32::from(n - 8))),
+        // Slots are shared by both classes, so cycles can mix them; two
+        // are beyond the resolver's bit set of the first 128 slots.
+        n @ 8..=11 => Allocation::Stack(SpillSlot(u32::from(n - 8))),
+        n => Allocation::Stack(SpillSlot(190 + u32::from(n))),
     }
 }
 
@@ -214,4 +216,32 @@ fn two_writes_to_one_location_are_refused() {
         &mut out,
     );
     assert_eq!(r, Err(ParallelMoveError::DuplicateDestination(to)));
+}
+
+#[test]
+fn two_writes_to_one_slot_are_refused_below_and_above_slot_127() {
+    let bump = Bump::new();
+    for slot in [5, 300] {
+        let to = Allocation::Stack(SpillSlot(slot));
+        let mut moves = BumpVec::new_in(&bump);
+        for (k, s) in [(1u8, 7u32), (2, 400)] {
+            moves.push(ParallelMove {
+                from: Allocation::Reg(PReg::gpr(k)),
+                to: Allocation::Stack(SpillSlot(s)),
+                class: RegClass::Gpr,
+            });
+            moves.push(ParallelMove {
+                from: Allocation::Reg(PReg::gpr(k + 2)),
+                to,
+                class: RegClass::Gpr,
+            });
+        }
+        let mut out = BumpVec::new_in(&bump);
+        let r = resolve(
+            &mut moves,
+            &mut |_| Allocation::Stack(SpillSlot(9)),
+            &mut out,
+        );
+        assert_eq!(r, Err(ParallelMoveError::DuplicateDestination(to)));
+    }
 }
