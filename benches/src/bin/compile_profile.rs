@@ -5,7 +5,8 @@
 //! Run: `cargo run --release -p benches --bin compile_profile [size] [reps]`
 //! (size 0 = all three sizes; under callgrind pass a small `reps`). Code is
 //! placed in an mprotect arena, or with `DUAL=1` in a dual-mapped one.
-//! `MEMTEST=1` also times placing code alone.
+//! `MEMTEST=1` also times placing code alone. `scripts/compile-ir-per-op.sh`
+//! runs it under callgrind and prints instructions per IR op.
 
 use std::error::Error;
 use std::hint::black_box;
