@@ -43,11 +43,12 @@ impl<'b> Liveness<'b> {
         let n = func.num_insts();
         let nv = func.num_vregs();
         let def_pos = bump.alloc_slice_fill_copy(nv, NONE);
-        let last_use = bump.alloc_slice_fill_copy(nv, NONE);
+        // 0 until read: a read at instruction 0 is no later than any def.
+        let last_use = bump.alloc_slice_fill_copy(nv, 0u32);
         let fixed_hint = bump.alloc_slice_fill_copy(nv, 0xFFu8);
         let jump_index = bump.alloc_slice_fill_copy(nv, NONE);
         let is_label_arg = bump.alloc_slice_fill_copy(nv, false);
-        let is_flags = bump.alloc_slice_fill_copy(nv, false);
+        let is_flags = bump.alloc_slice_fill_copy(if CHECK { nv } else { 0 }, false);
         let mut has_fixed = BumpVec::with_capacity_in(n, bump);
         let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
         let (mut label, mut jump) = (NONE, NONE);
@@ -90,8 +91,11 @@ impl<'b> Liveness<'b> {
                     }
                     _ => {}
                 }
-                if op.kind == OperandKind::Use {
-                    last_use[v] = i as u32;
+                match op.kind {
+                    OperandKind::Use => last_use[v] = i as u32,
+                    // Checked defs are recorded after the uses, below.
+                    OperandKind::Def if !CHECK => def_pos[v] = i as u32,
+                    OperandKind::Def => {}
                 }
             }
             has_fixed.push(fixed_here);
@@ -142,18 +146,17 @@ impl<'b> Liveness<'b> {
                 }
                 InstKind::Op => {}
             }
-            // Defs.
-            for op in ops.iter().filter(|o| o.kind == OperandKind::Def) {
+            // Defs (checked after the uses: an instruction reads nothing it
+            // defines).
+            for op in ops.iter().filter(|o| CHECK && o.kind == OperandKind::Def) {
                 let v = op.vreg.0 as usize;
-                if CHECK {
-                    if def_pos[v] != NONE || func.vreg_info(op.vreg).is_const {
-                        return Err(RegAllocError::BadDef {
-                            inst: i,
-                            vreg: op.vreg,
-                        });
-                    }
-                    is_flags[v] = op.constraint == Constraint::Flags;
+                if def_pos[v] != NONE || func.vreg_info(op.vreg).is_const {
+                    return Err(RegAllocError::BadDef {
+                        inst: i,
+                        vreg: op.vreg,
+                    });
                 }
+                is_flags[v] = op.constraint == Constraint::Flags;
                 def_pos[v] = i as u32;
             }
         }
@@ -182,22 +185,16 @@ impl<'b> Liveness<'b> {
         // Values defined before the label and read inside the loop stay
         // live until the jump (a pseudo-use there), so they survive the
         // back edge; label args are redefined by the jump instead.
-        let live_through = |v: usize, last_use: &[u32]| {
-            label != NONE
-                && def_pos[v] != NONE
-                && def_pos[v] < label
-                && !is_label_arg[v]
-                && last_use[v] != NONE
-                && last_use[v] > label
-                && last_use[v] < jump
-        };
-        // The last use of each vreg (0 when never used): its last read, or
-        // the jump for values live through the loop.
-        for v in 0..nv {
-            if live_through(v, last_use) {
-                last_use[v] = jump;
-            } else if last_use[v] == NONE {
-                last_use[v] = 0;
+        if label != NONE {
+            for (v, last) in last_use.iter_mut().enumerate() {
+                if def_pos[v] != NONE
+                    && def_pos[v] < label
+                    && !is_label_arg[v]
+                    && *last > label
+                    && *last < jump
+                {
+                    *last = jump;
+                }
             }
         }
         let last = last_use;
