@@ -336,6 +336,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// One move or swap (never touching the flags).
+    #[inline(always)]
     pub fn emit_edit(&mut self, e: Edit) -> Result<(), CompileError> {
         let w = self.w;
         // The common shapes (register to register of one class, spills and
@@ -372,6 +373,14 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 _ => {}
             }
         }
+        self.emit_edit_general(e)
+    }
+
+    /// The shapes of [`Self::emit_edit`] beyond plain moves, spills and
+    /// reloads: constants, memory to memory, swaps (out of line).
+    #[inline(never)]
+    fn emit_edit_general(&mut self, e: Edit) -> Result<(), CompileError> {
+        let w = self.w;
         match e {
             Edit::Move { from, to, class } => {
                 let (from, to) = (self.loc_of(from)?, self.loc_of(to)?);
