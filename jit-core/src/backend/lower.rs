@@ -657,17 +657,25 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// Copies 8 bytes (`Float`) or a word from `src` to `dst`: through
     /// `r11` on x86-64; with `push`/`pop` on x86-32 (no register; an
     /// `esp`-based `pop` destination is addressed after the pop).
+    #[inline(always)]
     pub fn copy(&mut self, dst: Mem, src: Mem, ty: Type) -> Result<(), CompileError> {
         if self.is64() {
             self.asm.mov_rm(Size::Q, Gpr::R11, src)?;
             self.asm.mov_mr(Size::Q, dst, Gpr::R11)?;
+            Ok(())
         } else {
-            self.asm.push_m(src)?;
-            self.asm.pop_m(dst)?;
-            if ty == Type::Float {
-                self.asm.push_m(src.offset(4))?;
-                self.asm.pop_m(dst.offset(4))?;
-            }
+            self.copy32(dst, src, ty)
+        }
+    }
+
+    /// [`Self::copy`] on x86-32.
+    #[inline(never)]
+    fn copy32(&mut self, dst: Mem, src: Mem, ty: Type) -> Result<(), CompileError> {
+        self.asm.push_m(src)?;
+        self.asm.pop_m(dst)?;
+        if ty == Type::Float {
+            self.asm.push_m(src.offset(4))?;
+            self.asm.pop_m(dst.offset(4))?;
         }
         Ok(())
     }
