@@ -836,10 +836,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// Lowers op `i` (everything but guards, labels, jumps and finishes,
     /// which [`super::guards`] handles).
-    pub fn lower_op(&mut self, i: usize, op: Op) -> Result<(), CompileError> {
+    pub fn lower_op(&mut self, i: usize, op: &Op) -> Result<(), CompileError> {
         let r = self.trace.op_result(i);
         let res = || r.ok_or(CompileError::Unsupported("op without its result value"));
-        match op {
+        match *op {
             Op::Input(ty) => self.input(res()?, ty),
             Op::ConstInt(c) => self.constant(res()?, c as u64, Type::Int),
             Op::ConstRef(c) => self.constant(res()?, c as u64, Type::Ref),
