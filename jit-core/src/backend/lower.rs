@@ -449,18 +449,21 @@ impl<'a, 'b> Lowering<'a, 'b> {
     pub fn alloc(&self, v: Value) -> Option<Allocation> {
         self.ra?;
         let (ops, allocs) = (self.cur_ops, self.cur_allocs);
+        let n = ops.len().min(allocs.len());
+        let (ops, allocs) = (&ops[..n], &allocs[..n]);
+        let k = ops.iter().position(|o| o.vreg.0 == v.0)?;
+        let first = allocs[k];
+        if matches!(first, Allocation::Reg(_)) {
+            return Some(first);
+        }
         // A value read twice (`x < x`) may have a register for one operand
         // and its slot for the other: the register serves both.
-        let mut found = None;
-        for (o, a) in ops.iter().zip(allocs) {
-            if o.vreg.0 == v.0 {
-                if matches!(a, Allocation::Reg(_)) {
-                    return Some(*a);
-                }
-                found = found.or(Some(*a));
-            }
-        }
-        found
+        let more = ops[k + 1..].iter().zip(&allocs[k + 1..]);
+        let reg = more
+            .filter(|(o, _)| o.vreg.0 == v.0)
+            .map(|(_, &a)| a)
+            .find(|a| matches!(a, Allocation::Reg(_)));
+        Some(reg.unwrap_or(first))
     }
 
     /// Where `v` is during the current op.
