@@ -965,6 +965,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// register when it is `a`'s (the allocator's `Reuse`), else a scratch
     /// register loaded with `a`. Returns it and, when `r` still needs a
     /// write, `r`'s location (see [`Self::finish_two`]).
+    #[inline(always)]
     fn two_operand(&mut self, r: Value, a: Value) -> Result<(Gpr, Option<Loc>), CompileError> {
         let (lr, la) = (self.loc(r)?, self.loc(a)?);
         if let (Loc::Gpr(d), Loc::Gpr(s)) = (lr, la)
@@ -1308,6 +1309,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// index (register allocation puts them there unless the index needs
     /// scaling), scaled in `r11` (x86-32: a reserved scratch register);
     /// under all slots through `rax` and `r11` (x86-32: `ecx`).
+    #[inline(always)]
     fn address(&mut self, addr: &Addr) -> Result<Mem, CompileError> {
         let base = match self.loc(addr.base)? {
             Loc::Gpr(g) => g,
