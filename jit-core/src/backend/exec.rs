@@ -197,8 +197,10 @@ impl Compiler {
                 });
             }
         }
-        l.emit_stubs()?;
+        // The shared exit first: the stubs after it jump back to it (no
+        // label fixups, short jumps for the nearest).
         l.exit_path()?;
+        l.emit_stubs()?;
         let frame_size = l.frame.size as u32;
         let mut stubs = BVec::from_iter_in(core::iter::repeat_n(u32::MAX, l.exits.len()), bump);
         for s in l.stubs.iter() {
