@@ -179,15 +179,15 @@ impl Compiler {
             FALLBACKS.fetch_add(1, Ordering::Relaxed);
         }
         l.prologue()?;
-        for (i, &op) in trace.ops().iter().enumerate() {
+        for (i, op) in trace.ops().iter().enumerate() {
             let start = l.asm.offset();
-            l.begin_op(i, &op)?;
-            match op {
+            l.begin_op(i, op)?;
+            match *op {
                 Op::Guard { kind, .. } => l.guard(i, kind)?,
                 Op::Label { args } => l.label(i, trace.args(args))?,
                 Op::Jump { label, args } => l.jump(label.0 as usize, trace.args(args))?,
                 Op::Finish { values, .. } => l.finish(i, trace.args(values))?,
-                op => l.lower_op(i, op)?,
+                _ => l.lower_op(i, op)?,
             }
             let end = l.asm.offset();
             if end != start {
@@ -198,8 +198,10 @@ impl Compiler {
                 });
             }
         }
-        l.emit_stubs()?;
+        // The shared exit first: the stubs after it jump back to it (no
+        // label fixups, short jumps for the nearest).
         l.exit_path()?;
+        l.emit_stubs()?;
         let frame_size = l.frame.size as u32;
         let mut stubs = BVec::from_iter_in(core::iter::repeat_n(u32::MAX, l.exits.len()), bump);
         for s in l.stubs.iter() {

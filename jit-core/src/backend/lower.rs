@@ -334,6 +334,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     }
 
     /// One move or swap (never touching the flags).
+    #[inline(always)]
     pub fn emit_edit(&mut self, e: Edit) -> Result<(), CompileError> {
         let w = self.w;
         // The common shapes (register to register of one class, spills and
@@ -370,6 +371,14 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 _ => {}
             }
         }
+        self.emit_edit_general(e)
+    }
+
+    /// The shapes of [`Self::emit_edit`] beyond plain moves, spills and
+    /// reloads: constants, memory to memory, swaps (out of line).
+    #[inline(never)]
+    fn emit_edit_general(&mut self, e: Edit) -> Result<(), CompileError> {
+        let w = self.w;
         match e {
             Edit::Move { from, to, class } => {
                 let (from, to) = (self.loc_of(from)?, self.loc_of(to)?);
@@ -438,18 +447,21 @@ impl<'a, 'b> Lowering<'a, 'b> {
     pub fn alloc(&self, v: Value) -> Option<Allocation> {
         self.ra?;
         let (ops, allocs) = (self.cur_ops, self.cur_allocs);
+        let n = ops.len().min(allocs.len());
+        let (ops, allocs) = (&ops[..n], &allocs[..n]);
+        let k = ops.iter().position(|o| o.vreg.0 == v.0)?;
+        let first = allocs[k];
+        if matches!(first, Allocation::Reg(_)) {
+            return Some(first);
+        }
         // A value read twice (`x < x`) may have a register for one operand
         // and its slot for the other: the register serves both.
-        let mut found = None;
-        for (o, a) in ops.iter().zip(allocs) {
-            if o.vreg.0 == v.0 {
-                if matches!(a, Allocation::Reg(_)) {
-                    return Some(*a);
-                }
-                found = found.or(Some(*a));
-            }
-        }
-        found
+        let more = ops[k + 1..].iter().zip(&allocs[k + 1..]);
+        let reg = more
+            .filter(|(o, _)| o.vreg.0 == v.0)
+            .map(|(_, &a)| a)
+            .find(|a| matches!(a, Allocation::Reg(_)));
+        Some(reg.unwrap_or(first))
     }
 
     /// Where `v` is during the current op.
@@ -466,7 +478,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// `dst = v` (word-sized; a float's bits on x86-64).
     pub fn read(&mut self, dst: Gpr, v: Value) -> Result<(), CompileError> {
-        match self.loc(v)? {
+        let l = self.loc(v)?;
+        self.read_loc(dst, l)
+    }
+
+    /// `dst = ` the word at `l` (a value's location, looked up already).
+    fn read_loc(&mut self, dst: Gpr, l: Loc) -> Result<(), CompileError> {
+        match l {
             Loc::Gpr(g) if g == dst => {}
             Loc::Gpr(g) => self.asm.mov_rr(self.w, dst, g)?,
             Loc::Mem(m) => self.asm.mov_rm(self.w, dst, m)?,
@@ -478,7 +496,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// `v = src` (word-sized).
     pub fn write(&mut self, v: Value, src: Gpr) -> Result<(), CompileError> {
-        match self.loc(v)? {
+        let l = self.loc(v)?;
+        self.write_loc(l, src)
+    }
+
+    /// A result's location `l` (looked up already) `= src` (word-sized).
+    fn write_loc(&mut self, l: Loc, src: Gpr) -> Result<(), CompileError> {
+        match l {
             Loc::Gpr(g) if g == src => {}
             Loc::Gpr(g) => self.asm.mov_rr(self.w, g, src)?,
             Loc::Mem(m) => self.asm.mov_mr(self.w, m, src)?,
@@ -500,7 +524,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// `v = src` for a float.
     pub fn write_x(&mut self, v: Value, src: Xmm) -> Result<(), CompileError> {
-        match self.loc(v)? {
+        let l = self.loc(v)?;
+        self.write_x_loc(l, src)
+    }
+
+    /// A float result's location `l` (looked up already) `= src`.
+    fn write_x_loc(&mut self, l: Loc, src: Xmm) -> Result<(), CompileError> {
+        match l {
             Loc::Xmm(x) if x == src => {}
             Loc::Xmm(x) => self.asm.movaps_rr(x, src)?,
             Loc::Mem(m) => self.asm.movsd_mr(m, src)?,
@@ -609,16 +639,6 @@ impl<'a, 'b> Lowering<'a, 'b> {
         self.is64() || g.number() < 4
     }
 
-    /// `op dst, v` for an ALU op.
-    fn alu_v(&mut self, op: Alu, dst: Gpr, v: Value) -> Result<(), CompileError> {
-        match self.loc(v)? {
-            Loc::Gpr(g) => self.asm.alu_rr(op, self.w, dst, g)?,
-            Loc::Mem(m) => self.asm.alu_rm(op, self.w, dst, m)?,
-            _ => return Err(CompileError::Unsupported("operand location")),
-        }
-        Ok(())
-    }
-
     /// Flags as `cmp v, 0` (ZF set when `v` is zero).
     pub fn test0(&mut self, v: Value) -> Result<(), CompileError> {
         match self.loc(v)? {
@@ -638,17 +658,25 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// Copies 8 bytes (`Float`) or a word from `src` to `dst`: through
     /// `r11` on x86-64; with `push`/`pop` on x86-32 (no register; an
     /// `esp`-based `pop` destination is addressed after the pop).
+    #[inline(always)]
     pub fn copy(&mut self, dst: Mem, src: Mem, ty: Type) -> Result<(), CompileError> {
         if self.is64() {
             self.asm.mov_rm(Size::Q, Gpr::R11, src)?;
             self.asm.mov_mr(Size::Q, dst, Gpr::R11)?;
+            Ok(())
         } else {
-            self.asm.push_m(src)?;
-            self.asm.pop_m(dst)?;
-            if ty == Type::Float {
-                self.asm.push_m(src.offset(4))?;
-                self.asm.pop_m(dst.offset(4))?;
-            }
+            self.copy32(dst, src, ty)
+        }
+    }
+
+    /// [`Self::copy`] on x86-32.
+    #[inline(never)]
+    fn copy32(&mut self, dst: Mem, src: Mem, ty: Type) -> Result<(), CompileError> {
+        self.asm.push_m(src)?;
+        self.asm.pop_m(dst)?;
+        if ty == Type::Float {
+            self.asm.push_m(src.offset(4))?;
+            self.asm.pop_m(dst.offset(4))?;
         }
         Ok(())
     }
@@ -809,10 +837,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     /// Lowers op `i` (everything but guards, labels, jumps and finishes,
     /// which [`super::guards`] handles).
-    pub fn lower_op(&mut self, i: usize, op: Op) -> Result<(), CompileError> {
+    pub fn lower_op(&mut self, i: usize, op: &Op) -> Result<(), CompileError> {
         let r = self.trace.op_result(i);
         let res = || r.ok_or(CompileError::Unsupported("op without its result value"));
-        match op {
+        match *op {
             Op::Input(ty) => self.input(res()?, ty),
             Op::ConstInt(c) => self.constant(res()?, c as u64, Type::Int),
             Op::ConstRef(c) => self.constant(res()?, c as u64, Type::Ref),
@@ -913,29 +941,48 @@ impl<'a, 'b> Lowering<'a, 'b> {
             }
             return Ok(());
         }
-        match (self.loc(a)?, self.loc(b)?) {
-            (Loc::Gpr(x), _) => self.alu_v(Alu::Cmp, x, b),
-            (Loc::Mem(m), Loc::Gpr(y)) => Ok(self.asm.alu_mr(Alu::Cmp, self.w, m, y)?),
+        let (la, lb) = (self.loc(a)?, self.loc(b)?);
+        let x = match (la, lb) {
+            (Loc::Gpr(x), _) => x,
+            (Loc::Mem(m), Loc::Gpr(y)) => return Ok(self.asm.alu_mr(Alu::Cmp, w, m, y)?),
             _ => {
                 let x = self.scratch(0)?;
-                self.read(x, a)?;
-                self.alu_v(Alu::Cmp, x, b)
+                self.read_loc(x, la)?;
+                x
             }
+        };
+        match lb {
+            Loc::Gpr(g) => self.asm.alu_rr(Alu::Cmp, w, x, g)?,
+            Loc::Mem(m) => self.asm.alu_rm(Alu::Cmp, w, x, m)?,
+            _ => return Err(CompileError::Unsupported("operand location")),
         }
+        Ok(())
     }
 
     /// The register a two-operand form computes `r = a op ...` in: `r`'s
     /// register when it is `a`'s (the allocator's `Reuse`), else a scratch
-    /// register loaded with `a`. Returns it and whether `r` still needs a write.
-    fn two_operand(&mut self, r: Value, a: Value) -> Result<(Gpr, bool), CompileError> {
-        if let (Loc::Gpr(d), Loc::Gpr(s)) = (self.loc(r)?, self.loc(a)?)
+    /// register loaded with `a`. Returns it and, when `r` still needs a
+    /// write, `r`'s location (see [`Self::finish_two`]).
+    #[inline(always)]
+    fn two_operand(&mut self, r: Value, a: Value) -> Result<(Gpr, Option<Loc>), CompileError> {
+        let (lr, la) = (self.loc(r)?, self.loc(a)?);
+        if let (Loc::Gpr(d), Loc::Gpr(s)) = (lr, la)
             && d == s
         {
-            return Ok((d, false));
+            return Ok((d, None));
         }
         let x = self.scratch(0)?;
-        self.read(x, a)?;
-        Ok((x, true))
+        self.read_loc(x, la)?;
+        Ok((x, Some(lr)))
+    }
+
+    /// Completes a two-operand form computed in `d`: writes it to the
+    /// result's location when [`Self::two_operand`] returned one.
+    fn finish_two(&mut self, d: Gpr, write: Option<Loc>) -> Result<(), CompileError> {
+        match write {
+            Some(l) => self.write_loc(l, d),
+            None => Ok(()),
+        }
     }
 
     fn int_bin(&mut self, r: Value, o: IntBinOp, a: Value, b: Value) -> Result<(), CompileError> {
@@ -973,15 +1020,16 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     Some(op) => self.asm.alu_ri(op, w, d, k as i64)?,
                     None => self.asm.imul_rri(w, d, d, k as i64)?,
                 }
-                return if write { self.write(r, d) } else { Ok(()) };
+                return self.finish_two(d, write);
             }
             match (alu, self.loc(b)?) {
-                (Some(op), _) => self.alu_v(op, d, b)?,
+                (Some(op), Loc::Gpr(g)) => self.asm.alu_rr(op, w, d, g)?,
+                (Some(op), Loc::Mem(m)) => self.asm.alu_rm(op, w, d, m)?,
                 (None, Loc::Gpr(g)) => self.asm.imul_rr(w, d, g)?,
                 (None, Loc::Mem(m)) => self.asm.imul_rm(w, d, m)?,
                 _ => return Err(CompileError::Unsupported("operand location")),
             }
-            return if write { self.write(r, d) } else { Ok(()) };
+            return self.finish_two(d, write);
         }
         if let (B::Shl | B::Sar | B::Shr, Some(k)) = (o, self.imm(b)) {
             let s = match o {
@@ -993,7 +1041,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             let count = k as u32 & (self.t.word_bytes() * 8 - 1);
             let (d, write) = self.two_operand(r, a)?;
             self.asm.shift_ri(s, w, d, count as u8)?;
-            return if write { self.write(r, d) } else { Ok(()) };
+            return self.finish_two(d, write);
         }
         let lb = self.loc(b)?;
         let out = match o {
@@ -1009,7 +1057,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 }
                 let (d, write) = self.two_operand(r, a)?;
                 self.asm.shift_rcl(s, w, d)?;
-                return if write { self.write(r, d) } else { Ok(()) };
+                return self.finish_two(d, write);
             }
             B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH => {
                 // Register allocation puts the dividend in rax, reserves rdx
@@ -1073,7 +1121,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             U::Not => asm.not_r(w, d)?,
             _ => {}
         }
-        if write { self.write(r, d) } else { Ok(()) }
+        self.finish_two(d, write)
     }
 
     fn int_ovf(&mut self, r: Value, o: OvfOp, a: Value, b: Value) -> Result<(), CompileError> {
@@ -1085,18 +1133,20 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 OvfOp::Sub => self.asm.alu_ri(Alu::Sub, w, d, k as i64)?,
                 OvfOp::Mul => self.asm.imul_rri(w, d, d, k as i64)?,
             }
-            return if write { self.write(r, d) } else { Ok(()) };
+            return self.finish_two(d, write);
         }
         match (o, self.loc(b)?) {
-            (OvfOp::Add, _) => self.alu_v(Alu::Add, d, b)?,
-            (OvfOp::Sub, _) => self.alu_v(Alu::Sub, d, b)?,
+            (OvfOp::Add, Loc::Gpr(g)) => self.asm.alu_rr(Alu::Add, w, d, g)?,
+            (OvfOp::Add, Loc::Mem(m)) => self.asm.alu_rm(Alu::Add, w, d, m)?,
+            (OvfOp::Sub, Loc::Gpr(g)) => self.asm.alu_rr(Alu::Sub, w, d, g)?,
+            (OvfOp::Sub, Loc::Mem(m)) => self.asm.alu_rm(Alu::Sub, w, d, m)?,
             (OvfOp::Mul, Loc::Gpr(g)) => self.asm.imul_rr(w, d, g)?,
             (OvfOp::Mul, Loc::Mem(m)) => self.asm.imul_rm(w, d, m)?,
             _ => return Err(CompileError::Unsupported("operand location")),
         }
         // `mov` leaves the flags alone: the overflow guard that must follow
         // reads OF directly.
-        if write { self.write(r, d) } else { Ok(()) }
+        self.finish_two(d, write)
     }
 
     fn float_bin(
@@ -1106,7 +1156,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
         a: Value,
         b: Value,
     ) -> Result<(), CompileError> {
-        let (x, write) = match (self.loc(r)?, self.loc(a)?) {
+        let lr = self.loc(r)?;
+        let (x, write) = match (lr, self.loc(a)?) {
             (Loc::Xmm(d), Loc::Xmm(s)) if d == s => (d, false),
             _ => {
                 let x = self.slots_xmm()?;
@@ -1131,7 +1182,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
             (FloatBinOp::Max, Loc::Mem(m)) => asm.maxsd_rm(x, m)?,
             _ => return Err(CompileError::Unsupported("float operand location")),
         }
-        if write { self.write_x(r, x) } else { Ok(()) }
+        if write {
+            self.write_x_loc(lr, x)
+        } else {
+            Ok(())
+        }
     }
 
     fn float_un(&mut self, r: Value, o: FloatUnOp, a: Value) -> Result<(), CompileError> {
@@ -1252,6 +1307,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// index (register allocation puts them there unless the index needs
     /// scaling), scaled in `r11` (x86-32: a reserved scratch register);
     /// under all slots through `rax` and `r11` (x86-32: `ecx`).
+    #[inline(always)]
     fn address(&mut self, addr: &Addr) -> Result<Mem, CompileError> {
         let base = match self.loc(addr.base)? {
             Loc::Gpr(g) => g,
@@ -1313,15 +1369,16 @@ impl<'a, 'b> Lowering<'a, 'b> {
     ) -> Result<(), CompileError> {
         let m = self.address(addr)?;
         let w = self.w;
+        let lr = self.loc(r)?;
         if desc.ty == Type::Float {
-            let x = match self.loc(r)? {
+            let x = match lr {
                 Loc::Xmm(x) => x,
                 _ => self.slots_xmm()?,
             };
             self.asm.movsd_rm(x, m)?;
-            return self.write_x(r, x);
+            return self.write_x_loc(lr, x);
         }
-        let d = match self.loc(r)? {
+        let d = match lr {
             Loc::Gpr(g) => g,
             _ => self.scratch(0)?,
         };
@@ -1338,7 +1395,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             (Type::Int, 4) => self.asm.mov_rm(Size::D, d, m)?,
             _ => self.asm.mov_rm(w, d, m)?,
         }
-        self.write(r, d)
+        self.write_loc(lr, d)
     }
 
     fn store_mem(
