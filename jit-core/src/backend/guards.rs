@@ -274,13 +274,19 @@ impl Lowering<'_, '_> {
         Ok(label)
     }
 
-    /// Emits every pending guard stub (after the trace body), then the
-    /// shared guard exit. Stub offsets are then `asm.label_offset(stub.label)`.
+    /// Emits the shared guard exit, then every pending guard stub (after
+    /// the trace body and the exit path). Stub offsets are then
+    /// `asm.label_offset(stub.label)`.
     pub fn emit_stubs(&mut self) -> Result<(), CompileError> {
         if self.stubs.is_empty() {
             return Ok(());
         }
+        // The guard exit first: the stubs' jumps to it go backward (no
+        // label fixups; the nearest stubs get a short jump).
         let save = self.asm.new_label();
+        self.asm.bind(save)?;
+        self.guard_exit()?;
+        self.asm.jmp(self.exit_label)?;
         for k in 0..self.stubs.len() {
             let s = self.stubs[k];
             self.asm.bind(s.label)?;
@@ -288,9 +294,7 @@ impl Lowering<'_, '_> {
             self.asm.push_i(exit)?;
             self.asm.jmp(save)?;
         }
-        self.asm.bind(save)?;
-        self.guard_exit()?;
-        Ok(self.asm.jmp(self.exit_label)?)
+        Ok(())
     }
 
     /// Deopt words of the guard exit's register save area: GPRs, then
