@@ -16,12 +16,14 @@
 //! callee-saved registers the prologue must save.
 //!
 //! Algorithm (files named after the parts): a liveness pre-pass
-//! (`liveness.rs`) validates the program and records every use position;
+//! (`liveness.rs`) validates the program (skipped for the backend's own
+//! view unless its verifier is on) and records each value's last use;
 //! the forward pass (`linear_scan.rs`) assigns free registers preferring
 //! hints (a jump arg prefers its label register, a value prefers the fixed
 //! register of its next fixed use, values crossing calls prefer
 //! callee-saved registers), evicts the value whose next use is furthest
-//! when none is free (Belady), reuses spill slots after values die, and
+//! when none is free (Belady, next uses found by looking 32 instructions
+//! ahead, then by last use), reuses spill slots after values die, and
 //! rematerialises constants. Simultaneous moves (fixed-register operands,
 //! loop back edges) go through [`parallel_move`].
 //!
