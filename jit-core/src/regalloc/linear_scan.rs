@@ -41,7 +41,7 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     live: Liveness<'b>,
     home: &'b mut [u8],
     slot: &'b mut [u32],
-    remat: BumpVec<'b, bool>,
+    remat: &'b mut [bool],
     /// Per vreg: 1 + the instruction that reads it as an operand.
     stamp: &'b mut [u32],
     /// Per vreg: 1 + the instruction that lists it as a fail-arg.
@@ -59,7 +59,7 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     ref_slots: BumpVec<'b, u32>,
     ref_slot_pos: BumpVec<'b, u32>,
     /// Per vreg: holds a GC reference.
-    is_ref: BumpVec<'b, bool>,
+    is_ref: &'b [bool],
     free_slots: BumpVec<'b, u32>,
     cycle_slot: u32,
     flags_vreg: u32,
@@ -81,13 +81,9 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         let n = func.num_insts();
         let nv = func.num_vregs();
         let per_vreg = |x| &mut *bump.alloc_slice_fill_copy(nv, x);
-        let mut remat = BumpVec::with_capacity_in(nv, bump);
-        let mut is_ref = BumpVec::with_capacity_in(nv, bump);
-        for v in 0..nv {
-            let info = func.vreg_info(VReg(v as u32));
-            remat.push(info.is_const);
-            is_ref.push(info.is_ref);
-        }
+        let info = |v: usize| func.vreg_info(VReg(v as u32));
+        let remat = bump.alloc_slice_fill_iter((0..nv).map(|v| info(v).is_const));
+        let is_ref = bump.alloc_slice_fill_iter((0..nv).map(|v| info(v).is_ref));
         Ok(LinearScan {
             func,
             env,
