@@ -23,9 +23,9 @@ pub(super) struct Liveness<'b> {
     /// Per vreg: is a label arg.
     pub is_label_arg: &'b mut [bool],
     /// Per instruction: has a `Fixed` or `FixedStack` operand.
-    has_fixed: BumpVec<'b, bool>,
+    has_fixed: &'b [bool],
     /// Number of clobbering instructions before each instruction.
-    clobber_prefix: BumpVec<'b, u32>,
+    clobber_prefix: &'b [u32],
     /// Total operands over all instructions (sizes the output up front).
     pub num_operands: usize,
     /// Total fail-args over all instructions.
@@ -49,8 +49,8 @@ impl<'b> Liveness<'b> {
         let jump_index = bump.alloc_slice_fill_copy(nv, NONE);
         let is_label_arg = bump.alloc_slice_fill_copy(nv, false);
         let is_flags = bump.alloc_slice_fill_copy(if CHECK { nv } else { 0 }, false);
-        let mut has_fixed = BumpVec::with_capacity_in(n, bump);
-        let mut clobber_prefix = BumpVec::with_capacity_in(n + 1, bump);
+        let has_fixed = bump.alloc_slice_fill_copy(n, false);
+        let clobber_prefix = bump.alloc_slice_fill_copy(n + 1, 0u32);
         let (mut label, mut jump) = (NONE, NONE);
         let mut clobbers = 0u32;
         let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
@@ -58,7 +58,7 @@ impl<'b> Liveness<'b> {
         let mut reuses: BumpVec<'_, (u32, u32, u32)> = BumpVec::new_in(bump);
 
         for i in 0..n {
-            clobber_prefix.push(clobbers);
+            clobber_prefix[i] = clobbers;
             let info = func.inst_info(i);
             if !info.clobbers.is_empty() {
                 clobbers += 1;
@@ -98,7 +98,7 @@ impl<'b> Liveness<'b> {
                     OperandKind::Def => {}
                 }
             }
-            has_fixed.push(fixed_here);
+            has_fixed[i] = fixed_here;
             for &a in exits.iter().chain(branch) {
                 if CHECK {
                     let v = vreg_index(func, i, a)?;
@@ -160,7 +160,7 @@ impl<'b> Liveness<'b> {
                 def_pos[v] = i as u32;
             }
         }
-        clobber_prefix.push(clobbers);
+        clobber_prefix[n] = clobbers;
         // A value whose last read is a two-operand form becomes the result:
         // it inherits the result's hints (backwards, so chains propagate).
         for &(d, v, i) in reuses.iter().rev() {
