@@ -25,7 +25,8 @@ use crate::ir::{
 };
 use crate::regalloc::parallel_move::{self, ParallelMove};
 use crate::regalloc::{
-    self, Allocation, Constraint, Edit, Function, Operand, Output, PReg, RegClass, SpillSlot,
+    self, Allocation, Constraint, Edit, Function, Operand, Output, PReg, PRegSet, RegClass,
+    SpillSlot,
 };
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
 
@@ -218,12 +219,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 Frame::new(temps.max().unwrap_or(0), trace.num_values(), false)?
             }
         };
-        let mut saved = BVec::new_in(bump);
-        let mut saved_xmm = BVec::new_in(bump);
-        if let Some(ra) = ra {
+        let used = ra.map_or(PRegSet::EMPTY, |ra| ra.out.callee_saved_used());
+        let mut saved = BVec::with_capacity_in(used.of_class(RegClass::Gpr).len() as usize, bump);
+        let mut saved_xmm =
+            BVec::with_capacity_in(used.of_class(RegClass::Xmm).len() as usize, bump);
+        if ra.is_some() {
             // Every callee-saved register the allocation touches is reported
             // (the allocator's contract, checked by its randomized tests).
-            let used = ra.out.callee_saved_used();
             for p in used.of_class(RegClass::Xmm).iter() {
                 if t != Target::Win64 || p.num < 6 {
                     return Err(CompileError::Unsupported("callee-saved XMM outside Win64"));
@@ -242,6 +244,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
         // About 16 bytes of code per op with the exit stubs (typical traces).
         let code_bytes = 256 + 20 * trace.ops().len();
         let mut asm = Assembler::with_capacity_in(t.mode(), code_bytes, bump);
+        // A label and a forward jump per guard, plus the IR labels.
+        asm.reserve(guesses + trace.num_labels(), guesses + trace.num_labels());
         let exit_label = asm.new_label();
         let mut labels = BVec::with_capacity_in(trace.num_labels(), bump);
         for _ in 0..trace.num_labels() {

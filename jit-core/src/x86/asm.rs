@@ -70,6 +70,13 @@ impl<A: Allocator + Clone> Assembler<A> {
         }
     }
 
+    /// Makes room for `labels` more labels and `fixups` more forward
+    /// label references before the tables first grow (a capacity hint).
+    pub fn reserve(&mut self, labels: usize, fixups: usize) {
+        self.labels.reserve(labels);
+        self.fixups.reserve(fixups);
+    }
+
     /// The mode this assembler encodes for.
     #[inline]
     pub fn mode(&self) -> Mode {
