@@ -178,25 +178,7 @@ impl Compiler {
             FALLBACKS.fetch_add(1, Ordering::Relaxed);
         }
         l.prologue()?;
-        for (i, op) in trace.ops().iter().enumerate() {
-            let start = l.asm.offset();
-            l.begin_op(i, op)?;
-            match *op {
-                Op::Guard { kind, .. } => l.guard(i, kind)?,
-                Op::Label { args } => l.label(i, trace.args(args))?,
-                Op::Jump { label, args } => l.jump(label.0 as usize, trace.args(args))?,
-                Op::Finish { values, .. } => l.finish(i, trace.args(values))?,
-                _ => l.lower_op(i, op)?,
-            }
-            let end = l.asm.offset();
-            if end != start {
-                l.ranges.push(OpRange {
-                    op: i as u32,
-                    start,
-                    end,
-                });
-            }
-        }
+        l.body()?;
         // The shared exit first: the stubs after it jump back to it (no
         // label fixups, short jumps for the nearest).
         l.exit_path()?;

@@ -65,6 +65,8 @@ impl Lowering<'_, '_> {
     }
 
     /// The shared exit path: restore and return (exit index in `eax`).
+    /// Emitted after the trace body and before the stubs, so the stubs'
+    /// jumps to it go backward (no label fixups).
     pub fn exit_path(&mut self) -> Result<(), CompileError> {
         let w = self.w;
         self.asm.bind(self.exit_label)?;

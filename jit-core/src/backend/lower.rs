@@ -282,6 +282,31 @@ impl<'a, 'b> Lowering<'a, 'b> {
         self.t.mode() == Mode::X64
     }
 
+    /// Lowers every op of the trace in order, recording each op's code range.
+    pub fn body(&mut self) -> Result<(), CompileError> {
+        let trace = self.trace;
+        for (i, op) in trace.ops().iter().enumerate() {
+            let start = self.asm.offset();
+            self.begin_op(i, op)?;
+            match *op {
+                Op::Guard { kind, .. } => self.guard(i, kind)?,
+                Op::Label { args } => self.label(i, trace.args(args))?,
+                Op::Jump { label, args } => self.jump(label.0 as usize, trace.args(args))?,
+                Op::Finish { values, .. } => self.finish(i, trace.args(values))?,
+                _ => self.lower_op(i, op)?,
+            }
+            let end = self.asm.offset();
+            if end != start {
+                self.ranges.push(OpRange {
+                    op: i as u32,
+                    start,
+                    end,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Starts op `i` (`op`): selects its allocator instruction and emits
     /// the allocator's edits before it (a `Label` emits its own).
     pub fn begin_op(&mut self, i: usize, op: &Op) -> Result<(), CompileError> {
