@@ -201,6 +201,7 @@ impl Compiler {
         // The output tables: built in the arena where they need a pass over
         // the exits, then written in place after the code.
         let mut records = BVec::with_capacity_in(exits_ops.len(), bump);
+        // A capacity hint: a few values per exit.
         let mut exit_types = BVec::with_capacity_in(4 * exits_ops.len(), bump);
         let mut deopt_words = 1;
         // Sites were recorded in exit order: walk them with one cursor.

@@ -319,7 +319,7 @@ impl Lowering<'_, '_> {
     /// locations `locs` (one per value, in order) into the deopt buffer,
     /// as [`Self::save_values`] does, without building `Loc`s first: the
     /// buffer pointer goes in the first caller-saved register (never r11)
-    /// no location names.
+    /// that no location names.
     fn save_exit(
         &mut self,
         fail: &[Option<Value>],
