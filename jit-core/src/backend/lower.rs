@@ -869,8 +869,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// Lowers op `i` (everything but guards, labels, jumps and finishes,
     /// which [`super::guards`] handles).
     pub fn lower_op(&mut self, i: usize, op: &Op) -> Result<(), CompileError> {
-        let r = self.trace.op_result(i);
-        let res = || r.ok_or(CompileError::Unsupported("op without its result value"));
+        let trace = self.trace;
+        let res = || {
+            let r = trace.op_result(i);
+            r.ok_or(CompileError::Unsupported("op without its result value"))
+        };
         match *op {
             Op::Input(ty) => self.input(res()?, ty),
             Op::ConstInt(c) => self.constant(res()?, c as u64, Type::Int),
@@ -896,7 +899,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Op::Store(desc, addr, v) => self.store_mem(desc, &addr, v),
             Op::Call { callee, sig, args } => {
                 let args = self.trace.args(args);
-                self.call(callee, sig, args, r)
+                self.call(callee, sig, args, trace.op_result(i))
             }
             Op::CondCall {
                 cond,
