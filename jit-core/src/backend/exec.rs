@@ -179,25 +179,7 @@ impl Compiler {
             FALLBACKS.fetch_add(1, Ordering::Relaxed);
         }
         l.prologue()?;
-        for (i, op) in trace.ops().iter().enumerate() {
-            let start = l.asm.offset();
-            l.begin_op(i, op)?;
-            match *op {
-                Op::Guard { kind, .. } => l.guard(i, kind)?,
-                Op::Label { args } => l.label(i, trace.args(args))?,
-                Op::Jump { label, args } => l.jump(label.0 as usize, trace.args(args))?,
-                Op::Finish { values, .. } => l.finish(i, trace.args(values))?,
-                _ => l.lower_op(i, op)?,
-            }
-            let end = l.asm.offset();
-            if end != start {
-                l.ranges.push(OpRange {
-                    op: i as u32,
-                    start,
-                    end,
-                });
-            }
-        }
+        l.body()?;
         // The shared exit first: the stubs after it jump back to it (no
         // label fixups, short jumps for the nearest).
         l.exit_path()?;
@@ -217,6 +199,7 @@ impl Compiler {
         // the exits, then written in place after the code.
         let (exits_ops, sites) = (&l.exits, &l.sites);
         let mut records = BVec::with_capacity_in(exits_ops.len(), bump);
+        // A capacity hint: a few values per exit.
         let mut exit_types = BVec::with_capacity_in(4 * exits_ops.len(), bump);
         let mut exit_codes = BVec::with_capacity_in(4 * exits_ops.len(), bump);
         let mut consts = BVec::new_in(bump);

@@ -67,6 +67,8 @@ impl Lowering<'_, '_> {
     }
 
     /// The shared exit path: restore and return (exit index in `eax`).
+    /// Emitted after the trace body and before the stubs, so the stubs'
+    /// jumps to it go backward (no label fixups).
     pub fn exit_path(&mut self) -> Result<(), CompileError> {
         let w = self.w;
         self.asm.bind(self.exit_label)?;
@@ -134,6 +136,7 @@ impl Lowering<'_, '_> {
         Ok(self.asm.jmp(self.exit_label)?)
     }
 
+    #[inline(always)]
     fn new_exit(&mut self, op: usize) -> Result<u32, CompileError> {
         let exit = u32::try_from(self.exits.len()).map_err(|_| CompileError::TooLarge)?;
         self.exits.push(op as u32);
@@ -141,6 +144,7 @@ impl Lowering<'_, '_> {
     }
 
     /// A patchable `jcc rel32` to the stub of the newest exit.
+    #[inline(always)]
     fn jcc_site(&mut self, c: Cond, stub: Label) -> Result<(), CompileError> {
         let site = self.asm.jcc_patchable(c, stub)?;
         let exit = self.exits.len() as u32 - 1;
@@ -267,6 +271,7 @@ impl Lowering<'_, '_> {
     }
 
     /// Allocates the exit and stub of guard op `i`.
+    #[inline(always)]
     fn stub_for(&mut self, i: usize) -> Result<Label, CompileError> {
         let label = self.asm.new_label();
         let exit = self.new_exit(i)?;

@@ -25,7 +25,8 @@ use crate::ir::{
 };
 use crate::regalloc::parallel_move::{self, ParallelMove};
 use crate::regalloc::{
-    self, Allocation, Constraint, Edit, Function, Operand, Output, PReg, RegClass, SpillSlot,
+    self, Allocation, Constraint, Edit, Function, Operand, Output, PReg, PRegSet, RegClass,
+    SpillSlot,
 };
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
 
@@ -216,12 +217,13 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 Frame::new(temps.max().unwrap_or(0), trace.num_values(), false)?
             }
         };
-        let mut saved = BVec::new_in(bump);
-        let mut saved_xmm = BVec::new_in(bump);
-        if let Some(ra) = ra {
+        let used = ra.map_or(PRegSet::EMPTY, |ra| ra.out.callee_saved_used());
+        let mut saved = BVec::with_capacity_in(used.of_class(RegClass::Gpr).len() as usize, bump);
+        let mut saved_xmm =
+            BVec::with_capacity_in(used.of_class(RegClass::Xmm).len() as usize, bump);
+        if ra.is_some() {
             // Every callee-saved register the allocation touches is reported
             // (the allocator's contract, checked by its randomized tests).
-            let used = ra.out.callee_saved_used();
             for p in used.of_class(RegClass::Xmm).iter() {
                 if t != Target::Win64 || p.num < 6 {
                     return Err(CompileError::Unsupported("callee-saved XMM outside Win64"));
@@ -240,6 +242,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
         // About 16 bytes of code per op with the exit stubs (typical traces).
         let code_bytes = 256 + 20 * trace.ops().len();
         let mut asm = Assembler::with_capacity_in(t.mode(), code_bytes, bump);
+        // A label and a forward jump per guard, plus the IR labels.
+        asm.reserve(guesses + trace.num_labels(), guesses + trace.num_labels());
         let exit_label = asm.new_label();
         let mut labels = BVec::with_capacity_in(trace.num_labels(), bump);
         for _ in 0..trace.num_labels() {
@@ -274,6 +278,31 @@ impl<'a, 'b> Lowering<'a, 'b> {
 
     fn is64(&self) -> bool {
         self.t.mode() == Mode::X64
+    }
+
+    /// Lowers every op of the trace in order, recording each op's code range.
+    pub fn body(&mut self) -> Result<(), CompileError> {
+        let trace = self.trace;
+        for (i, op) in trace.ops().iter().enumerate() {
+            let start = self.asm.offset();
+            self.begin_op(i, op)?;
+            match *op {
+                Op::Guard { kind, .. } => self.guard(i, kind)?,
+                Op::Label { args } => self.label(i, trace.args(args))?,
+                Op::Jump { label, args } => self.jump(label.0 as usize, trace.args(args))?,
+                Op::Finish { values, .. } => self.finish(i, trace.args(values))?,
+                _ => self.lower_op(i, op)?,
+            }
+            let end = self.asm.offset();
+            if end != start {
+                self.ranges.push(OpRange {
+                    op: i as u32,
+                    start,
+                    end,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Starts op `i` (`op`): selects its allocator instruction and emits
@@ -838,8 +867,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// Lowers op `i` (everything but guards, labels, jumps and finishes,
     /// which [`super::guards`] handles).
     pub fn lower_op(&mut self, i: usize, op: &Op) -> Result<(), CompileError> {
-        let r = self.trace.op_result(i);
-        let res = || r.ok_or(CompileError::Unsupported("op without its result value"));
+        let trace = self.trace;
+        let res = || {
+            let r = trace.op_result(i);
+            r.ok_or(CompileError::Unsupported("op without its result value"))
+        };
         match *op {
             Op::Input(ty) => self.input(res()?, ty),
             Op::ConstInt(c) => self.constant(res()?, c as u64, Type::Int),
@@ -865,7 +897,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             Op::Store(desc, addr, v) => self.store_mem(desc, &addr, v),
             Op::Call { callee, sig, args } => {
                 let args = self.trace.args(args);
-                self.call(callee, sig, args, r)
+                self.call(callee, sig, args, trace.op_result(i))
             }
             Op::CondCall {
                 cond,

@@ -70,6 +70,13 @@ impl<A: Allocator + Clone> Assembler<A> {
         }
     }
 
+    /// Makes room for `labels` more labels and `fixups` more forward
+    /// label references before the tables first grow (a capacity hint).
+    pub fn reserve(&mut self, labels: usize, fixups: usize) {
+        self.labels.reserve(labels);
+        self.fixups.reserve(fixups);
+    }
+
     /// The mode this assembler encodes for.
     #[inline]
     pub fn mode(&self) -> Mode {
@@ -176,11 +183,11 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// form-table checks): on x86-64, a dword or qword one-byte-opcode form
     /// (`mov`, ALU, `test`) with ModRM.reg `reg` (a register, or an opcode
     /// extension) and a register or `[base + disp]` operand (no index, base
-    /// not `rsp`/`r12`, which need a SIB byte), then `imm8` if given.
+    /// not `rsp`/`r12`, which need a SIB byte), then the immediate `imm`.
     /// Produces the same bytes as the general path; returns false, writing
     /// nothing, for any other shape.
     #[inline(always)]
-    fn word_rm_fast(&mut self, size: Size, opcode: u8, reg: u8, rm: Rm, imm8: Option<i8>) -> bool {
+    fn word_rm_fast(&mut self, size: Size, opcode: u8, reg: u8, rm: Rm, imm: Imm) -> bool {
         if self.mode != Mode::X64 || reg >= 16 {
             return false;
         }
@@ -200,8 +207,11 @@ impl<A: Allocator + Clone> Assembler<A> {
                 }
                 i.u8(opcode);
                 i.u8(0xC0 | reg3 | (r & 7));
-                if let Some(x) = imm8 {
-                    i.u8(x as u8);
+                match imm {
+                    Imm::None => {}
+                    Imm::I8(x) => i.u8(x as u8),
+                    Imm::I16(x) => i.u16(x as u16),
+                    Imm::I32(x) => i.u32(x as u32),
                 }
                 i.done();
             }
@@ -222,8 +232,11 @@ impl<A: Allocator + Clone> Assembler<A> {
                     i.u8(0x80 | reg3 | b3);
                     i.u32(m.disp as u32);
                 }
-                if let Some(x) = imm8 {
-                    i.u8(x as u8);
+                match imm {
+                    Imm::None => {}
+                    Imm::I8(x) => i.u8(x as u8),
+                    Imm::I16(x) => i.u16(x as u16),
+                    Imm::I32(x) => i.u32(x as u32),
                 }
                 i.done();
             }
@@ -244,7 +257,7 @@ impl<A: Allocator + Clone> Assembler<A> {
         reg: u8,
         rm: Rm,
     ) -> Result<(), EncodeError> {
-        if self.word_rm_fast(size, opcode, reg, rm, None) {
+        if self.word_rm_fast(size, opcode, reg, rm, Imm::None) {
             return Ok(());
         }
         self.rm_outlined(form, size, reg, rm, ByteRegs::sized(size), Imm::None)
@@ -402,6 +415,11 @@ impl<A: Allocator + Clone> Assembler<A> {
     #[inline]
     pub fn mov_mi(&mut self, size: Size, mem: Mem, imm: i64) -> Result<(), EncodeError> {
         let v = fit_imm(size, imm)?;
+        if matches!(size, Size::D | Size::Q)
+            && self.word_rm_fast(size, 0xC7, 0, Rm::Mem(mem), Imm::I32(v as i32))
+        {
+            return Ok(());
+        }
         self.rm(
             forms::MOV_MI,
             size,

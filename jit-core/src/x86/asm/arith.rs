@@ -57,7 +57,7 @@ impl<A: Allocator + Clone> Assembler<A> {
             rm: matches!(size, Size::B),
         };
         if !matches!(size, Size::B) && v as i8 as i64 == v {
-            if self.word_rm_fast(size, 0x83, op as u8, rm, Some(v as i8)) {
+            if self.word_rm_fast(size, 0x83, op as u8, rm, Imm::I8(v as i8)) {
                 return Ok(());
             }
             self.rm(
