@@ -459,12 +459,11 @@ fn exits_preserve_the_callers_callee_saved_registers() {
             &[Gpr::RBX, Gpr::R12, Gpr::R13, Gpr::R14, Gpr::R15]
         };
         // harness(vals, inputs, deopt, entry) -> u32: loads the kept
-        // registers from vals, calls entry(inputs, deopt), stores them back.
-        let [vals, inputs, deopt, entry] = if win {
-            [Gpr::RCX, Gpr::RDX, Gpr::R8, Gpr::R9]
-        } else {
-            [Gpr::RDI, Gpr::RSI, Gpr::RDX, Gpr::RCX]
-        };
+        // registers from vals, calls entry(inputs, deopt), stores them back
+        // (Win64: `rsi`/`rdi` too, which its callers expect kept).
+        // The harness itself is a SysV function; it calls the trace in the
+        // trace's convention.
+        let [vals, inputs, deopt, entry] = [Gpr::RDI, Gpr::RSI, Gpr::RDX, Gpr::RCX];
         let (arg0, arg1) = if win {
             (Gpr::RCX, Gpr::RDX)
         } else {
@@ -541,29 +540,17 @@ fn exits_preserve_the_callers_callee_saved_registers() {
                     .map(|k| 0x5EED_0000_0000_0001 + (k << 20))
                     .collect();
                 let before = regs.clone();
-                // SAFETY: the harness above follows the target's convention
-                // and calls the sealed trace, which touches only its inputs
-                // and deopt buffer; both harness flavours take four words.
+                type Harness = extern "C" fn(*mut u64, *const u64, *mut u64, usize) -> u32;
+                // SAFETY: the harness above is a SysV function calling the
+                // sealed trace, which touches only its inputs and deopt buffer.
                 let exit = unsafe {
-                    if win {
-                        type H = extern "win64" fn(*mut u64, *const u64, *mut u64, usize) -> u32;
-                        let h: H = std::mem::transmute(harness);
-                        h(
-                            regs.as_mut_ptr(),
-                            enc.as_ptr(),
-                            deopt.as_mut_ptr(),
-                            compiled.entry_address(),
-                        )
-                    } else {
-                        type H = extern "C" fn(*mut u64, *const u64, *mut u64, usize) -> u32;
-                        let h: H = std::mem::transmute(harness);
-                        h(
-                            regs.as_mut_ptr(),
-                            enc.as_ptr(),
-                            deopt.as_mut_ptr(),
-                            compiled.entry_address(),
-                        )
-                    }
+                    let h: Harness = std::mem::transmute(harness);
+                    h(
+                        regs.as_mut_ptr(),
+                        enc.as_ptr(),
+                        deopt.as_mut_ptr(),
+                        compiled.entry_address(),
+                    )
                 };
                 assert_eq!(
                     regs, before,

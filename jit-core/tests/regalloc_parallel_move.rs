@@ -194,54 +194,48 @@ fn a_stack_cycle_goes_through_the_temporary() {
     assert_eq!(out.len(), 3);
 }
 
+/// Resolves GPR moves `(from, to)`: the steps, or why they were refused.
+fn resolve_gpr(moves: &[(Allocation, Allocation)]) -> Result<Vec<Edit>, ParallelMoveError> {
+    let bump = Bump::new();
+    let mut pm = BumpVec::new_in(&bump);
+    pm.extend(moves.iter().map(|&(from, to)| ParallelMove {
+        from,
+        to,
+        class: RegClass::Gpr,
+    }));
+    let mut out = BumpVec::new_in(&bump);
+    resolve(&mut pm, &mut |_| Allocation::Stack(SpillSlot(9)), &mut out)?;
+    Ok(out.to_vec())
+}
+
 #[test]
 fn two_writes_to_one_location_are_refused() {
-    let bump = Bump::new();
-    let to = Allocation::Reg(PReg::gpr(0));
-    let mut moves = BumpVec::new_in(&bump);
-    moves.push(ParallelMove {
-        from: Allocation::Reg(PReg::gpr(1)),
-        to,
-        class: RegClass::Gpr,
-    });
-    moves.push(ParallelMove {
-        from: Allocation::Reg(PReg::gpr(2)),
-        to,
-        class: RegClass::Gpr,
-    });
-    let mut out = BumpVec::new_in(&bump);
-    let r = resolve(
-        &mut moves,
-        &mut |_| Allocation::Stack(SpillSlot(9)),
-        &mut out,
+    let (r0, r1, r2) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
+    let to = Allocation::Reg(r0);
+    let moves = [(Allocation::Reg(r1), to), (Allocation::Reg(r2), to)];
+    assert_eq!(
+        resolve_gpr(&moves),
+        Err(ParallelMoveError::DuplicateDestination(to))
     );
-    assert_eq!(r, Err(ParallelMoveError::DuplicateDestination(to)));
 }
 
 #[test]
 fn two_writes_to_one_slot_are_refused_below_and_above_slot_127() {
-    let bump = Bump::new();
-    for slot in [5, 300] {
-        let to = Allocation::Stack(SpillSlot(slot));
-        let mut moves = BumpVec::new_in(&bump);
-        for (k, s) in [(1u8, 7u32), (2, 400)] {
-            moves.push(ParallelMove {
-                from: Allocation::Reg(PReg::gpr(k)),
-                to: Allocation::Stack(SpillSlot(s)),
-                class: RegClass::Gpr,
-            });
-            moves.push(ParallelMove {
-                from: Allocation::Reg(PReg::gpr(k + 2)),
-                to,
-                class: RegClass::Gpr,
-            });
-        }
-        let mut out = BumpVec::new_in(&bump);
-        let r = resolve(
-            &mut moves,
-            &mut |_| Allocation::Stack(SpillSlot(9)),
-            &mut out,
+    let (reg, slot) = (
+        |n| Allocation::Reg(PReg::gpr(n)),
+        |n| Allocation::Stack(SpillSlot(n)),
+    );
+    for s in [5, 300] {
+        let to = slot(s);
+        let moves = [
+            (reg(1), slot(7)),
+            (reg(3), to),
+            (reg(2), slot(400)),
+            (reg(4), to),
+        ];
+        assert_eq!(
+            resolve_gpr(&moves),
+            Err(ParallelMoveError::DuplicateDestination(to))
         );
-        assert_eq!(r, Err(ParallelMoveError::DuplicateDestination(to)));
     }
 }
