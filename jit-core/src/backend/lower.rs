@@ -239,7 +239,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             }
         }
         let guesses = trace.ops().len() / 8 + 4;
-        // About 16 bytes of code per op with the exit stubs (typical traces).
+        // Typical traces take 12-15 bytes of code per op: room to spare.
         let code_bytes = 256 + 20 * trace.ops().len();
         let mut asm = Assembler::with_capacity_in(t.mode(), code_bytes, bump);
         // A label and a forward jump per guard, plus the IR labels.
