@@ -143,8 +143,10 @@ impl Region {
 /// - [`page_size`](Self::page_size) is a non-zero power of two and never changes;
 /// - a region returned by [`reserve`](Self::reserve) is aligned to the page
 ///   size, its length is a non-zero multiple of it, it is readable and
-///   writable for its whole length, and it overlaps no other live region and
-///   no memory the program uses otherwise, until it is released;
+///   writable for its whole length, its bytes are initialised (any values:
+///   fresh OS pages are zero, a reused buffer holds what it held), and it
+///   overlaps no other live region and no memory the program uses
+///   otherwise, until it is released;
 /// - after a successful [`protect`](Self::protect) the range is at least
 ///   readable, and writable if [`Protection::ReadWrite`] was asked for; a
 ///   provider may leave memory more permissive (bare metal changes nothing),
@@ -358,7 +360,8 @@ impl<M: ExecutableMemory> CodeBlock<M> {
         let end = self.checked_end(offset, len)?;
         // SAFETY: `[offset, end)` lies inside the region (checked above), which
         // the provider keeps mapped readable and writable while the block is
-        // writable; its bytes are initialised memory (any `u8` is valid), and
+        // writable; its bytes are initialised (the provider's promise; any
+        // `u8` is valid), and
         // `&mut self` guarantees no other reference to them exists meanwhile.
         let dst =
             unsafe { core::slice::from_raw_parts_mut(self.region.ptr.as_ptr().add(offset), len) };
