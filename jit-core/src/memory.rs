@@ -361,8 +361,8 @@ impl<M: ExecutableMemory> CodeBlock<M> {
         // SAFETY: `[offset, end)` lies inside the region (checked above), which
         // the provider keeps mapped readable and writable while the block is
         // writable; its bytes are initialised (the provider's promise; any
-        // `u8` is valid), and
-        // `&mut self` guarantees no other reference to them exists meanwhile.
+        // `u8` is valid), and `&mut self` guarantees no other reference to
+        // them exists meanwhile.
         let dst =
             unsafe { core::slice::from_raw_parts_mut(self.region.ptr.as_ptr().add(offset), len) };
         fill(dst);
