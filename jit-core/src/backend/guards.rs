@@ -22,7 +22,7 @@ use super::lower::{Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
 use crate::regalloc::parallel_move::{self, ParallelMove};
-use crate::regalloc::{Allocation, Function, InstKind, RegClass};
+use crate::regalloc::{Allocation, Function, InstKind, PReg, PRegSet, RegClass};
 use crate::x86::{Alu, Cond, Gpr, Label, Mem, Mode, Size, Xmm};
 
 /// Marks an exit table code as a constant's index (not a deopt word).
@@ -318,43 +318,67 @@ impl Lowering<'_, '_> {
         (g + x + self.frame.slot_block().1) as usize
     }
 
-    /// The shared guard exit (the exit index pushed by the stub): every
-    /// register and the slots into the deopt buffer, the index into `eax`.
+    /// The registers and the range of slots any guard's fail-args are in
+    /// (`lo > hi`: none): all the guard exit needs to save.
+    fn exit_sources(&self) -> (PRegSet, u32, u32) {
+        if let Some(ra) = self.ra {
+            return ra.out.exit_sources();
+        }
+        let (mut lo, mut hi) = (u32::MAX, 0);
+        for s in self.stubs.iter() {
+            let op = self.exits[s.exit as usize] as usize;
+            if let Op::Guard { fail, .. } = self.trace.ops()[op] {
+                for v in self.trace.fail_args(fail).iter().flatten() {
+                    lo = lo.min(v.0);
+                    hi = hi.max(v.0);
+                }
+            }
+        }
+        (PRegSet::EMPTY, lo, hi)
+    }
+
+    /// The shared guard exit (the exit index pushed by the stub): the
+    /// registers and slots fail-args are in, into the deopt buffer at their
+    /// fixed words; the index into `eax`.
     fn guard_exit(&mut self) -> Result<(), CompileError> {
         let (w, x64) = (self.w, self.t.mode() == Mode::X64);
         let (g, x) = self.save_area();
-        // The buffer pointer: `r11` (never allocated) on x86-64; x86-32
-        // parks `eax` on the stack to free it.
+        let (regs, lo, hi) = self.exit_sources();
+        // The buffer pointer: `r11` (never allocated) on x86-64; `eax` on
+        // x86-32, parked on the stack first if it holds a fail-arg.
         let p = if x64 { Gpr::R11 } else { Gpr::RAX };
-        if !x64 {
+        let park = !x64 && regs.contains(PReg::gpr(0));
+        if park {
             self.asm.push_r(Gpr::RAX)?;
         }
         self.asm.mov_rm(w, p, self.frame.deopt_ptr())?;
         let word = |n: u32| Mem::base(p, 8 * n as i32);
-        for n in 0..g as u8 {
-            let r = Gpr::from_number(n).ok_or(CompileError::Unsupported("register"))?;
-            if !matches!(r, Gpr::RSP | Gpr::RBP) && r != p {
-                self.asm.mov_mr(w, word(n as u32), r)?;
+        for r in regs.of_class(RegClass::Gpr).iter() {
+            let gpr = Gpr::from_number(r.num).ok_or(CompileError::Unsupported("register"))?;
+            if gpr != p {
+                self.asm.mov_mr(w, word(r.num as u32), gpr)?;
             }
         }
-        if !x64 {
+        if park {
             self.asm.pop_r(Gpr::RCX)?;
             self.asm.mov_mr(w, word(0), Gpr::RCX)?;
         }
-        for n in 0..x as u8 {
-            let r = Xmm::from_number(n).ok_or(CompileError::Unsupported("register"))?;
-            self.asm.movsd_mr(word(g + n as u32), r)?;
+        for r in regs.of_class(RegClass::Xmm).iter() {
+            let xmm = Xmm::from_number(r.num).ok_or(CompileError::Unsupported("register"))?;
+            self.asm.movsd_mr(word(g + r.num as u32), xmm)?;
         }
-        // The slots, word by word, through the stack (`push [src]; pop
-        // [dst]`): only caller-saved registers are touched (the exit path
-        // restores just the callee-saved ones the trace saved).
-        let (lowest, count) = self.frame.slot_block();
-        if count > 0 {
+        // Slots `lo..=hi`, word by word, through the stack (`push [src];
+        // pop [dst]`): only caller-saved registers are touched (the exit
+        // path restores just the callee-saved ones the trace saved).
+        if lo <= hi {
+            let (_, slots) = self.frame.slot_block();
             let step: i64 = if x64 { 8 } else { 4 };
-            self.asm.lea(w, Gpr::RDX, lowest)?;
-            self.asm.lea(w, p, word(g + x))?;
-            self.asm
-                .mov_ri(Size::D, Gpr::RCX, count as i64 * (8 / step))?;
+            // Slot `hi` is the lowest address; slot `n` goes to word
+            // `g + x + slots - 1 - n`.
+            self.asm.lea(w, Gpr::RDX, self.frame.slot(hi))?;
+            self.asm.lea(w, p, word(g + x + slots - 1 - hi))?;
+            let words = (hi - lo + 1) as i64 * (8 / step);
+            self.asm.mov_ri(Size::D, Gpr::RCX, words)?;
             let copy = self.asm.new_label();
             self.asm.bind(copy)?;
             self.asm.push_m(Mem::base(Gpr::RDX, 0))?;

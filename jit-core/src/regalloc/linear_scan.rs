@@ -118,6 +118,8 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 label_locs: BumpVec::new_in(bump),
                 num_spill_slots: 0,
                 callee_saved_used: PRegSet::EMPTY,
+                exit_regs: PRegSet::EMPTY,
+                exit_slots: (u32::MAX, 0),
             },
         })
     }
@@ -677,6 +679,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         // instruction (a def-time eviction stored them before it).
         for &e in exits {
             let loc = self.location(e.0);
+            self.out.note_exit_location(loc);
             self.out.exits.push(loc);
         }
         if info.safepoint {

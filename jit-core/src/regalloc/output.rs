@@ -19,6 +19,9 @@ pub struct Output<'b> {
     pub(super) label_locs: BumpVec<'b, Allocation>,
     pub(super) num_spill_slots: u32,
     pub(super) callee_saved_used: PRegSet,
+    /// Registers and the range of slots any exit location names.
+    pub(super) exit_regs: PRegSet,
+    pub(super) exit_slots: (u32, u32),
 }
 
 /// Start offsets of one instruction's entries in each output table.
@@ -63,6 +66,24 @@ impl Output<'_> {
     pub fn num_spill_slots(&self) -> u32 {
         self.num_spill_slots
     }
+    /// Every register any exit location names, and the lowest and highest
+    /// slot any names (`lo > hi`: none): what a shared exit path must save.
+    pub fn exit_sources(&self) -> (PRegSet, u32, u32) {
+        (self.exit_regs, self.exit_slots.0, self.exit_slots.1)
+    }
+
+    pub(super) fn note_exit_location(&mut self, loc: Allocation) {
+        match loc {
+            Allocation::Reg(r) => self.exit_regs.insert(r),
+            Allocation::Stack(s) => {
+                let (lo, hi) = &mut self.exit_slots;
+                *lo = (*lo).min(s.0);
+                *hi = (*hi).max(s.0);
+            }
+            _ => {}
+        }
+    }
+
     /// Callee-saved registers the code writes: the prologue saves these.
     pub fn callee_saved_used(&self) -> PRegSet {
         self.callee_saved_used
