@@ -5,9 +5,9 @@
 //! to its own stub emitted after the trace body. Exits are table-driven, as
 //! in LuaJIT and PyPy: a stub is `push <exit index>; jmp <guard exit>`
 //! (10 bytes, nothing computed per fail-arg while compiling), and the one
-//! shared guard exit stores every register (GPRs by hardware number, then
-//! XMMs) and copies the frame's slots into the deopt buffer, then pops the
-//! exit index into `eax`. Each exit's table (see [`Lowering::exit_codes`])
+//! shared guard exit stores the registers (GPRs by hardware number, then
+//! XMMs) and copies the frame slots that any exit's values are in into the
+//! deopt buffer at fixed words, then pops the exit index into `eax`. Each exit's table (see [`Lowering::exit_codes`])
 //! says which deopt word holds each fail-arg, or which constant it is, and
 //! [`crate::backend::CompiledTrace::decode_exit`] reads them from there. A
 //! `Finish` stores its values into the deopt buffer directly. Both end in

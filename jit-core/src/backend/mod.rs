@@ -16,8 +16,8 @@
 //! (an `Int` sign-extended, a `Ref` address, a `Float`'s bits); the prologue
 //! copies them into the frame. A `Finish` writes its values to
 //! `deopt[0..n]` in the same encoding; a failing guard leaves through the
-//! shared guard exit, which stores every register and the frame's slots
-//! into the buffer (table-driven exits, as in LuaJIT and PyPy: nothing is
+//! shared guard exit, which stores the registers and frame slots any
+//! exit's values are in into the buffer (table-driven exits, as in LuaJIT and PyPy: nothing is
 //! emitted per fail-arg). Either returns its *exit index*, and
 //! [`CompiledTrace::decode_exit`] turns index and buffer into an [`Exit`],
 //! reading each value where the exit's table says it is (a buffer word or
