@@ -13,6 +13,15 @@ use jit_core::ir::testgen::{self, GenConfig, Rng, TestCalls, TestFunctions, Test
 use jit_core::ir::{Callee, FloatBinOp, IntBinOp, Op, Trace, TraceBuilder, Type, Val, WordSize};
 use os_glue::unix::UnixMemory;
 
+/// `code` (a test harness) in a fresh block, sealed executable.
+fn sealed(code: &[u8]) -> jit_core::memory::CodeBlock<UnixMemory> {
+    use jit_core::memory::{CodeBlock, Placement};
+    let mut block = CodeBlock::new(UnixMemory::new(), code.len(), Placement::Anywhere).unwrap();
+    block.append(code).unwrap();
+    block.seal().unwrap();
+    block
+}
+
 fn compile(c: Compiler, t: &Trace) -> CompiledTrace<UnixMemory> {
     c.compile(t, UnixMemory::new(), &Bump::new())
         .unwrap_or_else(|e| panic!("compile failed: {e}\n{t}"))
@@ -261,7 +270,6 @@ fn a_preamble_label_before_the_loop_label() {
 /// and still computes the interpreter's result.
 #[test]
 fn win64_preserves_the_callers_xmm6_to_xmm15() {
-    use jit_core::memory::{CodeBlock, Placement};
     use jit_core::x86::{Assembler, Gpr, Mem, Mode, Size, Xmm};
     // harness(vals: *mut f64, inputs, deopt, entry) -> u32, Win64: loads
     // xmm6..xmm15 from vals, calls entry(inputs, deopt), stores them back.
@@ -288,10 +296,7 @@ fn win64_preserves_the_callers_xmm6_to_xmm15() {
     a.mov_rr(Size::Q, Gpr::RSP, Gpr::RBP).unwrap();
     a.pop_r(Gpr::RBP).unwrap();
     a.ret().unwrap();
-    let code = a.finish().unwrap();
-    let mut block = CodeBlock::new(UnixMemory::new(), 256, Placement::Anywhere).unwrap();
-    block.append(code.bytes()).unwrap();
-    block.seal().unwrap();
+    let block = sealed(a.finish().unwrap().bytes());
 
     // Twelve floats live at once, summed at the end.
     let mut t = TraceBuilder::new(WordSize::W64);
@@ -441,7 +446,6 @@ fn every_allocatable_gpr_carries_a_loop_value_6_on_x86_32_and_13_on_x86_64() {
 /// register allocation and with every value in a slot.
 #[test]
 fn exits_preserve_the_callers_callee_saved_registers() {
-    use jit_core::memory::{CodeBlock, Placement};
     use jit_core::x86::{Alu, Assembler, Gpr, Mem, Mode, Size};
     for target in [Target::SysV64, Target::Win64] {
         let win = target == Target::Win64;
@@ -505,10 +509,7 @@ fn exits_preserve_the_callers_callee_saved_registers() {
         }
         a.pop_r(Gpr::RBP).unwrap();
         a.ret().unwrap();
-        let code = a.finish().unwrap();
-        let mut block = CodeBlock::new(UnixMemory::new(), 512, Placement::Anywhere).unwrap();
-        block.append(code.bytes()).unwrap();
-        block.seal().unwrap();
+        let block = sealed(a.finish().unwrap().bytes());
         let harness = block.entry(0).unwrap();
 
         // Enough live values to spill; `x > 0` decides the exit.

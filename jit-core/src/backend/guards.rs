@@ -311,6 +311,13 @@ impl Lowering<'_, '_> {
         }
     }
 
+    /// The deopt word the guard exit copies frame slot `n` to: after the
+    /// register save area, the slots in address order (highest slot first).
+    fn slot_word(&self, n: u32) -> u32 {
+        let (g, x) = self.save_area();
+        g + x + self.frame.slot_block().1.saturating_sub(n + 1)
+    }
+
     /// Deopt words a guard exit writes: the register save area, then the
     /// frame's slots (see [`Frame::slot_block`]).
     pub fn guard_exit_words(&self) -> usize {
@@ -342,7 +349,7 @@ impl Lowering<'_, '_> {
     /// fixed words; the index into `eax`.
     fn guard_exit(&mut self) -> Result<(), CompileError> {
         let (w, x64) = (self.w, self.t.mode() == Mode::X64);
-        let (g, x) = self.save_area();
+        let (g, _) = self.save_area();
         let (regs, lo, hi) = self.exit_sources();
         // The buffer pointer: `r11` (never allocated) on x86-64; `eax` on
         // x86-32, parked on the stack first if it holds a fail-arg.
@@ -371,12 +378,11 @@ impl Lowering<'_, '_> {
         // pop [dst]`): only caller-saved registers are touched (the exit
         // path restores just the callee-saved ones the trace saved).
         if lo <= hi {
-            let (_, slots) = self.frame.slot_block();
             let step: i64 = if x64 { 8 } else { 4 };
-            // Slot `hi` is the lowest address; slot `n` goes to word
-            // `g + x + slots - 1 - n`.
+            // Slot `hi` is the lowest address; lower slots follow upward,
+            // as their words do.
             self.asm.lea(w, Gpr::RDX, self.frame.slot(hi))?;
-            self.asm.lea(w, p, word(g + x + slots - 1 - hi))?;
+            self.asm.lea(w, p, word(self.slot_word(hi)))?;
             let words = (hi - lo + 1) as i64 * (8 / step);
             self.asm.mov_ri(Size::D, Gpr::RCX, words)?;
             let copy = self.asm.new_label();
@@ -403,9 +409,8 @@ impl Lowering<'_, '_> {
         let Op::Guard { fail, .. } = self.trace.ops()[op] else {
             return Err(CompileError::Unsupported("exit table of a non-guard op"));
         };
-        let (g, x) = self.save_area();
-        let (_, slots) = self.frame.slot_block();
-        let slot_word = |n: u32| g + x + slots.saturating_sub(n + 1);
+        let (g, _) = self.save_area();
+        let slot_word = |n: u32| self.slot_word(n);
         let exit_locs = self
             .ra
             .map(|ra| ra.out.exit_locations(ra.func.first_inst[op] as usize));

@@ -20,8 +20,8 @@ use super::frame::{Frame, SavedReg};
 use super::tables::OpRange;
 use super::target::{ArgLoc, Target};
 use crate::ir::{
-    Addr, Callee, ConvOp, FloatBinOp, FloatCmpOp, FloatUnOp, GuardKind, IntBinOp, IntUnOp, Op,
-    OvfOp, RefCmpOp, RetType, SigId, Trace, Type, Value, WordSize,
+    Addr, Callee, ConvOp, FloatBinOp, FloatCmpOp, FloatUnOp, IntBinOp, IntUnOp, Op, OvfOp,
+    RefCmpOp, RetType, SigId, Trace, Type, Value, WordSize,
 };
 use crate::regalloc::parallel_move::{self, ParallelMove};
 use crate::regalloc::{
@@ -128,56 +128,6 @@ pub(crate) struct Lowering<'a, 'b> {
     inputs_in: Option<Gpr>,
 }
 
-/// Whether op `i` of `trace` is a comparison whose result only the next
-/// op (a `guard_true`/`guard_false` on it) reads.
-fn fusable(trace: &Trace, uses: &[u32], i: usize, r: Value) -> bool {
-    let cmp = match trace.ops()[i] {
-        Op::IntBin(o, ..) => !matches!(
-            o,
-            IntBinOp::Add
-                | IntBinOp::Sub
-                | IntBinOp::And
-                | IntBinOp::Or
-                | IntBinOp::Xor
-                | IntBinOp::Mul
-                | IntBinOp::Shl
-                | IntBinOp::Sar
-                | IntBinOp::Shr
-                | IntBinOp::SDiv
-                | IntBinOp::SRem
-                | IntBinOp::UDiv
-                | IntBinOp::URem
-                | IntBinOp::UMulH
-        ),
-        Op::IntUn(o, _) => matches!(o, IntUnOp::IsZero | IntUnOp::IsTrue),
-        Op::FloatCmp(..) | Op::RefCmp(..) | Op::RefIsNull(_) => true,
-        _ => false,
-    };
-    let next_guards = matches!(
-        trace.ops().get(i + 1),
-        Some(Op::Guard { kind: GuardKind::True(v) | GuardKind::False(v), .. }) if *v == r
-    );
-    cmp && next_guards && uses[r.index()] == 1
-}
-
-/// Per value, whether it is a comparison kept in the flags for the next
-/// guard (see [`fusable`]), from the trace's use counts: for the all-slots
-/// strategy (the allocator's view decides it on its own, see
-/// [`RaFunc::new`]).
-fn fused_by_use_count<'b>(trace: &Trace, bump: &'b Bump) -> BVec<'b, bool> {
-    let mut uses = BVec::from_iter_in(core::iter::repeat_n(0u32, trace.num_values()), bump);
-    for i in 0..trace.ops().len() {
-        trace.visit_uses(i, |v, _| uses[v.index()] += 1);
-    }
-    let mut fused = BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
-    for (i, op) in trace.ops().iter().enumerate().skip(1) {
-        if let (Op::Guard { .. }, Some(r)) = (op, trace.op_result(i - 1)) {
-            fused[r.index()] = fusable(trace, &uses, i - 1, r);
-        }
-    }
-    fused
-}
-
 impl<'a, 'b> Lowering<'a, 'b> {
     /// Sets up lowering `trace` for `t` in `bump`: register allocation
     /// when `allocate` and the allocator takes the trace, else all slots;
@@ -189,9 +139,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
         allocate: bool,
         verify: bool,
     ) -> Result<Self, CompileError> {
-        let (func, fused_ok) = match allocate.then(|| RaFunc::new(t, trace, bump)).flatten() {
-            Some((func, fused)) => (Some(func), fused),
-            None => (None, fused_by_use_count(trace, bump)),
+        // The allocator's view also decides, for both strategies, which
+        // comparisons stay in the flags for the next guard.
+        let (func, fused_ok) = match RaFunc::new(t, trace, bump) {
+            Some((func, fused)) => (allocate.then_some(func), fused),
+            // A shape the allocator does not take: all slots, no fusion.
+            None => (
+                None,
+                BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump),
+            ),
         };
         let ra = match func {
             Some(func) => {
