@@ -157,7 +157,7 @@ impl<'b> RaFunc<'b> {
         let mut f = RaFunc {
             ops: BVec::with_capacity_in(3 * n, bump),
             insts: BVec::with_capacity_in(n + 2, bump),
-            branch: BVec::new_in(bump),
+            branch: BVec::with_capacity_in(32, bump),
             exits: BVec::with_capacity_in(n, bump),
             vinfo: BVec::with_capacity_in(trace.num_values() + 8, bump),
             num_values: trace.num_values() as u32,
@@ -180,7 +180,7 @@ impl<'b> RaFunc<'b> {
         }
         let mut fused = BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
         // Flags defs: (def operand, guard operand, value).
-        let mut tentative: BVec<'_, (u32, u32, Value)> = BVec::new_in(bump);
+        let mut tentative: BVec<'_, (u32, u32, Value)> = BVec::with_capacity_in(n / 8 + 8, bump);
         f.insts.push(InstRec {
             info: InstInfo::op(),
             ops: 0,

@@ -55,7 +55,7 @@ impl<'b> Liveness<'b> {
         let mut clobbers = 0u32;
         let (mut num_operands, mut num_exit_args) = (0usize, 0usize);
         // Every reuse def: (def, the use it reuses, instruction).
-        let mut reuses: BumpVec<'_, (u32, u32, u32)> = BumpVec::new_in(bump);
+        let mut reuses: BumpVec<'_, (u32, u32, u32)> = BumpVec::with_capacity_in(n / 2 + 8, bump);
 
         for i in 0..n {
             clobber_prefix[i] = clobbers;
