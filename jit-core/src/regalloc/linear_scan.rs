@@ -112,7 +112,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             out: Output {
                 allocs: BumpVec::with_capacity_in(num_operands, bump),
                 starts: BumpVec::with_capacity_in(n + 1, bump),
-                edits: BumpVec::with_capacity_in(n / 2 + 16, bump),
+                edits: BumpVec::with_capacity_in(n + 16, bump),
                 exits: BumpVec::with_capacity_in(num_exit_args, bump),
                 refs: BumpVec::with_capacity_in(32, bump),
                 label_locs: BumpVec::with_capacity_in(16, bump),
