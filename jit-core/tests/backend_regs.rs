@@ -36,7 +36,7 @@ fn memory_operands(compiled: &CompiledTrace<UnixMemory>, ops: std::ops::Range<u3
         32
     };
     let mut n = 0;
-    for r in compiled.op_ranges().iter().filter(|r| ops.contains(&r.op)) {
+    for r in compiled.op_ranges().filter(|r| ops.contains(&r.op)) {
         let code = &compiled.code()[r.start as usize..r.end as usize];
         let mut d = Decoder::new(bitness, code, DecoderOptions::NONE);
         let mut inst = Instruction::default();
@@ -389,7 +389,7 @@ fn gprs_used(compiled: &CompiledTrace<UnixMemory>, ops: std::ops::Range<u32>) ->
             used.push(n);
         }
     };
-    for r in compiled.op_ranges().iter().filter(|r| ops.contains(&r.op)) {
+    for r in compiled.op_ranges().filter(|r| ops.contains(&r.op)) {
         let code = &compiled.code()[r.start as usize..r.end as usize];
         let mut d = Decoder::new(bitness, code, DecoderOptions::NONE);
         let mut inst = Instruction::default();

@@ -28,7 +28,7 @@ pub fn listing<M: ExecutableMemory>(compiled: &CompiledTrace<M>, trace: &Trace) 
     let mut out = String::new();
     let mut text = String::new();
     let mut inst = Instruction::default();
-    let ranges = compiled.op_ranges();
+    let ranges: alloc::vec::Vec<_> = compiled.op_ranges().collect();
     let body_end = ranges.last().map_or(0, |r| r.end);
     let mut next = 0;
     let mut stubs = false;

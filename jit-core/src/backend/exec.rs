@@ -370,7 +370,7 @@ impl<M: ExecutableMemory> CompiledTrace<M> {
     }
 
     /// Code ranges of the ops that emitted code, in op order.
-    pub fn op_ranges(&self) -> &[OpRange] {
+    pub fn op_ranges(&self) -> impl Iterator<Item = OpRange> + '_ {
         self.tables.ranges(self.code.code())
     }
 

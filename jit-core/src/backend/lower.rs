@@ -17,7 +17,6 @@ use bumpalo::collections::Vec as BVec;
 use super::CompileError;
 use super::alloc::{self, RaFunc};
 use super::frame::{Frame, SavedReg};
-use super::tables::OpRange;
 use super::target::{ArgLoc, Target};
 use crate::ir::{
     Addr, Callee, ConvOp, FloatBinOp, FloatCmpOp, FloatUnOp, IntBinOp, IntUnOp, Op, OvfOp,
@@ -105,8 +104,9 @@ pub(crate) struct Lowering<'a, 'b> {
     pub exits: BVec<'b, u32>,
     /// `(exit index, rel32 field offset)` of every patchable guard jump.
     pub sites: BVec<'b, (u32, u32)>,
-    /// `(op, start, end)` code ranges, for listings.
-    pub ranges: BVec<'b, OpRange>,
+    /// Where the body's code starts, then where each op's code ends (its
+    /// start is where the previous op's ends): op ranges, for listings.
+    pub ranges: BVec<'b, u32>,
     /// The shared exit path.
     pub exit_label: Label,
     /// A comparison result kept in the flags for the next guard.
@@ -219,7 +219,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             stubs: BVec::with_capacity_in(guesses, bump),
             exits: BVec::with_capacity_in(guesses, bump),
             sites: BVec::with_capacity_in(guesses, bump),
-            ranges: BVec::with_capacity_in(trace.ops().len(), bump),
+            ranges: BVec::with_capacity_in(trace.ops().len() + 1, bump),
             exit_label,
             fused: None,
             ra,
@@ -239,8 +239,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// Lowers every op of the trace in order, recording each op's code range.
     pub fn body(&mut self) -> Result<(), CompileError> {
         let trace = self.trace;
+        self.ranges.push(self.asm.offset());
         for (i, op) in trace.ops().iter().enumerate() {
-            let start = self.asm.offset();
             self.begin_op(i, op)?;
             match *op {
                 Op::Guard { kind, .. } => self.guard(i, kind)?,
@@ -249,14 +249,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 Op::Finish { values, .. } => self.finish(i, trace.args(values))?,
                 _ => self.lower_op(i, op)?,
             }
-            let end = self.asm.offset();
-            if end != start {
-                self.ranges.push(OpRange {
-                    op: i as u32,
-                    start,
-                    end,
-                });
-            }
+            self.ranges.push(self.asm.offset());
         }
         Ok(())
     }

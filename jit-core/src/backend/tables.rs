@@ -126,7 +126,7 @@ impl Sizes {
         let pad = code_len.next_multiple_of(4) - code_len;
         pad + size_of::<ExitRecord>() * self.exits
             + 4 * self.sites
-            + size_of::<OpRange>() * self.ranges
+            + size_of::<u32>() * self.ranges
             + 4 * self.exit_codes
             + 8 * self.consts
             + self.input_types
@@ -184,9 +184,9 @@ impl<'d> Writer<'d> {
         self.layout.sites = (off, n as u32);
     }
 
-    /// The op ranges, in op order.
-    pub fn ranges(&mut self, ranges: &[OpRange]) {
-        self.layout.ranges = (self.put(bytes_of(ranges)), ranges.len() as u32);
+    /// The op ranges: where the body starts, then where each op ends.
+    pub fn ranges(&mut self, bounds: &[u32]) {
+        self.layout.ranges = (self.put(bytes_of(bounds)), bounds.len() as u32);
     }
 
     /// Where each exit value is (a deopt word, or `CONST | k`), parallel
@@ -264,10 +264,22 @@ impl Layout {
         unsafe { view(block, self.sites) }
     }
 
-    /// The op ranges.
-    pub fn ranges(self, block: &[u8]) -> &[OpRange] {
-        // SAFETY: `OpRange` is `#[repr(C)]` of `u32`s only.
-        unsafe { view(block, self.ranges) }
+    /// The ranges of the ops that emitted code, in op order.
+    pub fn ranges(self, block: &[u8]) -> impl Iterator<Item = OpRange> + '_ {
+        // SAFETY: any bit pattern is a `u32`.
+        let bounds: &[u32] = unsafe { view(block, self.ranges) };
+        let ends = bounds.get(1..).unwrap_or_default();
+        bounds
+            .iter()
+            .zip(ends)
+            .enumerate()
+            .filter_map(|(op, (&start, &end))| {
+                (end > start).then_some(OpRange {
+                    op: op as u32,
+                    start,
+                    end,
+                })
+            })
     }
 
     /// The exit value codes `range` (parallel to [`Layout::exit_types`]).
@@ -344,7 +356,7 @@ mod tests {
             let sizes = Sizes {
                 exits: 1,
                 sites: 1,
-                ranges: 2,
+                ranges: 4,
                 exit_codes: 2,
                 consts: 1,
                 input_types: 2,
@@ -361,7 +373,8 @@ mod tests {
             let mut w = Writer::new(&mut bytes[code_len..len], code_len);
             w.exits(&[rec]);
             w.sites([17u32].into_iter());
-            w.ranges(&ranges);
+            // Op 1 emitted nothing.
+            w.ranges(&[0, 5, 5, 9]);
             w.exit_codes(&[3, 1 << 31]);
             w.consts(&[0x1234_5678_9ABC_DEF0]);
             w.input_types(&[Type::Ref, Type::Float]);
@@ -371,8 +384,8 @@ mod tests {
             let e = layout.exits(bytes);
             assert_eq!((e.len(), e[0].id, e[0].stub, e[0].guard), (1, 9, 40, 1));
             assert_eq!(layout.sites(bytes), &[17]);
-            assert_eq!(layout.ranges(bytes), &ranges);
-            assert_eq!(layout.ranges(bytes)[1].code(), 5..9);
+            assert!(layout.ranges(bytes).eq(ranges));
+            assert_eq!(layout.ranges(bytes).nth(1).map(|r| r.code()), Some(5..9));
             assert_eq!(layout.exit_codes(bytes, 0..2), &[3, 1 << 31]);
             assert_eq!(layout.constant(bytes, 0), Some(0x1234_5678_9ABC_DEF0));
             assert_eq!(layout.constant(bytes, 1), None);
