@@ -806,6 +806,34 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 }
             }
         }
+        // Survivors in destroyed registers that the instruction does not
+        // read through a fixed register leave first, one by one: each move
+        // reads only its own register and writes a free register that
+        // survives (or a fresh slot), so it can precede the parallel move,
+        // which then has only the fixed-register reads left (at a call: the
+        // arguments). The choices are the parallel move's.
+        if !clobbers.is_empty() {
+            let avoid = fixed_uses.union(clobbered);
+            for r in self.occupied.intersect(clobbered).iter() {
+                let w = self.owner[r.index()];
+                if self.fixed_stamp[w as usize] == i + 1 || !self.survives(w, i) {
+                    continue;
+                }
+                if self.slot[w as usize] == NONE && !self.remat[w as usize] {
+                    let to = match self.pick_free(r.class, self.occupied.union(avoid), None, true) {
+                        Some(q) => Allocation::Reg(q),
+                        None => Allocation::Stack(SpillSlot(self.new_slot(w))),
+                    };
+                    self.edit(Allocation::Reg(r), to, r.class);
+                    self.clear_home(w);
+                    if let Allocation::Reg(q) = to {
+                        self.set_home(w, q);
+                    }
+                } else {
+                    self.clear_home(w);
+                }
+            }
+        }
         let mut taken = PRegSet::EMPTY;
         // Only registers the instruction needs, or holding a value it reads
         // through a fixed register, can need a relocation.
