@@ -42,8 +42,6 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     home: &'b mut [u8],
     slot: &'b mut [u32],
     remat: &'b mut [bool],
-    /// Per vreg: 1 + the instruction that reads it as an operand.
-    stamp: &'b mut [u32],
     /// Per vreg: 1 + the instruction that lists it as a fail-arg.
     exit_stamp: &'b mut [u32],
     /// Per vreg: 1 + the instruction that reads it through a fixed register.
@@ -92,7 +90,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             home: bump.alloc_slice_fill_copy(nv, NOREG),
             slot: per_vreg(NONE),
             remat,
-            stamp: per_vreg(0),
             exit_stamp: per_vreg(0),
             fixed_stamp: per_vreg(0),
             owner: [NONE; 64],
@@ -315,17 +312,23 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     /// still sees the value), storing it first if it has no slot and is not
     /// a constant.
     fn evict(&mut self, class: RegClass, avoid: PRegSet, i: u32, allow_read: bool) -> Option<PReg> {
-        let mut candidates = PRegSet::EMPTY;
-        for r in self.class_regs[class as usize]
-            .minus(avoid)
-            .minus(self.temps)
-            .intersect(self.occupied)
-            .iter()
-        {
-            if allow_read || self.stamp[self.owner[r.index()] as usize] != i + 1 {
-                candidates.insert(r);
+        // The registers of values instruction `i` reads (a non-temporary
+        // register holds its owner's home).
+        let mut read = PRegSet::EMPTY;
+        if !allow_read {
+            for o in self.func.operands(i as usize) {
+                if o.kind == OperandKind::Use
+                    && let Some(h) = self.home_reg(o.vreg.0)
+                {
+                    read.insert(h);
+                }
             }
         }
+        let candidates = self.class_regs[class as usize]
+            .minus(avoid)
+            .minus(self.temps)
+            .minus(read)
+            .intersect(self.occupied);
         let next = self.next_uses(candidates, i);
         let mut best: Option<(PReg, u32, bool)> = None;
         for r in candidates.iter() {
@@ -462,9 +465,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         let info = func.inst_info(inst);
         let ops = func.operands(inst);
         let exits = func.exit_args(inst);
-        for op in ops.iter().filter(|o| o.kind == OperandKind::Use) {
-            self.stamp[op.vreg.0 as usize] = i + 1;
-        }
         for &e in exits {
             self.exit_stamp[e.0 as usize] = i + 1;
         }
@@ -980,9 +980,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             });
         }
         let args = self.func.branch_args(inst);
-        for &a in args {
-            self.stamp[a.0 as usize] = i + 1;
-        }
         for &a in args {
             let v = a.0;
             let loc = if let Some(r) = self.home_reg(v) {
