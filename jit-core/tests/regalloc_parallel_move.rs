@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 fn location(code: u8, class: RegClass) -> Allocation {
     match code % 14 {
-        n @ 0..=7 => Allocation::Reg(PReg { class, num: n }),
+        n @ 0..=7 => Allocation::Reg(PReg::new(class, n)),
         // Slots are shared by both classes, so cycles can mix them; two
         // are beyond the resolver's bit set of the first 128 slots.
         n @ 8..=11 => Allocation::Stack(SpillSlot(u32::from(n - 8))),

@@ -361,9 +361,9 @@ impl Lowering<'_, '_> {
         self.asm.mov_rm(w, p, self.frame.deopt_ptr())?;
         let word = |n: u32| Mem::base(p, 8 * n as i32);
         for r in regs.of_class(RegClass::Gpr).iter() {
-            let gpr = Gpr::from_number(r.num).ok_or(CompileError::Unsupported("register"))?;
+            let gpr = Gpr::from_number(r.num()).ok_or(CompileError::Unsupported("register"))?;
             if gpr != p {
-                self.asm.mov_mr(w, word(r.num as u32), gpr)?;
+                self.asm.mov_mr(w, word(r.num() as u32), gpr)?;
             }
         }
         if park {
@@ -371,8 +371,8 @@ impl Lowering<'_, '_> {
             self.asm.mov_mr(w, word(0), Gpr::RCX)?;
         }
         for r in regs.of_class(RegClass::Xmm).iter() {
-            let xmm = Xmm::from_number(r.num).ok_or(CompileError::Unsupported("register"))?;
-            self.asm.movsd_mr(word(g + r.num as u32), xmm)?;
+            let xmm = Xmm::from_number(r.num()).ok_or(CompileError::Unsupported("register"))?;
+            self.asm.movsd_mr(word(g + r.num() as u32), xmm)?;
         }
         // Slots `lo..=hi`, word by word, through the stack (`push [src];
         // pop [dst]`): only caller-saved registers are touched (the exit
@@ -427,8 +427,8 @@ impl Lowering<'_, '_> {
                         .ok_or(CompileError::Unsupported("fail-arg without a location"))?;
                     next += 1;
                     match a {
-                        Allocation::Reg(r) if r.class == RegClass::Gpr => r.num as u32,
-                        Allocation::Reg(r) => g + r.num as u32,
+                        Allocation::Reg(r) if r.class() == RegClass::Gpr => r.num() as u32,
+                        Allocation::Reg(r) => g + r.num() as u32,
                         Allocation::Stack(s) => slot_word(s.0),
                         Allocation::Const(c) => {
                             let Loc::Const(bits) = self.loc_of(Allocation::Const(c))? else {

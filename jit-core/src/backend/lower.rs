@@ -181,14 +181,14 @@ impl<'a, 'b> Lowering<'a, 'b> {
             // Every callee-saved register the allocation touches is reported
             // (the allocator's contract, checked by its randomized tests).
             for p in used.of_class(RegClass::Xmm).iter() {
-                if t != Target::Win64 || p.num < 6 {
+                if t != Target::Win64 || p.num() < 6 {
                     return Err(CompileError::Unsupported("callee-saved XMM outside Win64"));
                 }
                 saved_xmm
-                    .push(Xmm::from_number(p.num).ok_or(CompileError::Unsupported("register"))?);
+                    .push(Xmm::from_number(p.num()).ok_or(CompileError::Unsupported("register"))?);
             }
             for p in used.of_class(RegClass::Gpr).iter() {
-                let g = Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register"))?;
+                let g = Gpr::from_number(p.num()).ok_or(CompileError::Unsupported("register"))?;
                 saved.push(Frame::save_slot(g).ok_or(CompileError::Unsupported(
                     "callee-saved register without a slot",
                 ))?);
@@ -318,11 +318,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
         // The common shapes (register to register of one class, spills and
         // reloads), without building `Loc`s.
         if let Edit::Move { from, to, class } = e {
-            let gpr = |p: PReg| Gpr::from_number(p.num).ok_or(BAD_REGISTER);
-            let xmm = |p: PReg| Xmm::from_number(p.num).ok_or(BAD_REGISTER);
+            let gpr = |p: PReg| Gpr::from_number(p.num()).ok_or(BAD_REGISTER);
+            let xmm = |p: PReg| Xmm::from_number(p.num()).ok_or(BAD_REGISTER);
             match (from, to) {
                 (Allocation::Reg(s), Allocation::Reg(d))
-                    if s.class == class && d.class == class =>
+                    if s.class() == class && d.class() == class =>
                 {
                     match class {
                         RegClass::Gpr => self.asm.mov_rr(w, gpr(d)?, gpr(s)?)?,
@@ -330,7 +330,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     }
                     return Ok(());
                 }
-                (Allocation::Reg(s), Allocation::Stack(d)) if s.class == class => {
+                (Allocation::Reg(s), Allocation::Stack(d)) if s.class() == class => {
                     let d = self.frame.slot(d.0);
                     match class {
                         RegClass::Gpr => self.asm.mov_mr(w, d, gpr(s)?)?,
@@ -338,7 +338,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
                     }
                     return Ok(());
                 }
-                (Allocation::Stack(s), Allocation::Reg(d)) if d.class == class => {
+                (Allocation::Stack(s), Allocation::Reg(d)) if d.class() == class => {
                     let s = self.frame.slot(s.0);
                     match class {
                         RegClass::Gpr => self.asm.mov_rm(w, gpr(d)?, s)?,
@@ -405,10 +405,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
     pub fn loc_of(&self, a: Allocation) -> Result<Loc, CompileError> {
         let bad = CompileError::Unsupported("register number");
         Ok(match a {
-            Allocation::Reg(p) if p.class == RegClass::Gpr => {
-                Loc::Gpr(Gpr::from_number(p.num).ok_or(bad)?)
+            Allocation::Reg(p) if p.class() == RegClass::Gpr => {
+                Loc::Gpr(Gpr::from_number(p.num()).ok_or(bad)?)
             }
-            Allocation::Reg(p) => Loc::Xmm(Xmm::from_number(p.num).ok_or(bad)?),
+            Allocation::Reg(p) => Loc::Xmm(Xmm::from_number(p.num()).ok_or(bad)?),
             Allocation::Stack(s) => Loc::Mem(self.frame.slot(s.0)),
             Allocation::Flags => Loc::Flags,
             Allocation::Const(v) if (v.0 as usize) < self.trace.num_values() => {
@@ -605,8 +605,8 @@ impl<'a, 'b> Lowering<'a, 'b> {
             .zip(allocs)
             .filter(|(o, _)| ra.func.is_scratch(o.vreg) && o.constraint == Constraint::Reg);
         match reserved.map(|(_, a)| *a).nth(k) {
-            Some(Allocation::Reg(p)) if p.class == RegClass::Gpr => {
-                Gpr::from_number(p.num).ok_or(CompileError::Unsupported("register number"))
+            Some(Allocation::Reg(p)) if p.class() == RegClass::Gpr => {
+                Gpr::from_number(p.num()).ok_or(CompileError::Unsupported("register number"))
             }
             _ => Err(CompileError::Unsupported("scratch register not reserved")),
         }
@@ -1530,7 +1530,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         moves.push(ParallelMove {
             from,
             to: Allocation::Reg(to),
-            class: to.class,
+            class: to.class(),
         });
         Ok(())
     }

@@ -710,8 +710,8 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             return None;
         }
         let across = self.live.crosses_call(v, i);
-        let q = self.pick_free(h.class, avoid.with(h), None, across)?;
-        self.edit(Allocation::Reg(h), Allocation::Reg(q), h.class);
+        let q = self.pick_free(h.class(), avoid.with(h), None, across)?;
+        self.edit(Allocation::Reg(h), Allocation::Reg(q), h.class());
         self.clear_home(v);
         self.set_home(v, q);
         Some(h)
@@ -820,11 +820,12 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                     continue;
                 }
                 if self.slot[w as usize] == NONE && !self.remat[w as usize] {
-                    let to = match self.pick_free(r.class, self.occupied.union(avoid), None, true) {
+                    let to = match self.pick_free(r.class(), self.occupied.union(avoid), None, true)
+                    {
                         Some(q) => Allocation::Reg(q),
                         None => Allocation::Stack(SpillSlot(self.new_slot(w))),
                     };
-                    self.edit(Allocation::Reg(r), to, r.class);
+                    self.edit(Allocation::Reg(r), to, r.class());
                     self.clear_home(w);
                     if let Allocation::Reg(q) = to {
                         self.set_home(w, q);
@@ -889,7 +890,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                     avoid = avoid.union(clobbered);
                 }
                 let across = survives && !clobbers.is_empty();
-                match self.pick_free(r.class, avoid, None, across) {
+                match self.pick_free(r.class(), avoid, None, across) {
                     Some(q) => {
                         taken.insert(q);
                         Some(Allocation::Reg(q))
@@ -901,7 +902,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 self.moves.push(ParallelMove {
                     from: Allocation::Reg(r),
                     to,
-                    class: r.class,
+                    class: r.class(),
                 });
             }
             self.plan.push(Relocation {
@@ -930,7 +931,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 self.moves.push(ParallelMove {
                     from,
                     to: Allocation::Reg(p),
-                    class: p.class,
+                    class: p.class(),
                 });
             }
             temp_copies.insert(p);

@@ -324,7 +324,7 @@ fn check_operand<F: Function + ?Sized>(
         }
         (OperandKind::Use, Constraint::Reuse(_) | Constraint::FixedStack(_)) => return bad,
         (_, Constraint::Fixed(p)) => {
-            if p.class != func.vreg_info(op.vreg).class {
+            if p.class() != func.vreg_info(op.vreg).class {
                 return Err(RegAllocError::ClassMismatch {
                     inst: i,
                     vreg: op.vreg,

@@ -16,44 +16,55 @@ impl RegClass {
 }
 
 /// A physical register: a class and the hardware number the encoder uses
-/// (x86 ModRM numbering, 0..=15), so `x86::Gpr`/`x86::Xmm` map 1:1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct PReg {
-    /// Register file.
-    pub class: RegClass,
-    /// Hardware register number, below 32.
-    pub num: u8,
-}
+/// (x86 ModRM numbering, 0..=15), so `x86::Gpr`/`x86::Xmm` map 1:1. Kept
+/// as one dense index (class * 32 + number): registers index the
+/// allocator's tables and sets directly.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PReg(u8);
 
 impl PReg {
-    /// A general-purpose register by hardware number.
+    /// A general-purpose register by hardware number (below 32).
     pub const fn gpr(num: u8) -> PReg {
-        PReg {
-            class: RegClass::Gpr,
-            num,
-        }
+        PReg(num & 31)
     }
-    /// An SSE register by hardware number.
+    /// An SSE register by hardware number (below 32).
     pub const fn xmm(num: u8) -> PReg {
-        PReg {
-            class: RegClass::Xmm,
-            num,
+        PReg(32 | (num & 31))
+    }
+    /// A register of `class` by hardware number (below 32).
+    pub const fn new(class: RegClass, num: u8) -> PReg {
+        match class {
+            RegClass::Gpr => PReg::gpr(num),
+            RegClass::Xmm => PReg::xmm(num),
         }
     }
-    /// Dense index over both classes (0..64), for tables indexed by register.
-    pub(crate) const fn index(self) -> usize {
-        self.class as usize * 32 + self.num as usize
-    }
-    pub(crate) const fn from_index(index: usize) -> PReg {
-        let class = if index >= 32 {
+    /// Its register file.
+    pub const fn class(self) -> RegClass {
+        if self.0 >= 32 {
             RegClass::Xmm
         } else {
             RegClass::Gpr
-        };
-        PReg {
-            class,
-            num: (index % 32) as u8,
         }
+    }
+    /// Its hardware register number.
+    pub const fn num(self) -> u8 {
+        self.0 & 31
+    }
+    /// Dense index over both classes (0..64), for tables indexed by register.
+    pub(crate) const fn index(self) -> usize {
+        self.0 as usize
+    }
+    pub(crate) const fn from_index(index: usize) -> PReg {
+        PReg((index & 63) as u8)
+    }
+}
+
+impl core::fmt::Debug for PReg {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PReg")
+            .field("class", &self.class())
+            .field("num", &self.num())
+            .finish()
     }
 }
 

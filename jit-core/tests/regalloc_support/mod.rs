@@ -155,7 +155,7 @@ impl Machine<'_> {
 
     fn check_loc(&self, inst: usize, loc: Allocation, class: RegClass) -> Result<(), String> {
         match loc {
-            Allocation::Reg(r) if r.class != class || !self.env.is_allocatable(r) => {
+            Allocation::Reg(r) if r.class() != class || !self.env.is_allocatable(r) => {
                 self.fail(inst, format!("bad register {r:?} for class {class:?}"))
             }
             Allocation::Stack(s) if s.0 >= self.out.num_spill_slots() => {
@@ -227,11 +227,11 @@ impl Machine<'_> {
                     self.locs.insert(to, val);
                 }
                 Edit::Swap { a, b } => {
-                    if a.class != b.class {
+                    if a.class() != b.class() {
                         return self.fail(inst, "swap across classes".into());
                     }
-                    self.check_loc(inst, Allocation::Reg(a), a.class)?;
-                    self.check_loc(inst, Allocation::Reg(b), b.class)?;
+                    self.check_loc(inst, Allocation::Reg(a), a.class())?;
+                    self.check_loc(inst, Allocation::Reg(b), b.class())?;
                     let va = self.locs.remove(&Allocation::Reg(a));
                     let vb = self.locs.remove(&Allocation::Reg(b));
                     if let Some(v) = va {
