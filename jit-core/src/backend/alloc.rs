@@ -199,7 +199,7 @@ impl<'b> RaFunc<'b> {
         };
         let cmp_uses = |a, b| cmp_uses(a, b).into_iter().flatten();
         let (rax, rcx, rdx) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
-        for (i, &op) in trace.ops().iter().enumerate() {
+        for (i, op) in trace.ops().iter().enumerate() {
             f.first_inst.push(f.insts.len() as u32 - 1);
             let r = trace.op_result(i);
             let def = |c| r.map(|r| Operand::def(vr(r), c));
@@ -218,7 +218,7 @@ impl<'b> RaFunc<'b> {
             // allocator hands out a register no other operand of the op
             // occupies and nothing live across the op keeps.
             let mut scratch = 0usize;
-            match op {
+            match *op {
                 Op::Input(ty) => {
                     f.ops.extend(def(Reg));
                     // A float input needs a register for the inputs pointer.
@@ -334,7 +334,7 @@ impl<'b> RaFunc<'b> {
                     }
                 }
                 Op::Call { callee, args, .. } | Op::CondCall { callee, args, .. } => {
-                    if let Op::CondCall { cond, .. } = op {
+                    if let Op::CondCall { cond, .. } = *op {
                         f.ops.push(use_(cond));
                     }
                     // x86-64: register arguments (and a callee value, in
