@@ -115,6 +115,14 @@ pub(crate) fn direct_scale(size: u64) -> bool {
     matches!(size, 1 | 2 | 4 | 8)
 }
 
+/// Appends `o`, if any (cheaper than `extend` from an `Option`).
+#[inline(always)]
+fn push_opt(ops: &mut BVec<'_, Operand>, o: Option<Operand>) {
+    if let Some(o) = o {
+        ops.push(o);
+    }
+}
+
 /// A trace as the allocator sees it.
 pub(crate) struct RaFunc<'b> {
     ops: BVec<'b, Operand>,
@@ -193,11 +201,13 @@ impl<'b> RaFunc<'b> {
         let x64 = t != Target::Cdecl32;
         let imm = |v: Value| imm32(t, trace, v);
         // `cmp a, b`: `a` in a register (or anywhere against an immediate).
-        let cmp_uses = |a: Value, b: Value| match imm(b) {
-            Some(_) => [Some(use_(a)), None],
-            None => [Some(reg(a)), Some(use_(b))],
+        let cmp_uses = |ops: &mut BVec<'b, Operand>, a: Value, b: Value| match imm(b) {
+            Some(_) => ops.push(use_(a)),
+            None => {
+                ops.push(reg(a));
+                ops.push(use_(b));
+            }
         };
-        let cmp_uses = |a, b| cmp_uses(a, b).into_iter().flatten();
         let (rax, rcx, rdx) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
         for (i, op) in trace.ops().iter().enumerate() {
             f.first_inst.push(f.insts.len() as u32 - 1);
@@ -220,7 +230,7 @@ impl<'b> RaFunc<'b> {
             let mut scratch = 0usize;
             match *op {
                 Op::Input(ty) => {
-                    f.ops.extend(def(Reg));
+                    push_opt(&mut f.ops, def(Reg));
                     // A float input needs a register for the inputs pointer.
                     scratch = usize::from(!x64 && ty == Type::Float);
                 }
@@ -232,23 +242,23 @@ impl<'b> RaFunc<'b> {
                     match o {
                         B::Add | B::Sub | B::And | B::Or | B::Xor | B::Mul => {
                             f.ops.push(reg(a));
-                            f.ops.extend(imm(b).is_none().then(|| use_(b)));
-                            f.ops.extend(def(Reuse(0)));
+                            push_opt(&mut f.ops, imm(b).is_none().then(|| use_(b)));
+                            push_opt(&mut f.ops, def(Reuse(0)));
                         }
                         B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge => {
-                            f.ops.extend(cmp_uses(a, b));
-                            f.ops.extend(cmp_def());
+                            cmp_uses(&mut f.ops, a, b);
+                            push_opt(&mut f.ops, cmp_def());
                         }
                         B::Ult | B::Ule | B::Ugt | B::Uge => {
-                            f.ops.extend(cmp_uses(a, b));
-                            f.ops.extend(cmp_def());
+                            cmp_uses(&mut f.ops, a, b);
+                            push_opt(&mut f.ops, cmp_def());
                         }
                         B::Shl | B::Sar | B::Shr => {
                             f.ops.push(reg(a));
                             if imm(b).is_none() {
                                 f.ops.push(Operand::use_(vr(b), Fixed(rcx)));
                             }
-                            f.ops.extend(def(Reuse(0)));
+                            push_opt(&mut f.ops, def(Reuse(0)));
                         }
                         B::SDiv | B::SRem | B::UDiv | B::URem | B::UMulH => {
                             // rdx:rax = the dividend (or product); the
@@ -262,19 +272,19 @@ impl<'b> RaFunc<'b> {
                             } else {
                                 rdx
                             };
-                            f.ops.extend(def(Fixed(out)));
+                            push_opt(&mut f.ops, def(Fixed(out)));
                             info.clobbers = PRegSet::of(&[rax, rdx]);
                         }
                     }
                 }
                 Op::IntOvf(_, a, b) => {
                     f.ops.push(reg(a));
-                    f.ops.extend(imm(b).is_none().then(|| use_(b)));
-                    f.ops.extend(def(Reuse(0)));
+                    push_opt(&mut f.ops, imm(b).is_none().then(|| use_(b)));
+                    push_opt(&mut f.ops, def(Reuse(0)));
                 }
                 Op::FloatBin(_, a, b) => {
                     f.ops.extend([reg(a), use_(b)]);
-                    f.ops.extend(def(Reuse(0)));
+                    push_opt(&mut f.ops, def(Reuse(0)));
                 }
                 Op::FloatCmp(o, a, b) => {
                     if matches!(o, FloatCmpOp::Lt | FloatCmpOp::Le) {
@@ -282,44 +292,44 @@ impl<'b> RaFunc<'b> {
                     } else {
                         f.ops.extend([reg(a), use_(b)]);
                     }
-                    f.ops.extend(cmp_def());
+                    push_opt(&mut f.ops, cmp_def());
                 }
                 Op::RefCmp(_, a, b) => {
-                    f.ops.extend(cmp_uses(a, b));
-                    f.ops.extend(cmp_def());
+                    cmp_uses(&mut f.ops, a, b);
+                    push_opt(&mut f.ops, cmp_def());
                 }
                 Op::IntUn(o, a) => {
                     let flags =
                         matches!(o, crate::ir::IntUnOp::IsZero | crate::ir::IntUnOp::IsTrue);
                     if flags {
                         f.ops.push(use_(a));
-                        f.ops.extend(cmp_def());
+                        push_opt(&mut f.ops, cmp_def());
                     } else {
                         f.ops.push(reg(a));
-                        f.ops.extend(def(Reuse(0)));
+                        push_opt(&mut f.ops, def(Reuse(0)));
                     }
                 }
                 Op::RefIsNull(a) => {
                     f.ops.push(use_(a));
-                    f.ops.extend(cmp_def());
+                    push_opt(&mut f.ops, cmp_def());
                 }
                 Op::FloatUn(o, a) => {
                     if o == FloatUnOp::Sqrt {
                         f.ops.push(use_(a));
-                        f.ops.extend(def(Reg));
+                        push_opt(&mut f.ops, def(Reg));
                     } else {
                         f.ops.push(reg(a));
-                        f.ops.extend(def(Reuse(0)));
+                        push_opt(&mut f.ops, def(Reuse(0)));
                     }
                 }
                 Op::Conv(o, a) => {
                     f.ops.push(use_(a));
                     let in_reg = matches!(o, ConvOp::IntToFloat | ConvOp::FloatToInt);
-                    f.ops.extend(def(if in_reg { Reg } else { Any }));
+                    push_opt(&mut f.ops, def(if in_reg { Reg } else { Any }));
                 }
                 Op::Load(_, addr) => {
                     scratch = f.address(x64, &addr);
-                    f.ops.extend(def(Reg));
+                    push_opt(&mut f.ops, def(Reg));
                 }
                 Op::Store(desc, addr, v) => {
                     scratch = f.address(x64, &addr);
@@ -354,7 +364,7 @@ impl<'b> RaFunc<'b> {
                         };
                         f.ops.push(Operand::use_(vr(args[k]), c));
                     });
-                    f.ops.extend(def(Any));
+                    push_opt(&mut f.ops, def(Any));
                     info.clobbers = clobbers;
                 }
                 Op::Guard { kind, fail, .. } => {
@@ -375,7 +385,7 @@ impl<'b> RaFunc<'b> {
                             // Float bits are compared in GPRs.
                             scratch = 1;
                         }
-                        GuardKind::Value(a, b) => f.ops.extend(cmp_uses(a, b)),
+                        GuardKind::Value(a, b) => cmp_uses(&mut f.ops, a, b),
                         GuardKind::Class {
                             obj: a,
                             expected: b,
