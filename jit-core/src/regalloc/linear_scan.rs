@@ -56,8 +56,6 @@ pub(super) struct LinearScan<'a, 'b, F: ?Sized> {
     /// its index in that list (NONE: not listed).
     ref_slots: BumpVec<'b, u32>,
     ref_slot_pos: BumpVec<'b, u32>,
-    /// Per vreg: holds a GC reference.
-    is_ref: &'b [bool],
     free_slots: BumpVec<'b, u32>,
     cycle_slot: u32,
     flags_vreg: u32,
@@ -81,7 +79,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         let per_vreg = |x| &mut *bump.alloc_slice_fill_copy(nv, x);
         let info = |v: usize| func.vreg_info(VReg(v as u32));
         let remat = bump.alloc_slice_fill_iter((0..nv).map(|v| info(v).is_const));
-        let is_ref = bump.alloc_slice_fill_iter((0..nv).map(|v| info(v).is_ref));
         Ok(LinearScan {
             func,
             env,
@@ -99,7 +96,6 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             slot_owner: BumpVec::with_capacity_in(64, bump),
             ref_slots: BumpVec::with_capacity_in(16, bump),
             ref_slot_pos: BumpVec::with_capacity_in(64, bump),
-            is_ref,
             free_slots: BumpVec::with_capacity_in(64, bump),
             cycle_slot: NONE,
             flags_vreg: NONE,
@@ -146,6 +142,12 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             exits: o.exits.len() as u32,
             refs: o.refs.len() as u32,
         });
+    }
+
+    /// Whether `v` holds a GC reference (asked when it gets a slot and at
+    /// safepoints only).
+    fn is_ref(&self, v: u32) -> bool {
+        self.func.vreg_info(VReg(v)).is_ref
     }
 
     fn class(&self, v: u32) -> RegClass {
@@ -219,7 +221,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     fn own_slot(&mut self, s: u32, v: u32) {
         self.slot_owner[s as usize] = v;
         self.slot[v as usize] = s;
-        if self.is_ref[v as usize] {
+        if self.is_ref(v) {
             self.ref_slot_pos[s as usize] = self.ref_slots.len() as u32;
             self.ref_slots.push(s);
         }
@@ -760,7 +762,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         };
         for r in self.occupied.minus(self.temps).iter() {
             let w = self.owner[r.index()];
-            if self.is_ref[w as usize] && !defined_here(w) && self.survives(w, i) {
+            if self.is_ref(w) && !defined_here(w) && self.survives(w, i) {
                 self.out.refs.push((VReg(w), Allocation::Reg(r)));
             }
         }
