@@ -186,7 +186,7 @@ impl<'b> RaFunc<'b> {
                 is_const: ty != Type::Float && const_bits(trace, Value(k as u32)).is_some(),
             });
         }
-        let mut fused = BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump);
+        let mut fused = bumpalo::vec![in bump; false; trace.num_values()];
         // Flags defs: (def operand, guard operand, value).
         let mut tentative: BVec<'_, (u32, u32, Value)> = BVec::with_capacity_in(n / 8 + 8, bump);
         f.insts.push(InstRec {

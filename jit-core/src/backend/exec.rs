@@ -185,7 +185,7 @@ impl Compiler {
         l.exit_path()?;
         l.emit_stubs()?;
         let frame_size = l.frame.size as u32;
-        let mut stubs = BVec::from_iter_in(core::iter::repeat_n(u32::MAX, l.exits.len()), bump);
+        let mut stubs = bumpalo::vec![in bump; u32::MAX; l.exits.len()];
         for s in l.stubs.iter() {
             stubs[s.exit as usize] = l.asm.label_offset(s.label).unwrap_or(u32::MAX);
         }

@@ -146,7 +146,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             // A shape the allocator does not take: all slots, no fusion.
             None => (
                 None,
-                BVec::from_iter_in(core::iter::repeat_n(false, trace.num_values()), bump),
+                bumpalo::vec![in bump; false; trace.num_values()],
             ),
         };
         let ra = match func {
