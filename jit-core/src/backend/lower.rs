@@ -144,10 +144,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let (func, fused_ok) = match RaFunc::new(t, trace, bump) {
             Some((func, fused)) => (allocate.then_some(func), fused),
             // A shape the allocator does not take: all slots, no fusion.
-            None => (
-                None,
-                bumpalo::vec![in bump; false; trace.num_values()],
-            ),
+            None => (None, bumpalo::vec![in bump; false; trace.num_values()]),
         };
         let ra = match func {
             Some(func) => {
