@@ -31,6 +31,14 @@ use super::forms::{self, Form};
 use super::operand::{Mem, NO_REG, RIP_LABEL};
 use super::regs::{Gpr, Mode, Size};
 
+/// A ModRM displacement of the direct encodings.
+#[derive(Clone, Copy)]
+enum Disp {
+    None,
+    D8(i8),
+    D32(i32),
+}
+
 /// Encodes instructions for one [`Mode`] into a growable buffer in allocator `A`.
 #[derive(Debug)]
 pub struct Assembler<A: Allocator + Clone = Global> {
@@ -188,60 +196,64 @@ impl<A: Allocator + Clone> Assembler<A> {
     /// nothing, for any other shape.
     #[inline(always)]
     fn word_rm_fast(&mut self, size: Size, opcode: u8, reg: u8, rm: Rm, imm: Imm) -> bool {
-        if self.mode != Mode::X64 || reg >= 16 {
-            return false;
-        }
-        let w = match size {
+        let rex_w = match size {
             Size::Q => 0x48,
             Size::D => 0x40,
             _ => return false,
         };
-        let rex_r = (reg >> 3) << 2;
-        let reg3 = (reg & 7) << 3;
-        match rm {
-            Rm::Reg(r) if r < 16 => {
-                let rex = w | rex_r | (r >> 3);
-                let mut i = self.buf.sink();
-                if rex != 0x40 {
-                    i.u8(rex);
-                }
-                i.u8(opcode);
-                i.u8(0xC0 | reg3 | (r & 7));
-                match imm {
-                    Imm::None => {}
-                    Imm::I8(x) => i.u8(x as u8),
-                    Imm::I16(x) => i.u16(x as u16),
-                    Imm::I32(x) => i.u32(x as u32),
-                }
-                i.done();
-            }
+        self.direct(0, rex_w, &[opcode], reg, rm, imm)
+    }
+
+    /// The direct encoding behind [`Assembler::word_rm_fast`] and
+    /// [`Assembler::sse_rm_fast`] (x86-64 only): `prefix` (0: none), the
+    /// REX byte built on `rex` (`0x40`, or `0x48` for REX.W; left out when
+    /// nothing is set), `opcode`, ModRM with `reg` and a register or
+    /// `[base + disp]` operand (shortest displacement), `imm`. False,
+    /// writing nothing, for any other shape.
+    #[inline(always)]
+    fn direct(&mut self, prefix: u8, rex: u8, opcode: &[u8], reg: u8, rm: Rm, imm: Imm) -> bool {
+        if self.mode != Mode::X64 || reg >= 16 {
+            return false;
+        }
+        // The r/m field, its REX.B bit and its ModRM mode and displacement.
+        let (b, modrm, disp) = match rm {
+            Rm::Reg(r) if r < 16 => (r, 0xC0 | (r & 7), Disp::None),
             Rm::Mem(m) if m.index == NO_REG && m.base < 16 && m.base & 7 != 4 => {
-                let rex = w | rex_r | (m.base >> 3);
                 let b3 = m.base & 7;
-                let mut i = self.buf.sink();
-                if rex != 0x40 {
-                    i.u8(rex);
-                }
-                i.u8(opcode);
                 if m.disp == 0 && b3 != 5 {
-                    i.u8(reg3 | b3);
+                    (m.base, b3, Disp::None)
                 } else if m.disp as i8 as i32 == m.disp {
-                    i.u8(0x40 | reg3 | b3);
-                    i.u8(m.disp as u8);
+                    (m.base, 0x40 | b3, Disp::D8(m.disp as i8))
                 } else {
-                    i.u8(0x80 | reg3 | b3);
-                    i.u32(m.disp as u32);
+                    (m.base, 0x80 | b3, Disp::D32(m.disp))
                 }
-                match imm {
-                    Imm::None => {}
-                    Imm::I8(x) => i.u8(x as u8),
-                    Imm::I16(x) => i.u16(x as u16),
-                    Imm::I32(x) => i.u32(x as u32),
-                }
-                i.done();
             }
             _ => return false,
+        };
+        let rex = rex | ((reg >> 3) << 2) | (b >> 3);
+        let mut i = self.buf.sink();
+        if prefix != 0 {
+            i.u8(prefix);
         }
+        if rex != 0x40 {
+            i.u8(rex);
+        }
+        for &o in opcode {
+            i.u8(o);
+        }
+        i.u8(modrm | (reg & 7) << 3);
+        match disp {
+            Disp::None => {}
+            Disp::D8(d) => i.u8(d as u8),
+            Disp::D32(d) => i.u32(d as u32),
+        }
+        match imm {
+            Imm::None => {}
+            Imm::I8(x) => i.u8(x as u8),
+            Imm::I16(x) => i.u16(x as u16),
+            Imm::I32(x) => i.u32(x as u32),
+        }
+        i.done();
         true
     }
 
@@ -290,52 +302,7 @@ impl<A: Allocator + Clone> Assembler<A> {
             && !f.rex_w
             && !f.lock
             && f.only.is_none();
-        if !simple || self.mode != Mode::X64 || reg >= 16 {
-            return false;
-        }
-        let rex_r = (reg >> 3) << 2;
-        let reg3 = (reg & 7) << 3;
-        match rm {
-            Rm::Reg(r) if r < 16 => {
-                let rex = 0x40 | rex_r | (r >> 3);
-                let mut i = self.buf.sink();
-                if f.prefix != 0 {
-                    i.u8(f.prefix);
-                }
-                if rex != 0x40 {
-                    i.u8(rex);
-                }
-                i.u8(f.opcode[0]);
-                i.u8(f.opcode[1]);
-                i.u8(0xC0 | reg3 | (r & 7));
-                i.done();
-            }
-            Rm::Mem(m) if m.index == NO_REG && m.base < 16 && m.base & 7 != 4 => {
-                let rex = 0x40 | rex_r | (m.base >> 3);
-                let b3 = m.base & 7;
-                let mut i = self.buf.sink();
-                if f.prefix != 0 {
-                    i.u8(f.prefix);
-                }
-                if rex != 0x40 {
-                    i.u8(rex);
-                }
-                i.u8(f.opcode[0]);
-                i.u8(f.opcode[1]);
-                if m.disp == 0 && b3 != 5 {
-                    i.u8(reg3 | b3);
-                } else if m.disp as i8 as i32 == m.disp {
-                    i.u8(0x40 | reg3 | b3);
-                    i.u8(m.disp as u8);
-                } else {
-                    i.u8(0x80 | reg3 | b3);
-                    i.u32(m.disp as u32);
-                }
-                i.done();
-            }
-            _ => return false,
-        }
-        true
+        simple && self.direct(f.prefix, 0x40, &f.opcode[..2], reg, rm, Imm::None)
     }
 
     /// `mov dst, src` (registers).
