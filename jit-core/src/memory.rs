@@ -113,6 +113,18 @@ impl Region {
         (self.end() as u64) <= (1u64 << 32)
     }
 
+    /// The length a provider reserves for a request of `len` bytes: `len`
+    /// rounded up to `page_size` (a power of two); an empty or unroundable
+    /// request is refused. Providers call this in `reserve`, so every
+    /// provider refuses the same requests.
+    pub fn reserve_len(len: usize, page_size: usize) -> Result<usize, MemoryError> {
+        if len == 0 {
+            return Err(MemoryError::BadRange);
+        }
+        len.checked_next_multiple_of(page_size)
+            .ok_or(MemoryError::OutOfMemory)
+    }
+
     /// Check that `len` bytes at `offset` lie inside the region and that both
     /// are multiples of `page_size` (a power of two). Providers call this
     /// before changing protection, so every provider rejects the same ranges.
@@ -704,6 +716,18 @@ mod tests {
         assert_eq!(
             region.check_pages(usize::MAX - 15, PAGE, PAGE),
             Err(MemoryError::BadRange)
+        );
+    }
+
+    #[test]
+    fn reserve_lengths_round_up_to_pages_and_refuse_empty_or_huge_requests() {
+        assert_eq!(Region::reserve_len(1, PAGE), Ok(PAGE));
+        assert_eq!(Region::reserve_len(PAGE, PAGE), Ok(PAGE));
+        assert_eq!(Region::reserve_len(PAGE + 1, PAGE), Ok(2 * PAGE));
+        assert_eq!(Region::reserve_len(0, PAGE), Err(MemoryError::BadRange));
+        assert_eq!(
+            Region::reserve_len(usize::MAX, PAGE),
+            Err(MemoryError::OutOfMemory)
         );
     }
 

@@ -83,12 +83,7 @@ unsafe impl ExecutableMemory for StaticRegion {
     }
 
     fn reserve(&mut self, len: usize, placement: Placement) -> Result<Region, MemoryError> {
-        if len == 0 {
-            return Err(MemoryError::BadRange);
-        }
-        let size = len
-            .checked_next_multiple_of(self.granule)
-            .ok_or(MemoryError::OutOfMemory)?;
+        let size = Region::reserve_len(len, self.granule)?;
         let base = self.base.as_ptr() as usize;
         let start_addr = (base + self.next)
             .checked_next_multiple_of(self.granule)

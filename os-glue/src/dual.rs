@@ -120,12 +120,7 @@ unsafe impl ExecutableMemory for DualMappedMemory {
     }
 
     fn reserve(&mut self, len: usize, placement: Placement) -> Result<Region, MemoryError> {
-        if len == 0 {
-            return Err(MemoryError::BadRange);
-        }
-        let len = len
-            .checked_next_multiple_of(self.page_size)
-            .ok_or(MemoryError::OutOfMemory)?;
+        let len = Region::reserve_len(len, self.page_size)?;
         let ptr = match placement {
             Placement::Anywhere => self.map_views(len, 0)?,
             #[cfg(target_arch = "x86_64")]

@@ -143,12 +143,7 @@ unsafe impl ExecutableMemory for UnixMemory {
     }
 
     fn reserve(&mut self, len: usize, placement: Placement) -> Result<Region, MemoryError> {
-        if len == 0 {
-            return Err(MemoryError::BadRange);
-        }
-        let len = len
-            .checked_next_multiple_of(self.page_size)
-            .ok_or(MemoryError::OutOfMemory)?;
+        let len = Region::reserve_len(len, self.page_size)?;
         match placement {
             Placement::Anywhere => {
                 let ptr = self.map(0, len, 0).ok_or(MemoryError::OutOfMemory)?;

@@ -118,12 +118,7 @@ unsafe impl ExecutableMemory for WindowsMemory {
     }
 
     fn reserve(&mut self, len: usize, placement: Placement) -> Result<Region, MemoryError> {
-        if len == 0 {
-            return Err(MemoryError::BadRange);
-        }
-        let len = len
-            .checked_next_multiple_of(PAGE_SIZE)
-            .ok_or(MemoryError::OutOfMemory)?;
+        let len = Region::reserve_len(len, PAGE_SIZE)?;
         match placement {
             Placement::Anywhere => {
                 let ptr = self.alloc(0, len).ok_or(MemoryError::OutOfMemory)?;
