@@ -245,11 +245,16 @@ impl<'b> RaFunc<'b> {
                             push_opt(&mut f.ops, imm(b).is_none().then(|| use_(b)));
                             push_opt(&mut f.ops, def(Reuse(0)));
                         }
-                        B::Eq | B::Ne | B::Lt | B::Le | B::Gt | B::Ge => {
-                            cmp_uses(&mut f.ops, a, b);
-                            push_opt(&mut f.ops, cmp_def());
-                        }
-                        B::Ult | B::Ule | B::Ugt | B::Uge => {
+                        B::Eq
+                        | B::Ne
+                        | B::Lt
+                        | B::Le
+                        | B::Gt
+                        | B::Ge
+                        | B::Ult
+                        | B::Ule
+                        | B::Ugt
+                        | B::Uge => {
                             cmp_uses(&mut f.ops, a, b);
                             push_opt(&mut f.ops, cmp_def());
                         }

@@ -7,8 +7,9 @@
 //! (10 bytes, nothing computed per fail-arg while compiling), and the one
 //! shared guard exit stores the registers (GPRs by hardware number, then
 //! XMMs) and copies the frame slots that any exit's values are in into the
-//! deopt buffer at fixed words, then pops the exit index into `eax`. Each exit's table (see [`Lowering::exit_codes`])
-//! says which deopt word holds each fail-arg, or which constant it is, and
+//! deopt buffer at fixed words, then pops the exit index into `eax`. Each
+//! exit's table (see [`Lowering::exit_codes`]) says which deopt word holds
+//! each fail-arg, or which constant it is, and
 //! [`crate::backend::CompiledTrace::decode_exit`] reads them from there. A
 //! `Finish` stores its values into the deopt buffer directly. Both end in
 //! the exit path, which restores the callee-saved registers, `rsp` and
@@ -18,7 +19,7 @@ use bumpalo::collections::Vec as BVec;
 
 use super::CompileError;
 use super::frame::Frame;
-use super::lower::{Flags, Loc, Lowering, PendingStub};
+use super::lower::{BAD_REGISTER, Flags, Loc, Lowering, PendingStub};
 use super::target::Target;
 use crate::ir::{GuardKind, Op, Type, Value};
 use crate::regalloc::parallel_move::{self, ParallelMove};
@@ -361,7 +362,7 @@ impl Lowering<'_, '_> {
         self.asm.mov_rm(w, p, self.frame.deopt_ptr())?;
         let word = |n: u32| Mem::base(p, 8 * n as i32);
         for r in regs.of_class(RegClass::Gpr).iter() {
-            let gpr = Gpr::from_number(r.num()).ok_or(CompileError::Unsupported("register"))?;
+            let gpr = Gpr::from_number(r.num()).ok_or(BAD_REGISTER)?;
             if gpr != p {
                 self.asm.mov_mr(w, word(r.num() as u32), gpr)?;
             }
@@ -371,7 +372,7 @@ impl Lowering<'_, '_> {
             self.asm.mov_mr(w, word(0), Gpr::RCX)?;
         }
         for r in regs.of_class(RegClass::Xmm).iter() {
-            let xmm = Xmm::from_number(r.num()).ok_or(CompileError::Unsupported("register"))?;
+            let xmm = Xmm::from_number(r.num()).ok_or(BAD_REGISTER)?;
             self.asm.movsd_mr(word(g + r.num() as u32), xmm)?;
         }
         // Slots `lo..=hi`, word by word, through the stack (`push [src];

@@ -30,7 +30,7 @@ use crate::regalloc::{
 use crate::x86::{Alu, Assembler, Cond, Gpr, Label, Mem, Mode, Scale, Shift, Size, Xmm};
 
 /// A register number outside the register file.
-const BAD_REGISTER: CompileError = CompileError::Unsupported("register number");
+pub(crate) const BAD_REGISTER: CompileError = CompileError::Unsupported("register number");
 
 /// A condition left in the flags by a comparison: what "true" means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,11 +181,10 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 if t != Target::Win64 || p.num() < 6 {
                     return Err(CompileError::Unsupported("callee-saved XMM outside Win64"));
                 }
-                saved_xmm
-                    .push(Xmm::from_number(p.num()).ok_or(CompileError::Unsupported("register"))?);
+                saved_xmm.push(Xmm::from_number(p.num()).ok_or(BAD_REGISTER)?);
             }
             for p in used.of_class(RegClass::Gpr).iter() {
-                let g = Gpr::from_number(p.num()).ok_or(CompileError::Unsupported("register"))?;
+                let g = Gpr::from_number(p.num()).ok_or(BAD_REGISTER)?;
                 saved.push(Frame::save_slot(g).ok_or(CompileError::Unsupported(
                     "callee-saved register without a slot",
                 ))?);
@@ -400,12 +399,11 @@ impl<'a, 'b> Lowering<'a, 'b> {
     /// An allocator location as a [`Loc`].
     #[inline(always)]
     pub fn loc_of(&self, a: Allocation) -> Result<Loc, CompileError> {
-        let bad = CompileError::Unsupported("register number");
         Ok(match a {
             Allocation::Reg(p) if p.class() == RegClass::Gpr => {
-                Loc::Gpr(Gpr::from_number(p.num()).ok_or(bad)?)
+                Loc::Gpr(Gpr::from_number(p.num()).ok_or(BAD_REGISTER)?)
             }
-            Allocation::Reg(p) => Loc::Xmm(Xmm::from_number(p.num()).ok_or(bad)?),
+            Allocation::Reg(p) => Loc::Xmm(Xmm::from_number(p.num()).ok_or(BAD_REGISTER)?),
             Allocation::Stack(s) => Loc::Mem(self.frame.slot(s.0)),
             Allocation::Flags => Loc::Flags,
             Allocation::Const(v) if (v.0 as usize) < self.trace.num_values() => {
@@ -603,7 +601,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
             .filter(|(o, _)| ra.func.is_scratch(o.vreg) && o.constraint == Constraint::Reg);
         match reserved.map(|(_, a)| *a).nth(k) {
             Some(Allocation::Reg(p)) if p.class() == RegClass::Gpr => {
-                Gpr::from_number(p.num()).ok_or(CompileError::Unsupported("register number"))
+                Gpr::from_number(p.num()).ok_or(BAD_REGISTER)
             }
             _ => Err(CompileError::Unsupported("scratch register not reserved")),
         }

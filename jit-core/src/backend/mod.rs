@@ -17,11 +17,12 @@
 //! copies them into the frame. A `Finish` writes its values to
 //! `deopt[0..n]` in the same encoding; a failing guard leaves through the
 //! shared guard exit, which stores the registers and frame slots any
-//! exit's values are in into the buffer (table-driven exits, as in LuaJIT and PyPy: nothing is
-//! emitted per fail-arg). Either returns its *exit index*, and
-//! [`CompiledTrace::decode_exit`] turns index and buffer into an [`Exit`],
-//! reading each value where the exit's table says it is (a buffer word or
-//! a constant). The buffer needs [`CompiledTrace::deopt_words`] words. On x86-64 hosts
+//! exit's values are in into the buffer (table-driven exits, as in LuaJIT
+//! and PyPy: nothing is emitted per fail-arg). Either returns its *exit
+//! index*, and [`CompiledTrace::decode_exit`] turns index and buffer into
+//! an [`Exit`], reading each value where the exit's table says it is (a
+//! buffer word or a constant). The buffer needs
+//! [`CompiledTrace::deopt_words`] words. On x86-64 hosts
 //! [`CompiledTrace::execute`] does all of this; x86-32 code is called the same
 //! way through a compat-mode gate (`os_glue::gate32`), see
 //! [`CompiledTrace::entry_address`].

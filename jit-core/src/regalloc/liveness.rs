@@ -148,16 +148,18 @@ impl<'b> Liveness<'b> {
             }
             // Defs (checked after the uses: an instruction reads nothing it
             // defines).
-            for op in ops.iter().filter(|o| CHECK && o.kind == OperandKind::Def) {
-                let v = op.vreg.0 as usize;
-                if def_pos[v] != NONE || func.vreg_info(op.vreg).is_const {
-                    return Err(RegAllocError::BadDef {
-                        inst: i,
-                        vreg: op.vreg,
-                    });
+            if CHECK {
+                for op in ops.iter().filter(|o| o.kind == OperandKind::Def) {
+                    let v = op.vreg.0 as usize;
+                    if def_pos[v] != NONE || func.vreg_info(op.vreg).is_const {
+                        return Err(RegAllocError::BadDef {
+                            inst: i,
+                            vreg: op.vreg,
+                        });
+                    }
+                    is_flags[v] = op.constraint == Constraint::Flags;
+                    def_pos[v] = i as u32;
                 }
-                is_flags[v] = op.constraint == Constraint::Flags;
-                def_pos[v] = i as u32;
             }
         }
         clobber_prefix[n] = clobbers;
