@@ -247,12 +247,7 @@ impl<A: Allocator + Clone> Assembler<A> {
             Disp::D8(d) => i.u8(d as u8),
             Disp::D32(d) => i.u32(d as u32),
         }
-        match imm {
-            Imm::None => {}
-            Imm::I8(x) => i.u8(x as u8),
-            Imm::I16(x) => i.u16(x as u16),
-            Imm::I32(x) => i.u32(x as u32),
-        }
+        i.imm(imm);
         i.done();
         true
     }
@@ -366,12 +361,7 @@ impl<A: Allocator + Clone> Assembler<A> {
                 let v = fit_imm(size, imm)?;
                 let op = if matches!(size, Size::B) { 0xB0 } else { 0xB8 };
                 let mut i = encode_plus_r(&mut self.buf, self.mode, op, size, r, true)?;
-                match imm_field(size, v) {
-                    Imm::I8(x) => i.u8(x as u8),
-                    Imm::I16(x) => i.u16(x as u16),
-                    Imm::I32(x) => i.u32(x as u32),
-                    Imm::None => {}
-                }
+                i.imm(imm_field(size, v));
                 i.done();
                 Ok(())
             }

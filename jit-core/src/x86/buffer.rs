@@ -3,6 +3,7 @@
 use allocator_api2::alloc::{Allocator, Global};
 use allocator_api2::vec::Vec;
 
+use super::emit::Imm;
 use super::error::EncodeError;
 
 /// A position in the code that jumps can target before it is known.
@@ -157,6 +158,16 @@ impl<A: Allocator> Sink<'_, A> {
         let p = self.at(8);
         // SAFETY: as in `u8`; unaligned write of 8 bytes.
         unsafe { p.cast::<[u8; 8]>().write_unaligned(v.to_le_bytes()) }
+    }
+    /// Append an immediate field (nothing for [`Imm::None`]).
+    #[inline(always)]
+    pub(crate) fn imm(&mut self, v: Imm) {
+        match v {
+            Imm::None => {}
+            Imm::I8(x) => self.u8(x as u8),
+            Imm::I16(x) => self.u16(x as u16),
+            Imm::I32(x) => self.u32(x as u32),
+        }
     }
     /// Commit the written bytes to the buffer.
     #[inline(always)]

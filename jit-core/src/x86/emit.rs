@@ -273,12 +273,7 @@ pub(crate) fn encode_rm<A: Allocator>(
             modrm_mem(&mut i, mode, reg3, m)
         }
     }
-    match imm {
-        Imm::None => {}
-        Imm::I8(v) => i.u8(v as u8),
-        Imm::I16(v) => i.u16(v as u16),
-        Imm::I32(v) => i.u32(v as u32),
-    }
+    i.imm(imm);
     let rip = rip_pos.map(|pos| RipField {
         pos: pos as u8,
         tail: (i.len() - pos - 4) as u8,

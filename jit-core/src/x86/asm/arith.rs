@@ -93,12 +93,7 @@ impl<A: Allocator + Clone> Assembler<A> {
             byte_op + 1
         };
         let mut i = encode_plus_r(&mut self.buf, self.mode, op, size, 0, true)?;
-        match imm_field(size, v) {
-            Imm::I8(x) => i.u8(x as u8),
-            Imm::I16(x) => i.u16(x as u16),
-            Imm::I32(x) => i.u32(x as u32),
-            Imm::None => {}
-        }
+        i.imm(imm_field(size, v));
         i.done();
         Ok(())
     }
