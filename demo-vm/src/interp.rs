@@ -230,6 +230,51 @@ impl Vm {
                 }};
             }
 
+            // `R[a] = t[K[k]]` for a string constant `K[k]` (`t` read from
+            // register `b`): the hinted lookup, then the object's class,
+            // then the full index path with metamethods.
+            macro_rules! get_field {
+                ($a:expr, $t:expr, $b:expr, $k:expr) => {{
+                    let (t, key) = ($t, k!($k));
+                    if let (Value::Table(tr), Value::Str(s)) = (t, key) {
+                        let h = khash!($k);
+                        let tab = self.heap.table(tr);
+                        let v = tab.get_str_hinted(hint!($k), h, s);
+                        if !v.is_nil() || tab.meta.is_none() {
+                            r!($a) = v;
+                            continue;
+                        }
+                        if let Some(v) = self.class_lookup(tab.meta, chint!($k), h, s) {
+                            r!($a) = v;
+                            continue;
+                        }
+                    }
+                    let v = protect!(self.index(t, key, Opnd::Reg($b))?);
+                    r!($a) = v;
+                }};
+            }
+
+            // `R[a][R[b]] = v`: an integer key of a table without a
+            // metatable stored in place, anything else the slow path.
+            macro_rules! set_table {
+                ($a:expr, $b:expr, $v:expr) => {{
+                    // Read through references (see `arith!`).
+                    if let (Value::Table(tr), Value::Int(i)) = (&r!($a), &r!($b)) {
+                        let (tr, i, v) = (*tr, *i, $v);
+                        let tab = self.heap.table_mut(tr);
+                        if tab.meta.is_none() {
+                            if tab.set_int(i, v) {
+                                self.heap.charge(24);
+                                gc_check!();
+                            }
+                            continue;
+                        }
+                    }
+                    let (t, key, v) = (r!($a), r!($b), $v);
+                    protect!(self.set_table_slow(t, key, v, Opnd::Reg($a))?);
+                }};
+            }
+
             // Compare register `a` with immediate `i`; `le` picks `<=` over
             // `<` and `swap` puts the immediate on the left in the slow path.
             macro_rules! cmp_imm {
@@ -372,55 +417,9 @@ impl Vm {
                         let (t, v) = (r!(a), r!(c));
                         protect!(self.set_table_slow(t, Value::Int(i as i64), v, Opnd::Reg(a))?);
                     }
-                    Instr::GetField { a, b, k } => {
-                        let (t, key) = (r!(b), k!(k));
-                        if let (Value::Table(tr), Value::Str(s)) = (t, key) {
-                            let h = khash!(k);
-                            let tab = self.heap.table(tr);
-                            let v = tab.get_str_hinted(hint!(k), h, s);
-                            if !v.is_nil() || tab.meta.is_none() {
-                                r!(a) = v;
-                                continue;
-                            }
-                            if let Some(v) = self.class_lookup(tab.meta, chint!(k), h, s) {
-                                r!(a) = v;
-                                continue;
-                            }
-                        }
-                        let v = protect!(self.index(t, key, Opnd::Reg(b))?);
-                        r!(a) = v;
-                    }
-                    Instr::SetTable { a, b, c } => {
-                        // Read through references (see `arith!`).
-                        if let (Value::Table(tr), Value::Int(i)) = (&r!(a), &r!(b)) {
-                            let (tr, i, v) = (*tr, *i, r!(c));
-                            let tab = self.heap.table_mut(tr);
-                            if tab.meta.is_none() {
-                                if tab.set_int(i, v) {
-                                    self.heap.charge(24);
-                                    gc_check!();
-                                }
-                                continue;
-                            }
-                        }
-                        let (t, key, v) = (r!(a), r!(b), r!(c));
-                        protect!(self.set_table_slow(t, key, v, Opnd::Reg(a))?);
-                    }
-                    Instr::SetTableK { a, b, k } => {
-                        if let (Value::Table(tr), Value::Int(i)) = (&r!(a), &r!(b)) {
-                            let (tr, i, v) = (*tr, *i, k!(k));
-                            let tab = self.heap.table_mut(tr);
-                            if tab.meta.is_none() {
-                                if tab.set_int(i, v) {
-                                    self.heap.charge(24);
-                                    gc_check!();
-                                }
-                                continue;
-                            }
-                        }
-                        let (t, key, v) = (r!(a), r!(b), k!(k));
-                        protect!(self.set_table_slow(t, key, v, Opnd::Reg(a))?);
-                    }
+                    Instr::GetField { a, b, k } => get_field!(a, r!(b), b, k),
+                    Instr::SetTable { a, b, c } => set_table!(a, b, r!(c)),
+                    Instr::SetTableK { a, b, k } => set_table!(a, b, k!(k)),
                     Instr::SetField { a, c, k } => {
                         let (t, key, v) = (r!(a), k!(k), r!(c));
                         if let (Value::Table(tr), Value::Str(s)) = (t, key) {
@@ -453,23 +452,9 @@ impl Vm {
                         gc_check!();
                     }
                     Instr::SelfOp { a, b, k } => {
-                        let (obj, key) = (r!(b), k!(k));
+                        let obj = r!(b);
                         r!(a as usize + 1) = obj;
-                        if let (Value::Table(tr), Value::Str(s)) = (obj, key) {
-                            let h = khash!(k);
-                            let tab = self.heap.table(tr);
-                            let v = tab.get_str_hinted(hint!(k), h, s);
-                            if !v.is_nil() || tab.meta.is_none() {
-                                r!(a) = v;
-                                continue;
-                            }
-                            if let Some(v) = self.class_lookup(tab.meta, chint!(k), h, s) {
-                                r!(a) = v;
-                                continue;
-                            }
-                        }
-                        let v = protect!(self.index(obj, key, Opnd::Reg(b))?);
-                        r!(a) = v;
+                        get_field!(a, obj, b, k)
                     }
                     Instr::Add { a, b, c } => arith!(
                         a,

@@ -90,24 +90,21 @@ impl Table {
     /// [`Table::with_capacity`] with buffers from `pool` when it has some of
     /// the right size.
     pub fn with_capacity_from(pool: &mut BufferPool, narr: usize, nhash: usize) -> Table {
-        Table {
-            arr: BufferPool::take(&mut pool.arrs, narr),
-            entries: BufferPool::take(&mut pool.entries, nhash),
-            index: if nhash > SMALL {
-                HashTable::with_capacity(nhash)
-            } else {
-                HashTable::new()
-            },
-            dead: 0,
-            meta: None,
-        }
+        let arr = BufferPool::take(&mut pool.arrs, narr);
+        Table::with_buffers(arr, BufferPool::take(&mut pool.entries, nhash), nhash)
     }
 
     /// A table presized for `narr` array items and `nhash` hash items.
     pub fn with_capacity(narr: usize, nhash: usize) -> Table {
+        Table::with_buffers(Vec::with_capacity(narr), Vec::with_capacity(nhash), nhash)
+    }
+
+    /// An empty table over empty buffers `arr` and `entries`, its hash
+    /// index presized when `nhash` hash items go beyond the small-table size.
+    fn with_buffers(arr: Vec<Value>, entries: Vec<Entry>, nhash: usize) -> Table {
         Table {
-            arr: Vec::with_capacity(narr),
-            entries: Vec::with_capacity(nhash),
+            arr,
+            entries,
             index: if nhash > SMALL {
                 HashTable::with_capacity(nhash)
             } else {
