@@ -134,10 +134,18 @@ pub(crate) struct RaFunc<'b> {
     vinfo: BVec<'b, VRegInfo>,
     /// IR values; vregs from here on are scratch requests.
     num_values: u32,
-    /// The allocator instruction of each IR op (for a `Label`, the copy;
-    /// for the jump's target, the loop header is the next one).
-    pub first_inst: BVec<'b, u32>,
+    /// The IR op of the loop header (`usize::MAX`: none); the only op
+    /// with two allocator instructions.
+    header: usize,
+    /// The clobber sets an instruction can have, by [`InstRec::clobbers`].
+    clobber_sets: [PRegSet; 3],
 }
+
+/// [`InstRec::clobbers`]: nothing, `rax` and `rdx` (divisions), the
+/// caller-saved registers (calls).
+const NO_CLOBBERS: u8 = 0;
+const DIV_CLOBBERS: u8 = 1;
+const CALL_CLOBBERS: u8 = 2;
 
 fn vr(v: Value) -> VReg {
     VReg(v.0)
@@ -161,7 +169,7 @@ impl<'b> RaFunc<'b> {
             return None;
         }
         let env = env(t);
-        let clobbers = env.caller_saved;
+        let (rax, rcx, rdx) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
         let mut f = RaFunc {
             ops: BVec::with_capacity_in(3 * n, bump),
             insts: BVec::with_capacity_in(n + 2, bump),
@@ -169,32 +177,24 @@ impl<'b> RaFunc<'b> {
             exits: BVec::with_capacity_in(n, bump),
             vinfo: BVec::with_capacity_in(trace.num_values() + 8, bump),
             num_values: trace.num_values() as u32,
-            first_inst: BVec::with_capacity_in(n, bump),
+            header: header.unwrap_or(usize::MAX),
+            clobber_sets: [PRegSet::EMPTY, PRegSet::of(&[rax, rdx]), env.caller_saved],
         };
-        for k in 0..trace.num_values() {
-            let ty = trace.value_type(Value(k as u32));
-            f.vinfo.push(VRegInfo {
+        // `is_const` is set where the constant op is met below.
+        f.vinfo
+            .extend(trace.value_types().iter().map(|&ty| VRegInfo {
                 class: if ty == Type::Float {
                     RegClass::Xmm
                 } else {
                     RegClass::Gpr
                 },
                 is_ref: ty == Type::Ref,
-                // Integer constants only: they are immediates or a short
-                // `mov`; a float constant is a 10-byte `mov` plus a
-                // transfer, better kept in a register across the loop.
-                is_const: ty != Type::Float && const_bits(trace, Value(k as u32)).is_some(),
-            });
-        }
+                is_const: false,
+            }));
         let mut fused = bumpalo::vec![in bump; false; trace.num_values()];
         // Flags defs: (def operand, guard operand, value).
         let mut tentative: BVec<'_, (u32, u32, Value)> = BVec::with_capacity_in(n / 8 + 8, bump);
-        f.insts.push(InstRec {
-            info: InstInfo::op(),
-            ops: 0,
-            branch: 0,
-            exits: 0,
-        });
+        f.insts.push(InstRec::op());
         use Constraint::{Fixed, Flags, Reg, RegOrStack as Any, Reuse};
         let use_ = |v: Value| Operand::use_(vr(v), Any);
         let reg = |v: Value| Operand::use_(vr(v), Reg);
@@ -208,9 +208,7 @@ impl<'b> RaFunc<'b> {
                 ops.push(use_(b));
             }
         };
-        let (rax, rcx, rdx) = (PReg::gpr(0), PReg::gpr(1), PReg::gpr(2));
         for (i, op) in trace.ops().iter().enumerate() {
-            f.first_inst.push(f.insts.len() as u32 - 1);
             let r = trace.op_result(i);
             let def = |c| r.map(|r| Operand::def(vr(r), c));
             // A comparison the next op guards on is defined in the flags,
@@ -222,7 +220,7 @@ impl<'b> RaFunc<'b> {
                 )
             });
             let cmp_def = || r.map(|r| Operand::def(vr(r), if guarded { Flags } else { Any }));
-            let mut info = InstInfo::op();
+            let mut info = InstRec::op();
             // Scratch registers the lowering needs at this op besides `r11`
             // (x86-64): each is a use of a fresh constant vreg, so the
             // allocator hands out a register no other operand of the op
@@ -234,8 +232,15 @@ impl<'b> RaFunc<'b> {
                     // A float input needs a register for the inputs pointer.
                     scratch = usize::from(!x64 && ty == Type::Float);
                 }
-                // Rematerialised where needed: no def.
-                Op::ConstInt(_) | Op::ConstRef(_) => {}
+                // Rematerialised where needed: no def. Integer constants
+                // only: they are immediates or a short `mov`; a float
+                // constant is a 10-byte `mov` plus a transfer, better kept
+                // in a register across the loop.
+                Op::ConstInt(_) | Op::ConstRef(_) => {
+                    if let Some(r) = r {
+                        f.vinfo[r.index()].is_const = true;
+                    }
+                }
                 Op::ConstFloat(_) => f.ops.extend(def(Any)),
                 Op::IntBin(o, a, b) => {
                     use IntBinOp as B;
@@ -278,7 +283,7 @@ impl<'b> RaFunc<'b> {
                                 rdx
                             };
                             push_opt(&mut f.ops, def(Fixed(out)));
-                            info.clobbers = PRegSet::of(&[rax, rdx]);
+                            info.clobbers = DIV_CLOBBERS;
                         }
                     }
                 }
@@ -370,7 +375,7 @@ impl<'b> RaFunc<'b> {
                         f.ops.push(Operand::use_(vr(args[k]), c));
                     });
                     push_opt(&mut f.ops, def(Any));
-                    info.clobbers = clobbers;
+                    info.clobbers = CALL_CLOBBERS;
                 }
                 Op::Guard { kind, fail, .. } => {
                     match kind {
@@ -490,24 +495,47 @@ impl<'b> RaFunc<'b> {
         v.0 >= self.num_values
     }
 
-    fn push_inst(&mut self, info: InstInfo) {
+    /// The allocator instruction of IR op `op` (for a `Label`, the copy;
+    /// for the loop header, the header itself is the next one).
+    pub fn first_inst(&self, op: usize) -> usize {
+        op + usize::from(op > self.header)
+    }
+
+    fn push_inst(&mut self, info: InstRec) {
         self.insts.push(InstRec {
-            info,
             ops: self.ops.len() as u32,
             branch: self.branch.len() as u32,
             exits: self.exits.len() as u32,
+            ..info
         });
     }
 }
 
-/// One allocator instruction: its facts and the ends of its operands,
+/// One allocator instruction: its facts (16 bytes: the clobber set is an
+/// index into [`RaFunc::clobber_sets`]) and the ends of its operands,
 /// branch args and fail-args in the flat arrays.
 #[derive(Clone, Copy)]
 struct InstRec {
-    info: InstInfo,
+    kind: InstKind,
+    clobbers: u8,
+    clobbers_flags: bool,
     ops: u32,
     branch: u32,
     exits: u32,
+}
+
+impl InstRec {
+    /// An ordinary instruction (see [`InstInfo::op`]), no entries yet.
+    const fn op() -> InstRec {
+        InstRec {
+            kind: InstKind::Op,
+            clobbers: NO_CLOBBERS,
+            clobbers_flags: true,
+            ops: 0,
+            branch: 0,
+            exits: 0,
+        }
+    }
 }
 
 impl Function for RaFunc<'_> {
@@ -521,7 +549,13 @@ impl Function for RaFunc<'_> {
         self.vinfo[vreg.0 as usize]
     }
     fn inst_info(&self, inst: usize) -> InstInfo {
-        self.insts[inst + 1].info
+        let r = &self.insts[inst + 1];
+        InstInfo {
+            kind: r.kind,
+            clobbers: self.clobber_sets[r.clobbers as usize],
+            clobbers_flags: r.clobbers_flags,
+            safepoint: false,
+        }
     }
     fn operands(&self, inst: usize) -> &[Operand] {
         let (s, e) = (self.insts[inst].ops, self.insts[inst + 1].ops);

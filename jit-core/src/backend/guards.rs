@@ -414,7 +414,7 @@ impl Lowering<'_, '_> {
         let slot_word = |n: u32| self.slot_word(n);
         let exit_locs = self
             .ra
-            .map(|ra| ra.out.exit_locations(ra.func.first_inst[op] as usize));
+            .map(|ra| ra.out.exit_locations(ra.func.first_inst(op)));
         let mut next = 0;
         for &v in self.trace.fail_args(fail) {
             let Some(v) = v else {

@@ -259,7 +259,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
         let Some(ra) = self.ra else {
             return Ok(());
         };
-        let inst = ra.func.first_inst[i] as usize;
+        let inst = ra.func.first_inst(i);
         self.select_inst(inst);
         let edits = ra.out.edits_before(inst);
         if edits.is_empty() {

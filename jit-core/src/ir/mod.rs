@@ -194,6 +194,11 @@ impl Trace {
         self.value_types[v.index()]
     }
 
+    /// The type of every value, by value index.
+    pub fn value_types(&self) -> &[Type] {
+        &self.value_types
+    }
+
     /// The index of the op defining `v`.
     pub fn value_def(&self, v: Value) -> usize {
         self.value_defs[v.index()] as usize
