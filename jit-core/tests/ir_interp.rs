@@ -625,7 +625,9 @@ fn handler_refusals_and_wrong_results_are_errors() {
 
 #[test]
 fn guards_exit_with_their_id_and_fail_args_including_holes() {
-    let header: [u64; 2] = [0, 0x77];
+    // A third word: `obj = hdr + 8` reads the class word at hdr + 16,
+    // which must be in bounds (0, not the class).
+    let header: [u64; 3] = [0, 0x77, 0];
     let mut cell = 0u64;
     let cell_addr = &mut cell as *mut u64 as usize;
     let mut b = TraceBuilder::new(W64);
