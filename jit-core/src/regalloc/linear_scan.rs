@@ -791,6 +791,12 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         clobbered: PRegSet,
     ) -> Result<(), RegAllocError> {
         let i = inst as u32;
+        if clobbered.is_empty()
+            && fixed_uses.len() == 1
+            && self.single_fixed_use(ops, i, fixed_uses)
+        {
+            return Ok(());
+        }
         self.plan.clear();
         self.moves.clear();
         // Registers holding values the instruction reads through a fixed
@@ -959,6 +965,50 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             }
         }
         Ok(())
+    }
+
+    /// Step (1) for the common shape of one value read through one fixed
+    /// register that is free or already holds it, nothing clobbered (a
+    /// shift count in `rcx`): the same choice as the general path, without
+    /// its parallel move. Returns false, doing nothing, for other shapes.
+    fn single_fixed_use(&mut self, ops: &[Operand], i: u32, fixed_uses: PRegSet) -> bool {
+        let mut fixed = ops
+            .iter()
+            .filter(|o| o.kind == OperandKind::Use && matches!(o.constraint, Constraint::Fixed(_)));
+        let (Some(use_), None) = (fixed.next(), fixed.next()) else {
+            return false;
+        };
+        let (v, p) = (use_.vreg.0, fixed_uses.iter().next().unwrap_or(PReg::gpr(0)));
+        if self.owner[p.index()] == v {
+            // Already there: the general path moves nothing either.
+            self.fixed_stamp[v as usize] = i + 1;
+            return true;
+        }
+        if self.occupied.contains(p) {
+            return false;
+        }
+        self.fixed_stamp[v as usize] = i + 1;
+        let other_reads = ops.iter().any(|o| {
+            o.kind == OperandKind::Use
+                && o.vreg.0 == v
+                && !matches!(o.constraint, Constraint::Fixed(_))
+        });
+        match self.home_reg(v) {
+            // Read only through `p`: the value moves there.
+            Some(h) if !other_reads => {
+                self.edit(Allocation::Reg(h), Allocation::Reg(p), p.class());
+                self.clear_home(v);
+                self.set_home(v, p);
+            }
+            // Else a copy, for this instruction only.
+            _ => {
+                let from = self.location(v);
+                self.edit(from, Allocation::Reg(p), p.class());
+                self.take_reg(v, p);
+                self.temps.insert(p);
+            }
+        }
+        true
     }
 
     /// Preferred register for a new def: the label location of the jump arg
