@@ -978,7 +978,10 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         let (Some(use_), None) = (fixed.next(), fixed.next()) else {
             return false;
         };
-        let (v, p) = (use_.vreg.0, fixed_uses.iter().next().unwrap_or(PReg::gpr(0)));
+        let (v, p) = (
+            use_.vreg.0,
+            fixed_uses.iter().next().unwrap_or(PReg::gpr(0)),
+        );
         if self.owner[p.index()] == v {
             // Already there: the general path moves nothing either.
             self.fixed_stamp[v as usize] = i + 1;

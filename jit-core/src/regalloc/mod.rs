@@ -87,6 +87,7 @@
 //! # Ok::<(), RegAllocError>(())
 //! ```
 
+mod backward;
 mod env;
 mod error;
 mod linear_scan;
@@ -118,6 +119,21 @@ pub fn allocate<'b, F: Function + ?Sized>(
     bump: &'b Bump,
 ) -> Result<Output<'b>, RegAllocError> {
     linear_scan::LinearScan::new::<true>(func, env, bump)?.run()
+}
+
+/// Allocates registers for straight-line `func` (no `Label`/`Jump`, no
+/// `FixedStack` operand: a bridge or side trace) in one backward pass, the
+/// LuaJIT scheme: no liveness pre-pass, values born in the register their
+/// last reader wants. Cheaper than [`allocate`] and the same [`Output`];
+/// refuses loops with [`RegAllocError::BadLoop`]. `func` must be well
+/// formed ([`validate`] it first if unsure): a malformed `func` gives a
+/// wrong allocation or an error, never undefined behaviour.
+pub fn allocate_straight<'b, F: Function + ?Sized>(
+    func: &F,
+    env: &RegEnv,
+    bump: &'b Bump,
+) -> Result<Output<'b>, RegAllocError> {
+    backward::Backward::new(func, env, bump).run()
 }
 
 /// Checks that `func` is well formed for `env` (what [`allocate`] checks
