@@ -152,9 +152,15 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 if verify {
                     regalloc::validate(&func, &env, bump).map_err(CompileError::Verifier)?;
                 }
-                // Refused (out of registers, ...): all slots.
-                regalloc::allocate_trusted(&func, &env, bump)
-                    .ok()
+                // Straight-line code: the single backward pass; a loop, or
+                // a refusal (too few registers), the forward pass. Refused
+                // by both (out of registers, ...): all slots.
+                let straight = match trace.num_labels() {
+                    0 => regalloc::allocate_straight(&func, &env, bump).ok(),
+                    _ => None,
+                };
+                straight
+                    .or_else(|| regalloc::allocate_trusted(&func, &env, bump).ok())
                     .map(|out| &*bump.alloc(Ra { func, out }))
             }
             None => None,

@@ -27,6 +27,8 @@ use bumpalo::collections::Vec as BumpVec;
 
 const NOREG: u8 = 0xFF;
 const NONE: u32 = u32::MAX;
+/// Most operands an instruction on the fast path may have (a power of 2).
+const SIMPLE: usize = 8;
 
 pub(super) struct Backward<'a, 'b, F: ?Sized> {
     func: &'a F,
@@ -306,6 +308,19 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         self.after.clear();
         self.before.clear();
         self.exit_only = PRegSet::EMPTY;
+        if info.clobbers.is_empty()
+            && !info.safepoint
+            && exit_args.is_empty()
+            && ops.len() <= SIMPLE
+            && ops.iter().all(|o| {
+                !matches!(
+                    o.constraint,
+                    Constraint::Fixed(_) | Constraint::FixedStack(_)
+                )
+            })
+        {
+            return self.simple_op(inst, ops);
+        }
 
         // Registers the instruction reads through a fixed constraint or
         // writes (fixed defs, clobbers).
@@ -641,67 +656,200 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         Ok(())
     }
 
-    /// Orders the after- or before-moves and appends them, last first.
-    fn sequence(&mut self, inst: usize, after: bool, busy: PRegSet) -> Result<(), RegAllocError> {
-        let mut moves = if after {
-            core::mem::replace(&mut self.after, BumpVec::new_in(self.bump))
-        } else {
-            core::mem::replace(&mut self.before, BumpVec::new_in(self.bump))
-        };
-        if !moves.is_empty() {
-            let mut busy = busy;
-            for m in moves.iter() {
-                for loc in [m.from, m.to] {
-                    if let Allocation::Reg(r) = loc {
-                        busy.insert(r);
-                        self.touched.insert(r);
-                    }
-                }
-            }
-            let free = self.env.allocatable.minus(self.env.scratch).minus(busy);
-            let next_slot = if self.cycle_slot == NONE {
-                self.slot_owner.len() as u32
-            } else {
-                self.cycle_slot
-            };
-            let mut used_slot = false;
-            let mut temp = |class: RegClass| match free.of_class(class).iter().next() {
-                Some(r) => Allocation::Reg(r),
-                None => {
-                    used_slot = true;
-                    Allocation::Stack(SpillSlot(next_slot))
-                }
-            };
-            self.seq.clear();
-            let result = parallel_move::resolve(&mut moves, &mut temp, &mut self.seq);
-            if used_slot && self.cycle_slot == NONE {
-                self.slot_owner.push(NONE);
-                self.cycle_slot = next_slot;
-            }
-            result.map_err(|e| RegAllocError::Internal {
-                inst,
-                reason: e.reason(),
-            })?;
-            for e in self.seq.iter().rev() {
-                if let Edit::Move {
-                    to: Allocation::Reg(r),
-                    ..
-                }
-                | Edit::Swap { a: r, .. } = e
-                {
-                    self.touched.insert(*r);
-                }
-                if let Edit::Swap { b, .. } = e {
-                    self.touched.insert(*b);
-                }
-                self.edits.push(*e);
+    /// [`Self::op`] for the common shape: no fixed register, clobber,
+    /// fail-arg or safepoint, at most [`SIMPLE`] operands. The same
+    /// choices as the general path in fewer passes.
+    fn simple_op(&mut self, inst: usize, ops: &[Operand]) -> Result<(), RegAllocError> {
+        let mut cur = [Allocation::Flags; SIMPLE];
+        // Per use operand: the register of the def that reuses it.
+        let mut reused = [NOREG; SIMPLE];
+        let mut pinned = PRegSet::EMPTY;
+        for op in ops {
+            if op.kind == OperandKind::Use
+                && let Some(h) = self.home(op.vreg.0)
+            {
+                pinned.insert(h);
             }
         }
-        moves.clear();
-        if after {
-            self.after = moves;
+        let (mut def_regs, mut reuse_regs) = (PRegSet::EMPTY, PRegSet::EMPTY);
+        for (k, op) in ops.iter().enumerate() {
+            if op.kind != OperandKind::Def {
+                continue;
+            }
+            let d = op.vreg.0;
+            let s = self.slot[d as usize];
+            let alloc = match (op.constraint, self.home(d)) {
+                (Constraint::Flags, _) => Allocation::Flags,
+                (_, Some(r)) => Allocation::Reg(r),
+                (Constraint::RegOrStack, None) if s != NONE => Allocation::Stack(SpillSlot(s)),
+                (_, None) => {
+                    let class = self.class(d);
+                    Allocation::Reg(self.get_reg(class, pinned.union(def_regs), false, inst)?)
+                }
+            };
+            if let Allocation::Reg(r) = alloc {
+                def_regs.insert(r);
+                self.touched.insert(r);
+                if s != NONE {
+                    self.after.push(ParallelMove {
+                        from: alloc,
+                        to: Allocation::Stack(SpillSlot(s)),
+                        class: r.class(),
+                    });
+                }
+                if let Constraint::Reuse(u) = op.constraint {
+                    reuse_regs.insert(r);
+                    reused[u as usize & (SIMPLE - 1)] = r.index() as u8;
+                }
+            }
+            self.clear_home(d);
+            cur[k] = alloc;
+        }
+        // Reuse sources first: they take their def's register.
+        if !reuse_regs.is_empty() {
+            for (k, op) in ops.iter().enumerate() {
+                if reused[k] == NOREG {
+                    continue;
+                }
+                let r = PReg::from_index(reused[k] as usize);
+                let x = op.vreg.0;
+                match self.location(x) {
+                    Some(from) => self.before.push(ParallelMove {
+                        from,
+                        to: Allocation::Reg(r),
+                        class: r.class(),
+                    }),
+                    None => self.set_home(x, r),
+                }
+                cur[k] = Allocation::Reg(r);
+            }
+        }
+        for (k, op) in ops.iter().enumerate() {
+            if op.kind != OperandKind::Use || reused[k] != NOREG {
+                continue;
+            }
+            let v = op.vreg.0;
+            cur[k] = match (op.constraint, self.home(v)) {
+                (Constraint::Flags, _) => Allocation::Flags,
+                (_, Some(r)) => Allocation::Reg(r),
+                (Constraint::RegOrStack, None) if self.slot[v as usize] != NONE => {
+                    Allocation::Stack(SpillSlot(self.slot[v as usize]))
+                }
+                (_, None) => {
+                    let class = self.class(v);
+                    let r = self.get_reg(class, reuse_regs.union(pinned), false, inst)?;
+                    if self.is_const(v) {
+                        self.before.push(ParallelMove {
+                            from: Allocation::Const(VReg(v)),
+                            to: Allocation::Reg(r),
+                            class,
+                        });
+                        self.touched.insert(r);
+                    } else {
+                        self.set_home(v, r);
+                    }
+                    pinned.insert(r);
+                    Allocation::Reg(r)
+                }
+            };
+        }
+        let busy = self.occupied.union(def_regs);
+        self.sequence(inst, true, busy)?;
+        self.marks[inst] = self.edits.len() as u32;
+        self.sequence(inst, false, busy)?;
+        for k in (0..ops.len()).rev() {
+            self.allocs.push(cur[k]);
+        }
+        for op in ops.iter().filter(|o| o.kind == OperandKind::Def) {
+            self.free_slot(op.vreg.0);
+        }
+        Ok(())
+    }
+
+    /// Orders the after- or before-moves and appends them, last first.
+    fn sequence(&mut self, inst: usize, after: bool, busy: PRegSet) -> Result<(), RegAllocError> {
+        let moves = if after { &self.after } else { &self.before };
+        match moves.len() {
+            0 => return Ok(()),
+            // One move needs no ordering.
+            1 => {
+                let m = moves[0];
+                if let Allocation::Reg(r) = m.to {
+                    self.touched.insert(r);
+                }
+                if m.from != m.to {
+                    self.edits.push(Edit::Move {
+                        from: m.from,
+                        to: m.to,
+                        class: m.class,
+                    });
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        self.sequence_many(inst, after, busy)
+    }
+
+    /// [`Self::sequence`] for two moves or more: through the parallel-move
+    /// resolver (out of line).
+    #[inline(never)]
+    fn sequence_many(
+        &mut self,
+        inst: usize,
+        after: bool,
+        busy: PRegSet,
+    ) -> Result<(), RegAllocError> {
+        let moves = if after {
+            &mut self.after
         } else {
-            self.before = moves;
+            &mut self.before
+        };
+        let mut busy = busy;
+        for m in moves.iter() {
+            for loc in [m.from, m.to] {
+                if let Allocation::Reg(r) = loc {
+                    busy.insert(r);
+                }
+            }
+        }
+        let free = self.env.allocatable.minus(self.env.scratch).minus(busy);
+        let next_slot = if self.cycle_slot == NONE {
+            self.slot_owner.len() as u32
+        } else {
+            self.cycle_slot
+        };
+        let mut used_slot = false;
+        let mut temp = |class: RegClass| match free.of_class(class).iter().next() {
+            Some(r) => Allocation::Reg(r),
+            None => {
+                used_slot = true;
+                Allocation::Stack(SpillSlot(next_slot))
+            }
+        };
+        self.seq.clear();
+        let result = parallel_move::resolve(moves, &mut temp, &mut self.seq);
+        if used_slot && self.cycle_slot == NONE {
+            self.slot_owner.push(NONE);
+            self.cycle_slot = next_slot;
+        }
+        result.map_err(|e| RegAllocError::Internal {
+            inst,
+            reason: e.reason(),
+        })?;
+        for e in self.seq.iter().rev() {
+            match *e {
+                Edit::Move {
+                    to: Allocation::Reg(r),
+                    ..
+                } => self.touched.insert(r),
+                Edit::Swap { a, b } => {
+                    self.touched.insert(a);
+                    self.touched.insert(b);
+                }
+                _ => {}
+            }
+            self.edits.push(*e);
         }
         Ok(())
     }
