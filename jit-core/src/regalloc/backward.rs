@@ -310,16 +310,13 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         self.exit_only = PRegSet::EMPTY;
         if info.clobbers.is_empty()
             && !info.safepoint
-            && exit_args.is_empty()
             && ops.len() <= SIMPLE
             && ops.iter().all(|o| {
-                !matches!(
-                    o.constraint,
-                    Constraint::Fixed(_) | Constraint::FixedStack(_)
-                )
+                !matches!(o.constraint, Constraint::Fixed(_) | Constraint::FixedStack(_))
+                    && (exit_args.is_empty() || o.kind == OperandKind::Use)
             })
         {
-            return self.simple_op(inst, ops);
+            return self.simple_op(inst, ops, exit_args);
         }
 
         // Registers the instruction reads through a fixed constraint or
@@ -644,9 +641,13 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         // Emit: the after-moves (run after the instruction), the mark, then
         // the before-moves; each list last first.
         let busy = self.occupied.union(def_regs).union(fixed_uses);
-        self.sequence(inst, true, busy)?;
+        if !self.after.is_empty() {
+            self.sequence(inst, true, busy)?;
+        }
         self.marks[inst] = self.edits.len() as u32;
-        self.sequence(inst, false, busy)?;
+        if !self.before.is_empty() {
+            self.sequence(inst, false, busy)?;
+        }
         for k in (0..ops.len()).rev() {
             self.allocs.push(self.cur[k]);
         }
@@ -659,11 +660,20 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
     /// [`Self::op`] for the common shape: no fixed register, clobber,
     /// fail-arg or safepoint, at most [`SIMPLE`] operands. The same
     /// choices as the general path in fewer passes.
-    fn simple_op(&mut self, inst: usize, ops: &[Operand]) -> Result<(), RegAllocError> {
+    fn simple_op(
+        &mut self,
+        inst: usize,
+        ops: &[Operand],
+        exit_args: &[VReg],
+    ) -> Result<(), RegAllocError> {
         let mut cur = [Allocation::Flags; SIMPLE];
         // Per use operand: the register of the def that reuses it.
         let mut reused = [NOREG; SIMPLE];
         let mut pinned = PRegSet::EMPTY;
+        if !exit_args.is_empty() {
+            // A guard (no defs): fail-args are where they stay.
+            pinned = self.guard_exits(ops, exit_args);
+        }
         for op in ops {
             if op.kind == OperandKind::Use
                 && let Some(h) = self.home(op.vreg.0)
@@ -754,9 +764,13 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             };
         }
         let busy = self.occupied.union(def_regs);
-        self.sequence(inst, true, busy)?;
+        if !self.after.is_empty() {
+            self.sequence(inst, true, busy)?;
+        }
         self.marks[inst] = self.edits.len() as u32;
-        self.sequence(inst, false, busy)?;
+        if !self.before.is_empty() {
+            self.sequence(inst, false, busy)?;
+        }
         for k in (0..ops.len()).rev() {
             self.allocs.push(cur[k]);
         }
@@ -764,6 +778,53 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             self.free_slot(op.vreg.0);
         }
         Ok(())
+    }
+
+    /// The fail-args of a guard without defs, clobbers or fixed registers:
+    /// a value read last here gets a register if the guard leaves enough,
+    /// else a slot. Records the exit locations; returns their registers.
+    fn guard_exits(&mut self, ops: &[Operand], exit_args: &[VReg]) -> PRegSet {
+        let mut wanted = [0u32; 2];
+        for op in ops {
+            wanted[self.class(op.vreg.0) as usize] += 1;
+        }
+        let mut regs = PRegSet::EMPTY;
+        let base = self.exits.len();
+        for &e in exit_args {
+            let v = e.0;
+            let loc = match self.location(v) {
+                Some(loc) => loc,
+                None => {
+                    let class = self.class(v);
+                    let spare = self.class_regs[class as usize]
+                        .minus(self.occupied)
+                        .len();
+                    match self.free_reg(class, PRegSet::EMPTY, false) {
+                        Some(r) if spare > wanted[class as usize] => {
+                            self.set_home(v, r);
+                            self.exit_only.insert(r);
+                            Allocation::Reg(r)
+                        }
+                        _ => Allocation::Stack(SpillSlot(self.slot_of(v))),
+                    }
+                }
+            };
+            match loc {
+                Allocation::Reg(r) => {
+                    regs.insert(r);
+                    self.exit_regs.insert(r);
+                }
+                Allocation::Stack(s) => {
+                    let (lo, hi) = &mut self.exit_slots;
+                    *lo = (*lo).min(s.0);
+                    *hi = (*hi).max(s.0 + 1);
+                }
+                _ => {}
+            }
+            self.exits.push(loc);
+        }
+        self.exits[base..].reverse();
+        regs
     }
 
     /// Orders the after- or before-moves and appends them, last first.
