@@ -29,6 +29,9 @@ const NOREG: u8 = 0xFF;
 const NONE: u32 = u32::MAX;
 /// Most operands an instruction on the fast path may have (a power of 2).
 const SIMPLE: usize = 8;
+/// Definitions back from the current one beyond which a value read is
+/// guessed to live across a call (traces call every few dozen ops).
+const FAR: u32 = 24;
 
 pub(super) struct Backward<'a, 'b, F: ?Sized> {
     func: &'a F,
@@ -58,6 +61,9 @@ pub(super) struct Backward<'a, 'b, F: ?Sized> {
     seq: BumpVec<'b, Edit>,
     cur: BumpVec<'b, Allocation>,
     touched: PRegSet,
+    /// The lowest vreg defined so far (walking backwards): how far back a
+    /// value read here was defined, to guess whether it lives across a call.
+    frontier: u32,
     /// Registers holding fail-args read last by the current instruction
     /// (not live after it: an eviction needs no reload).
     exit_only: PRegSet,
@@ -91,6 +97,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             seq: BumpVec::with_capacity_in(32, bump),
             cur: BumpVec::with_capacity_in(32, bump),
             touched: PRegSet::EMPTY,
+            frontier: nv as u32,
             exit_only: PRegSet::EMPTY,
             exit_regs: PRegSet::EMPTY,
             exit_slots: (u32::MAX, 0),
@@ -283,6 +290,13 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         Some(r)
     }
 
+    /// Whether `v`, read here, was defined long before (values are
+    /// numbered in definition order): likely live across a call, so
+    /// better in a callee-saved register.
+    fn old(&self, v: u32) -> bool {
+        self.frontier.saturating_sub(v) > FAR
+    }
+
     fn get_reg(
         &mut self,
         class: RegClass,
@@ -312,8 +326,10 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             && !info.safepoint
             && ops.len() <= SIMPLE
             && ops.iter().all(|o| {
-                !matches!(o.constraint, Constraint::Fixed(_) | Constraint::FixedStack(_))
-                    && (exit_args.is_empty() || o.kind == OperandKind::Use)
+                !matches!(
+                    o.constraint,
+                    Constraint::Fixed(_) | Constraint::FixedStack(_)
+                ) && (exit_args.is_empty() || o.kind == OperandKind::Use)
             })
         {
             return self.simple_op(inst, ops, exit_args);
@@ -435,6 +451,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                     continue;
                 }
                 let d = op.vreg.0;
+                self.frontier = self.frontier.min(d);
                 let class = self.class(d);
                 let home = self.home(d);
                 let is_reuse = matches!(op.constraint, Constraint::Reuse(_));
@@ -619,7 +636,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                     Some(r) => Allocation::Reg(r),
                     None => {
                         let avoid = avoid_uses.union(pinned);
-                        let r = self.get_reg(self.class(v), avoid, false, inst)?;
+                        let r = self.get_reg(self.class(v), avoid, self.old(v), inst)?;
                         if self.is_const(v) {
                             self.before.push(ParallelMove {
                                 from: Allocation::Const(VReg(v)),
@@ -687,6 +704,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                 continue;
             }
             let d = op.vreg.0;
+            self.frontier = self.frontier.min(d);
             let s = self.slot[d as usize];
             let alloc = match (op.constraint, self.home(d)) {
                 (Constraint::Flags, _) => Allocation::Flags,
@@ -747,7 +765,8 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                 }
                 (_, None) => {
                     let class = self.class(v);
-                    let r = self.get_reg(class, reuse_regs.union(pinned), false, inst)?;
+                    let old = self.old(v);
+                    let r = self.get_reg(class, reuse_regs.union(pinned), old, inst)?;
                     if self.is_const(v) {
                         self.before.push(ParallelMove {
                             from: Allocation::Const(VReg(v)),
@@ -796,9 +815,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                 Some(loc) => loc,
                 None => {
                     let class = self.class(v);
-                    let spare = self.class_regs[class as usize]
-                        .minus(self.occupied)
-                        .len();
+                    let spare = self.class_regs[class as usize].minus(self.occupied).len();
                     match self.free_reg(class, PRegSet::EMPTY, false) {
                         Some(r) if spare > wanted[class as usize] => {
                             self.set_home(v, r);
