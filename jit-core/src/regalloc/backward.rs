@@ -372,7 +372,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                     .minus(self.occupied)
                     .len();
                 match self.free_reg(class, avoid, false) {
-                    Some(r) if spare > wanted[class as usize] => {
+                    Some(r) if spare > wanted[class as usize] && !self.old(v) => {
                         self.set_home(v, r);
                         self.exit_only.insert(r);
                     }
@@ -817,7 +817,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                     let class = self.class(v);
                     let spare = self.class_regs[class as usize].minus(self.occupied).len();
                     match self.free_reg(class, PRegSet::EMPTY, false) {
-                        Some(r) if spare > wanted[class as usize] => {
+                        Some(r) if spare > wanted[class as usize] && !self.old(v) => {
                             self.set_home(v, r);
                             self.exit_only.insert(r);
                             Allocation::Reg(r)
