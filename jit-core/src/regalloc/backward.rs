@@ -51,6 +51,9 @@ pub(super) struct Backward<'a, 'b, F: ?Sized> {
     edits: BumpVec<'b, Edit>,
     /// Per instruction: where its own edits start in `edits`.
     marks: &'b mut [u32],
+    /// Per instruction: the lengths of `allocs` and `exits` once it is done
+    /// (so its forward start is the total minus these).
+    ends: &'b mut [(u32, u32)],
     /// Operand allocations and exit locations, last first.
     allocs: BumpVec<'b, Allocation>,
     exits: BumpVec<'b, Allocation>,
@@ -89,6 +92,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             cycle_slot: NONE,
             edits: BumpVec::with_capacity_in(n + 16, bump),
             marks: bump.alloc_slice_fill_copy(n, 0),
+            ends: bump.alloc_slice_fill_copy(n, (0, 0)),
             allocs: BumpVec::with_capacity_in(3 * n, bump),
             exits: BumpVec::with_capacity_in(n / 2 + 8, bump),
             refs: BumpVec::new_in(bump),
@@ -108,7 +112,10 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         let n = self.func.num_insts();
         for i in (0..n).rev() {
             match self.func.inst_info(i).kind {
-                InstKind::Op => self.op(i)?,
+                InstKind::Op => {
+                    self.op(i)?;
+                    self.ends[i] = (self.allocs.len() as u32, self.exits.len() as u32);
+                }
                 InstKind::Label | InstKind::Jump => {
                     return Err(RegAllocError::BadLoop {
                         inst: i,
@@ -128,35 +135,34 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
 
     /// Reverses the backward streams into the forward [`Output`].
     fn finish(mut self) -> Output<'b> {
-        let func = self.func;
-        let n = func.num_insts();
+        let n = self.func.num_insts();
         let total = self.edits.len() as u32;
         self.edits.reverse();
         self.allocs.reverse();
         self.exits.reverse();
         self.refs.reverse();
         let mut starts = BumpVec::with_capacity_in(n + 1, self.bump);
-        let (mut a, mut x, mut r) = (0u32, 0u32, 0usize);
+        let mut r = 0usize;
         let mut refs = BumpVec::with_capacity_in(self.refs.len(), self.bump);
+        let (ta, tx) = (self.allocs.len() as u32, self.exits.len() as u32);
         for i in 0..n {
             let edits = if i == 0 { 0 } else { total - self.marks[i - 1] };
+            let m = self.ends[i];
             starts.push(Starts {
-                allocs: a,
+                allocs: ta - m.0,
                 edits,
-                exits: x,
+                exits: tx - m.1,
                 refs: refs.len() as u32,
             });
-            a += func.operands(i).len() as u32;
-            x += func.exit_args(i).len() as u32;
             while r < self.refs.len() && self.refs[r].0 == i as u32 {
                 refs.push((self.refs[r].1, self.refs[r].2));
                 r += 1;
             }
         }
         starts.push(Starts {
-            allocs: a,
+            allocs: ta,
             edits: total - self.marks.last().copied().unwrap_or(total),
-            exits: x,
+            exits: tx,
             refs: refs.len() as u32,
         });
         Output {
@@ -175,19 +181,23 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
 
     // ---- state helpers ----------------------------------------------------
 
+    #[inline]
     fn is_const(&self, v: u32) -> bool {
         self.func.vreg_info(VReg(v)).is_const
     }
 
+    #[inline]
     fn class(&self, v: u32) -> RegClass {
         self.func.vreg_info(VReg(v)).class
     }
 
+    #[inline]
     fn home(&self, v: u32) -> Option<PReg> {
         let h = self.reg[v as usize];
         (h != NOREG).then(|| PReg::from_index(h as usize))
     }
 
+    #[inline]
     fn set_home(&mut self, v: u32, r: PReg) {
         self.reg[v as usize] = r.index() as u8;
         self.owner[r.index()] = v;
@@ -195,6 +205,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         self.touched.insert(r);
     }
 
+    #[inline]
     fn clear_home(&mut self, v: u32) {
         if let Some(r) = self.home(v) {
             self.reg[v as usize] = NOREG;
@@ -204,6 +215,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
     }
 
     /// Where `v` is from here on (a live value has a register or a slot).
+    #[inline]
     fn location(&self, v: u32) -> Option<Allocation> {
         if let Some(r) = self.home(v) {
             Some(Allocation::Reg(r))
@@ -234,6 +246,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
     }
 
     /// At `v`'s def: its slot's life starts here, going backwards.
+    #[inline]
     fn free_slot(&mut self, v: u32) {
         let s = self.slot[v as usize];
         if s != NONE {
