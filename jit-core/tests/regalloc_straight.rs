@@ -7,9 +7,9 @@ mod regalloc_support;
 
 use bumpalo::Bump;
 use jit_core::regalloc::{
-    Constraint, Function, InstKind, RegAllocError, RegEnv, allocate_straight,
+    Constraint, Function, InstKind, RegAllocError, RegClass, RegEnv, allocate_straight,
 };
-use regalloc_support::{Rng, check, dump, random_program, tiny_env};
+use regalloc_support::{Rng, TestFunc, check, dump, random_program, tiny_env, use_reg};
 
 /// Whether the backward pass takes `func`: no loop, no `FixedStack`.
 fn straight<F: Function>(func: &F) -> bool {
@@ -87,4 +87,41 @@ fn loops_are_refused() {
             return;
         }
     }
+}
+
+#[test]
+fn slot_constrained_inputs_and_malformed_programs_are_refused() {
+    // A bridge-like entry (an input arriving in a slot) is refused, with
+    // the operand named.
+    let mut seed = 0;
+    let (env, bump) = (RegEnv::x86_64_sysv(), Bump::new());
+    let func = loop {
+        seed += 1;
+        let mut rng = Rng::new(seed);
+        let func = random_program(&mut rng, &env, 20);
+        let slot_input = (0..func.num_insts()).any(|i| {
+            func.operands(i)
+                .iter()
+                .any(|o| matches!(o.constraint, Constraint::FixedStack(_)))
+        });
+        let looped = (0..func.num_insts()).any(|i| func.inst_info(i).kind != InstKind::Op);
+        if slot_input && !looped {
+            break func;
+        }
+    };
+    let e = allocate_straight(&func, &env, &bump).unwrap_err();
+    let RegAllocError::BadConstraint { inst, operand } = e else {
+        panic!("{e}")
+    };
+    assert!(matches!(
+        func.operands(inst)[operand].constraint,
+        Constraint::FixedStack(_)
+    ));
+
+    // A use before any def is refused by validation, not allocated.
+    let mut func = TestFunc::default();
+    let v = func.vreg(RegClass::Gpr);
+    func.op(vec![use_reg(v)]);
+    let e = allocate_straight(&func, &env, &bump).unwrap_err();
+    assert!(matches!(e, RegAllocError::UseBeforeDef { .. }), "{e}");
 }

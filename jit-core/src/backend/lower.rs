@@ -156,7 +156,7 @@ impl<'a, 'b> Lowering<'a, 'b> {
                 // a refusal (too few registers), the forward pass. Refused
                 // by both (out of registers, ...): all slots.
                 let straight = match trace.num_labels() {
-                    0 => regalloc::allocate_straight(&func, &env, bump).ok(),
+                    0 => regalloc::allocate_straight_trusted(&func, &env, bump).ok(),
                     _ => None,
                 };
                 straight

@@ -354,13 +354,13 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         let mut fixed_defs = PRegSet::EMPTY;
         // Operands per class: registers the instruction may need.
         let mut wanted = [0u32; 2];
-        for op in ops {
+        for (k, op) in ops.iter().enumerate() {
             wanted[self.class(op.vreg.0) as usize] += 1;
             match (op.constraint, op.kind) {
                 (Constraint::Fixed(p), OperandKind::Use) => fixed_uses.insert(p),
                 (Constraint::Fixed(p), OperandKind::Def) => fixed_defs.insert(p),
                 (Constraint::FixedStack(_), _) => {
-                    return Err(RegAllocError::BadConstraint { inst, operand: 0 });
+                    return Err(RegAllocError::BadConstraint { inst, operand: k });
                 }
                 _ => {}
             }
