@@ -857,11 +857,11 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         regs
     }
 
-    /// Orders the after- or before-moves and appends them, last first.
+    /// Orders the (non-empty) after- or before-moves and appends them,
+    /// last first.
     fn sequence(&mut self, inst: usize, after: bool, busy: PRegSet) -> Result<(), RegAllocError> {
         let moves = if after { &self.after } else { &self.before };
         match moves.len() {
-            0 => return Ok(()),
             // One move needs no ordering.
             1 => {
                 let m = moves[0];
