@@ -861,23 +861,19 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
     /// last first.
     fn sequence(&mut self, inst: usize, after: bool, busy: PRegSet) -> Result<(), RegAllocError> {
         let moves = if after { &self.after } else { &self.before };
-        match moves.len() {
-            // One move needs no ordering.
-            1 => {
-                let m = moves[0];
-                if let Allocation::Reg(r) = m.to {
-                    self.touched.insert(r);
-                }
-                if m.from != m.to {
-                    self.edits.push(Edit::Move {
-                        from: m.from,
-                        to: m.to,
-                        class: m.class,
-                    });
-                }
-                return Ok(());
+        // One move needs no ordering.
+        if let [m] = moves[..] {
+            if let Allocation::Reg(r) = m.to {
+                self.touched.insert(r);
             }
-            _ => {}
+            if m.from != m.to {
+                self.edits.push(Edit::Move {
+                    from: m.from,
+                    to: m.to,
+                    class: m.class,
+                });
+            }
+            return Ok(());
         }
         self.sequence_many(inst, after, busy)
     }
