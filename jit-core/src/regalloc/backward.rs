@@ -612,14 +612,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             };
             let x = ops[u as usize].vreg.0;
             self.cur[u as usize] = Allocation::Reg(r);
-            match self.location(x) {
-                Some(from) => self.before.push(ParallelMove {
-                    from,
-                    to: Allocation::Reg(r),
-                    class: r.class(),
-                }),
-                None => self.set_home(x, r),
-            }
+            self.read_in(x, r);
         }
         for (k, op) in ops.iter().enumerate() {
             if op.kind != OperandKind::Use || self.cur[k] != Allocation::Flags {
@@ -629,15 +622,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             let alloc = match op.constraint {
                 Constraint::Flags => Allocation::Flags,
                 Constraint::Fixed(p) => {
-                    match self.location(v) {
-                        Some(Allocation::Reg(r)) if r == p => {}
-                        Some(from) => self.before.push(ParallelMove {
-                            from,
-                            to: Allocation::Reg(p),
-                            class: p.class(),
-                        }),
-                        None => self.set_home(v, p),
-                    }
+                    self.read_in(v, p);
                     Allocation::Reg(p)
                 }
                 Constraint::RegOrStack
@@ -670,14 +655,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
 
         // Emit: the after-moves (run after the instruction), the mark, then
         // the before-moves; each list last first.
-        let busy = self.occupied.union(def_regs).union(fixed_uses);
-        if !self.after.is_empty() {
-            self.sequence(inst, true, busy)?;
-        }
-        self.marks[inst] = self.edits.len() as u32;
-        if !self.before.is_empty() {
-            self.sequence(inst, false, busy)?;
-        }
+        self.emit_moves(inst, self.occupied.union(def_regs).union(fixed_uses))?;
         for k in (0..ops.len()).rev() {
             self.allocs.push(self.cur[k]);
         }
@@ -754,14 +732,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                 }
                 let r = PReg::from_index(reused[k] as usize);
                 let x = op.vreg.0;
-                match self.location(x) {
-                    Some(from) => self.before.push(ParallelMove {
-                        from,
-                        to: Allocation::Reg(r),
-                        class: r.class(),
-                    }),
-                    None => self.set_home(x, r),
-                }
+                self.read_in(x, r);
                 cur[k] = Allocation::Reg(r);
             }
         }
@@ -795,14 +766,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                 }
             };
         }
-        let busy = self.occupied.union(def_regs);
-        if !self.after.is_empty() {
-            self.sequence(inst, true, busy)?;
-        }
-        self.marks[inst] = self.edits.len() as u32;
-        if !self.before.is_empty() {
-            self.sequence(inst, false, busy)?;
-        }
+        self.emit_moves(inst, self.occupied.union(def_regs))?;
         for k in (0..ops.len()).rev() {
             self.allocs.push(cur[k]);
         }
@@ -857,6 +821,33 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         regs
     }
 
+    /// Makes the current instruction read `v` in `r`: copied there before
+    /// it from where `v` is, or, if `v` is read last here, born in `r`.
+    fn read_in(&mut self, v: u32, r: PReg) {
+        match self.location(v) {
+            Some(Allocation::Reg(h)) if h == r => {}
+            Some(from) => self.before.push(ParallelMove {
+                from,
+                to: Allocation::Reg(r),
+                class: r.class(),
+            }),
+            None => self.set_home(v, r),
+        }
+    }
+
+    /// Emits instruction `inst`'s after-moves (they run after it), its
+    /// mark, then its before-moves; `busy` registers are not cycle temps.
+    fn emit_moves(&mut self, inst: usize, busy: PRegSet) -> Result<(), RegAllocError> {
+        if !self.after.is_empty() {
+            self.sequence(inst, true, busy)?;
+        }
+        self.marks[inst] = self.edits.len() as u32;
+        if !self.before.is_empty() {
+            self.sequence(inst, false, busy)?;
+        }
+        Ok(())
+    }
+
     /// Orders the (non-empty) after- or before-moves and appends them,
     /// last first.
     fn sequence(&mut self, inst: usize, after: bool, busy: PRegSet) -> Result<(), RegAllocError> {
@@ -892,38 +883,22 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         } else {
             &mut self.before
         };
-        let mut busy = busy;
-        for m in moves.iter() {
-            for loc in [m.from, m.to] {
-                if let Allocation::Reg(r) = loc {
-                    busy.insert(r);
-                }
-            }
-        }
-        let free = self.env.allocatable.minus(self.env.scratch).minus(busy);
-        let next_slot = if self.cycle_slot == NONE {
-            self.slot_owner.len() as u32
-        } else {
-            self.cycle_slot
-        };
-        let mut used_slot = false;
-        let mut temp = |class: RegClass| match free.of_class(class).iter().next() {
-            Some(r) => Allocation::Reg(r),
-            None => {
-                used_slot = true;
-                Allocation::Stack(SpillSlot(next_slot))
-            }
-        };
+        let cycle_slot = (self.cycle_slot != NONE).then_some(self.cycle_slot);
         self.seq.clear();
-        let result = parallel_move::resolve(moves, &mut temp, &mut self.seq);
-        if used_slot && self.cycle_slot == NONE {
-            self.slot_owner.push(NONE);
-            self.cycle_slot = next_slot;
-        }
-        result.map_err(|e| RegAllocError::Internal {
+        let fresh = self.slot_owner.len() as u32;
+        let reserved = parallel_move::resolve_for_allocator(
+            moves,
+            self.env,
+            busy,
+            cycle_slot,
+            fresh,
+            &mut self.seq,
             inst,
-            reason: e.reason(),
-        })?;
+        )?;
+        if let Some(s) = reserved {
+            self.slot_owner.push(NONE);
+            self.cycle_slot = s;
+        }
         for e in self.seq.iter().rev() {
             match *e {
                 Edit::Move {

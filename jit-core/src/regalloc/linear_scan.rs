@@ -413,34 +413,22 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
             return Ok(());
         }
         let mut moves = core::mem::replace(&mut self.moves, BumpVec::new_in(self.bump));
-        let mut busy = busy.union(self.occupied);
-        for m in moves.iter() {
-            for loc in [m.from, m.to] {
-                if let Allocation::Reg(r) = loc {
-                    busy.insert(r);
-                }
-            }
-        }
-        let free = self.env.allocatable.minus(self.env.scratch).minus(busy);
-        let next_slot = if self.cycle_slot == NONE {
-            self.slot_owner.len() as u32
-        } else {
-            self.cycle_slot
-        };
-        let mut used_slot = false;
-        let mut temp = |class: RegClass| match free.of_class(class).iter().next() {
-            Some(r) => Allocation::Reg(r),
-            None => {
-                used_slot = true;
-                Allocation::Stack(SpillSlot(next_slot))
-            }
-        };
+        let cycle_slot = (self.cycle_slot != NONE).then_some(self.cycle_slot);
         let first_edit = self.out.edits.len();
-        let result = parallel_move::resolve(&mut moves, &mut temp, &mut self.out.edits);
-        if used_slot && self.cycle_slot == NONE {
+        let result = parallel_move::resolve_for_allocator(
+            &mut moves,
+            self.env,
+            busy.union(self.occupied),
+            cycle_slot,
+            self.slot_owner.len() as u32,
+            &mut self.out.edits,
+            inst,
+        );
+        self.moves = moves;
+        if let Some(s) = result? {
             self.slot_owner.push(RESERVED);
             self.ref_slot_pos.push(NONE);
-            self.cycle_slot = next_slot;
+            self.cycle_slot = s;
         }
         for e in self.out.edits[first_edit..].iter() {
             if let Edit::Move {
@@ -452,11 +440,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
                 self.out.callee_saved_used.insert(*r);
             }
         }
-        self.moves = moves;
-        result.map_err(|e| RegAllocError::Internal {
-            inst,
-            reason: e.reason(),
-        })
+        Ok(())
     }
 
     // ---- instructions ----------------------------------------------------

@@ -9,7 +9,9 @@
 //! touches the flags); a cycle through the stack goes through a temporary
 //! location the caller supplies (a free register, or a frame slot).
 
-use super::types::{Allocation, PReg, PRegSet, RegClass};
+use super::env::RegEnv;
+use super::error::RegAllocError;
+use super::types::{Allocation, PReg, PRegSet, RegClass, SpillSlot};
 use bumpalo::collections::Vec as BumpVec;
 
 /// One sequential step of a resolved parallel move, also the allocator's
@@ -58,6 +60,45 @@ impl ParallelMoveError {
             Self::BadLocation(_) => "a move to a constant or from/to the flags",
         }
     }
+}
+
+/// [`resolve`] for an allocator: a cycle through the stack borrows an
+/// allocatable register outside `busy` and the moves' own registers, else
+/// the frame slot `cycle_slot` (`None`: not reserved yet; `fresh_slot` is
+/// then used). Returns the cycle slot to keep reserved, if one is now used.
+/// A refusal is an allocator bug at instruction `inst`.
+pub(super) fn resolve_for_allocator(
+    moves: &mut BumpVec<'_, ParallelMove>,
+    env: &RegEnv,
+    busy: PRegSet,
+    cycle_slot: Option<u32>,
+    fresh_slot: u32,
+    out: &mut BumpVec<'_, Edit>,
+    inst: usize,
+) -> Result<Option<u32>, RegAllocError> {
+    let mut busy = busy;
+    for m in moves.iter() {
+        for loc in [m.from, m.to] {
+            if let Allocation::Reg(r) = loc {
+                busy.insert(r);
+            }
+        }
+    }
+    let free = env.allocatable.minus(env.scratch).minus(busy);
+    let slot = cycle_slot.unwrap_or(fresh_slot);
+    let mut used_slot = false;
+    let mut temp = |class: RegClass| match free.of_class(class).iter().next() {
+        Some(r) => Allocation::Reg(r),
+        None => {
+            used_slot = true;
+            Allocation::Stack(SpillSlot(slot))
+        }
+    };
+    resolve(moves, &mut temp, out).map_err(|e| RegAllocError::Internal {
+        inst,
+        reason: e.reason(),
+    })?;
+    Ok((used_slot && cycle_slot.is_none()).then_some(slot))
 }
 
 /// Sequentialises `moves` (consumed: the vector is left empty), appending
