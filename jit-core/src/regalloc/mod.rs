@@ -40,9 +40,10 @@
 //! it may refuse (out of registers) where the forward pass succeeds; the
 //! backend then uses the forward pass. Measured on the compile benchmark's
 //! traces the whole compile takes ~14% fewer instructions with it, for
-//! 2-12% more code: about twice the forward pass's reloads (a value is
-//! reloaded where it was evicted, right after a call, not where it is next
-//! read; telling it which values cross a call did not help).
+//! 2-12% more code: about twice the forward pass's reloads, over half of
+//! them right after calls, where every value live across the call goes
+//! back into the register its later reader wants (telling the pass which
+//! values cross a call did not reduce them).
 //!
 //! What the client must know when lowering:
 //! - Edits run in order before their instruction; none touches the flags
