@@ -854,23 +854,29 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         let moves = if after { &self.after } else { &self.before };
         // One move needs no ordering.
         if let [m] = moves[..] {
-            if let Allocation::Reg(r) = m.to {
-                self.touched.insert(r);
-            }
-            if m.from != m.to {
-                self.edits.push(Edit::Move {
-                    from: m.from,
-                    to: m.to,
-                    class: m.class,
-                });
-            }
+            self.push_move(m);
             return Ok(());
         }
         self.sequence_many(inst, after, busy)
     }
 
-    /// [`Self::sequence`] for two moves or more: through the parallel-move
-    /// resolver (out of line).
+    /// Appends the edit for `m` (nothing when it moves nothing).
+    #[inline]
+    fn push_move(&mut self, m: ParallelMove) {
+        if let Allocation::Reg(r) = m.to {
+            self.touched.insert(r);
+        }
+        if m.from != m.to {
+            self.edits.push(Edit::Move {
+                from: m.from,
+                to: m.to,
+                class: m.class,
+            });
+        }
+    }
+
+    /// [`Self::sequence`] for more moves, or two that swap: through the
+    /// parallel-move resolver (out of line).
     #[inline(never)]
     fn sequence_many(
         &mut self,
@@ -883,6 +889,19 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         } else {
             &mut self.before
         };
+        // Two moves need an order unless they swap (pushed last first).
+        if let [a, b] = moves[..] {
+            if a.to == b.from && b.to != a.from {
+                self.push_move(a);
+                self.push_move(b);
+                return Ok(());
+            }
+            if a.to != b.from {
+                self.push_move(b);
+                self.push_move(a);
+                return Ok(());
+            }
+        }
         let cycle_slot = (self.cycle_slot != NONE).then_some(self.cycle_slot);
         self.seq.clear();
         let fresh = self.slot_owner.len() as u32;
