@@ -33,6 +33,8 @@ const SIMPLE: usize = 8;
 /// guessed to live across a call (traces call every few dozen ops).
 const FAR: u32 = 24;
 
+/// The backward pass's state: where each value is from the current point
+/// on (walking backwards), and the output streams, last entries first.
 pub(super) struct Backward<'a, 'b, F: ?Sized> {
     func: &'a F,
     env: &'a RegEnv,
@@ -49,7 +51,8 @@ pub(super) struct Backward<'a, 'b, F: ?Sized> {
     cycle_slot: u32,
     /// Edits, last executed first.
     edits: BumpVec<'b, Edit>,
-    /// Per instruction: where its own edits start in `edits`.
+    /// Per instruction: the length of `edits` between its after-moves and
+    /// its before-moves (where its forward edit list ends, reversed).
     marks: &'b mut [u32],
     /// Per instruction: the lengths of `allocs` and `exits` once it is done
     /// (so its forward start is the total minus these).
@@ -310,6 +313,8 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         self.frontier.saturating_sub(v) > FAR
     }
 
+    /// A free register of `class` outside `avoid`, else one freed by an
+    /// eviction; `OutOfRegisters` when every candidate is in use here.
     fn get_reg(
         &mut self,
         class: RegClass,
@@ -327,6 +332,10 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
 
     // ---- one instruction ----------------------------------------------------
 
+    /// Instruction `inst`, walking backwards: the fast path when it fits,
+    /// else (A) values live across it leave the registers it writes or
+    /// reads for another value, (B) its defs are placed and stored, its
+    /// fail-args and safepoint map recorded, (C) its uses get registers.
     fn op(&mut self, inst: usize) -> Result<(), RegAllocError> {
         let func = self.func;
         let info = func.inst_info(inst);
