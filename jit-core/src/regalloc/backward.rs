@@ -756,6 +756,11 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                 (Constraint::RegOrStack, None) if self.slot[v as usize] != NONE => {
                     Allocation::Stack(SpillSlot(self.slot[v as usize]))
                 }
+                // Read last here and defined long before: likely to cross
+                // a call on the way back, where it would be reloaded.
+                (Constraint::RegOrStack, None) if !self.is_const(v) && self.old(v) => {
+                    Allocation::Stack(SpillSlot(self.slot_of(v)))
+                }
                 (_, None) => {
                     let class = self.class(v);
                     let old = self.old(v);
