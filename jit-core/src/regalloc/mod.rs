@@ -39,11 +39,12 @@
 //! come back after the call. It has no look-ahead, so under high pressure
 //! it may refuse (out of registers) where the forward pass succeeds; the
 //! backend then uses the forward pass. Measured on the compile benchmark's
-//! traces the whole compile takes ~14% fewer instructions with it, for
-//! 2-12% more code: about twice the forward pass's reloads, over half of
-//! them right after calls, where every value live across the call goes
-//! back into the register its later reader wants (telling the pass which
-//! values cross a call did not reduce them).
+//! traces the whole compile takes ~16% fewer instructions with it, for
+//! 3-10% more code: 1.6 times the forward pass's reloads, most of them
+//! right after calls, where every value live across the call goes back
+//! into the register its later reader wants (telling the pass exactly
+//! which values cross a call did not reduce them; reading a long-lived
+//! value from its slot where a memory operand may stand did).
 //!
 //! What the client must know when lowering:
 //! - Edits run in order before their instruction; none touches the flags
