@@ -775,10 +775,7 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
         clobbered: PRegSet,
     ) -> Result<(), RegAllocError> {
         let i = inst as u32;
-        if clobbered.is_empty()
-            && fixed_uses.len() == 1
-            && self.single_fixed_use(ops, i, fixed_uses)
-        {
+        if clobbered.is_empty() && fixed_uses.len() == 1 && self.single_fixed_use(ops, i) {
             return Ok(());
         }
         self.plan.clear();
@@ -955,17 +952,16 @@ impl<'a, 'b, F: Function + ?Sized> LinearScan<'a, 'b, F> {
     /// register that is free or already holds it, nothing clobbered (a
     /// shift count in `rcx`): the same choice as the general path, without
     /// its parallel move. Returns false, doing nothing, for other shapes.
-    fn single_fixed_use(&mut self, ops: &[Operand], i: u32, fixed_uses: PRegSet) -> bool {
+    fn single_fixed_use(&mut self, ops: &[Operand], i: u32) -> bool {
         let mut fixed = ops
             .iter()
             .filter(|o| o.kind == OperandKind::Use && matches!(o.constraint, Constraint::Fixed(_)));
         let (Some(use_), None) = (fixed.next(), fixed.next()) else {
             return false;
         };
-        let (v, p) = (
-            use_.vreg.0,
-            fixed_uses.iter().next().unwrap_or(PReg::gpr(0)),
-        );
+        let (v, Constraint::Fixed(p)) = (use_.vreg.0, use_.constraint) else {
+            return false;
+        };
         if self.owner[p.index()] == v {
             // Already there: the general path moves nothing either.
             self.fixed_stamp[v as usize] = i + 1;
