@@ -7,7 +7,7 @@ mod regalloc_support;
 use bumpalo::Bump;
 use jit_core::regalloc::{RegEnv, allocate};
 use quickcheck::{QuickCheck, TestResult};
-use regalloc_support::{Rng, check, dump, random_program, tiny_env};
+use regalloc_support::{Rng, check, dump, exit_sources, random_program, tiny_env};
 
 /// Programs per property: the default, or `QUICKCHECK_TESTS` for long runs.
 fn runs(default: u64) -> u64 {
@@ -27,6 +27,9 @@ fn allocate_and_check(seed: u64, env: &RegEnv, len: usize) -> TestResult {
             dump(&func, None)
         )),
         Ok(out) => match check(&func, env, &out, 3) {
+            Ok(()) if out.exit_sources() != exit_sources(&func, &out) => TestResult::error(
+                format!("seed {seed}: exit sources {:?}", out.exit_sources()),
+            ),
             Ok(()) => TestResult::passed(),
             Err(msg) => {
                 TestResult::error(format!("seed {seed}: {msg}\n{}", dump(&func, Some(&out))))

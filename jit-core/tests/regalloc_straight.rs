@@ -9,7 +9,9 @@ use bumpalo::Bump;
 use jit_core::regalloc::{
     Constraint, Function, InstKind, RegAllocError, RegClass, RegEnv, allocate_straight,
 };
-use regalloc_support::{Rng, TestFunc, check, dump, random_program, tiny_env, use_reg};
+use regalloc_support::{
+    Rng, TestFunc, check, dump, exit_sources, random_program, tiny_env, use_reg,
+};
 
 /// Whether the backward pass takes `func`: no loop, no `FixedStack`.
 fn straight<F: Function>(func: &F) -> bool {
@@ -49,6 +51,12 @@ fn check_many(env: &RegEnv, count: usize, max_len: usize, seed0: u64) -> Result<
         };
         check(&func, env, &out, 1)
             .map_err(|msg| format!("seed {seed}: {msg}\n{}", dump(&func, Some(&out))))?;
+        if out.exit_sources() != exit_sources(&func, &out) {
+            return Err(format!(
+                "seed {seed}: exit sources {:?}",
+                out.exit_sources()
+            ));
+        }
         checked += 1;
     }
     if refused * 20 > count {

@@ -73,8 +73,6 @@ pub(super) struct Backward<'a, 'b, F: ?Sized> {
     /// Registers holding fail-args read last by the current instruction
     /// (not live after it: an eviction needs no reload).
     exit_only: PRegSet,
-    exit_regs: PRegSet,
-    exit_slots: (u32, u32),
 }
 
 impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
@@ -106,8 +104,6 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             touched: PRegSet::EMPTY,
             frontier: nv as u32,
             exit_only: PRegSet::EMPTY,
-            exit_regs: PRegSet::EMPTY,
-            exit_slots: (u32::MAX, 0),
         }
     }
 
@@ -168,7 +164,7 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             exits: tx,
             refs: refs.len() as u32,
         });
-        Output {
+        let mut out = Output {
             allocs: self.allocs,
             starts,
             edits: self.edits,
@@ -177,9 +173,13 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
             label_locs: BumpVec::new_in(self.bump),
             num_spill_slots: self.slot_owner.len() as u32,
             callee_saved_used: self.touched.intersect(self.env.callee_saved),
-            exit_regs: self.exit_regs,
-            exit_slots: self.exit_slots,
+            exit_regs: PRegSet::EMPTY,
+            exit_slots: (u32::MAX, 0),
+        };
+        for k in 0..out.exits.len() {
+            out.note_exit_location(out.exits[k]);
         }
+        out
     }
 
     // ---- state helpers ----------------------------------------------------
@@ -562,7 +562,6 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
         }
         // Fail-args: where they are when the exit is taken, after the
         // instruction ran and before the moves that follow it.
-        let exits_base = self.exits.len();
         for &e in exit_args.iter().rev() {
             let def = ops
                 .iter()
@@ -575,17 +574,6 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                 })?,
             };
             self.exits.push(loc);
-        }
-        for k in exits_base..self.exits.len() {
-            match self.exits[k] {
-                Allocation::Reg(r) => self.exit_regs.insert(r),
-                Allocation::Stack(s) => {
-                    let (lo, hi) = &mut self.exit_slots;
-                    *lo = (*lo).min(s.0);
-                    *hi = (*hi).max(s.0 + 1);
-                }
-                _ => {}
-            }
         }
 
         // Defs are not live before the instruction.
@@ -817,17 +805,8 @@ impl<'a, 'b, F: Function + ?Sized> Backward<'a, 'b, F> {
                     }
                 }
             };
-            match loc {
-                Allocation::Reg(r) => {
-                    regs.insert(r);
-                    self.exit_regs.insert(r);
-                }
-                Allocation::Stack(s) => {
-                    let (lo, hi) = &mut self.exit_slots;
-                    *lo = (*lo).min(s.0);
-                    *hi = (*hi).max(s.0 + 1);
-                }
-                _ => {}
+            if let Allocation::Reg(r) = loc {
+                regs.insert(r);
             }
             self.exits.push(loc);
         }

@@ -530,6 +530,22 @@ impl Rng {
     }
 }
 
+/// What a shared exit path must save, from every exit location: the
+/// registers, and the lowest and highest slot (`lo > hi`: none).
+pub fn exit_sources<F: Function>(func: &F, out: &Output<'_>) -> (PRegSet, u32, u32) {
+    let (mut regs, mut lo, mut hi) = (PRegSet::EMPTY, u32::MAX, 0);
+    for i in 0..func.num_insts() {
+        for loc in out.exit_locations(i) {
+            match *loc {
+                Allocation::Reg(r) => regs.insert(r),
+                Allocation::Stack(s) => (lo, hi) = (lo.min(s.0), hi.max(s.0)),
+                _ => {}
+            }
+        }
+    }
+    (regs, lo, hi)
+}
+
 /// A random program: inputs, optional preamble + loop, calls with clobbers
 /// and fixed registers, reuse defs, guards with fail-args, safepoints,
 /// compare-and-guard flag pairs, constants.
